@@ -1,0 +1,177 @@
+"""The running demo: moto behind a loopback HTTP server, the simulator, the faults, and the seed.
+
+Each demo gets its own AWS account id in moto (the front injects moto's `x-moto-account-id` header), so
+several demos in one process (tests) never see each other's resources.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from wizard.demo import DEFAULT_SPEED, catalogdata, motopatches
+from wizard.demo.faults import ENV_VAR, Faults, middleware, parse_faults
+from wizard.demo.network import NetworkFactory, NodeAddress
+from wizard.demo.simulator import OutageWindow, Simulator
+
+REGION = "us-east-1"
+ACCESS_KEY = "AKIADEMODEMODEMODEMO"
+SECRET_KEY = "demo-secret-key-not-a-real-one"
+_ACCOUNTS = itertools.count(1)
+MULTI_AZ_SUBNET_GROUP = "demo-multi-az"
+SINGLE_AZ_SUBNET_GROUP = "demo-single-az"
+SECURITY_GROUP = "demo-db-access"
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log on the terminal (the wizard owns it); dropped connections are not errors."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Say nothing."""
+
+    def log_error(self, format: str, *args: Any) -> None:
+        """Say nothing."""
+
+
+class DemoAWS:
+    """An embedded AWS for the demo: point boto3 at `endpoint_url` with `credentials` and `region`."""
+
+    def __init__(self, speed: float, faults: str | None, network_factory: NetworkFactory | None,
+                 host: str = "127.0.0.1", port: int = 0) -> None:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        started = time.monotonic()
+        if faults:
+            parse_faults(faults)  # a bad spec fails before anything is started
+        self.speed = speed
+        self.region = REGION
+        self.account_id = f"{999_000_000_000 + os.getpid() % 100_000 * 1000 + next(_ACCOUNTS):012d}"
+        self.credentials = (ACCESS_KEY, SECRET_KEY)
+        self.lock = threading.RLock()
+        self.faults = Faults()
+        self.simulator = Simulator(speed, self.lock, network_factory)
+        motopatches.register(self.account_id, self.simulator)
+        moto_app = DomainDispatcherApplication(create_backend_app)
+        account_id = self.account_id
+
+        def serialized(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            environ["HTTP_X_MOTO_ACCOUNT_ID"] = account_id
+            with self.lock:
+                # The body is built inside the lock so a describe never sees half a transition.
+                return list(moto_app(environ, start_response))
+
+        self._server: BaseWSGIServer = make_server(host, port, middleware(serialized, self.faults),
+                                                   threaded=True, request_handler=_QuietHandler)
+        self.endpoint_url = f"http://{host}:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True, name="demo-aws")
+        self._thread.start()
+        self._stopped = False
+        self._seed()
+        if faults:
+            self.faults.add(faults)
+        self.ready_seconds = time.monotonic() - started
+
+    # -- public -----------------------------------------------------------------------------------
+    def client(self, service: str, **config: Any) -> Any:
+        """A boto3 client for this demo (tests and seeding; the wizard makes its own through the gateway)."""
+        import boto3
+
+        return boto3.client(service, endpoint_url=self.endpoint_url, region_name=self.region,
+                            aws_access_key_id=self.credentials[0],
+                            aws_secret_access_key=self.credentials[1], **config)
+
+    def resolve(self, hostname: str) -> list[str]:
+        """The loopback address(es) a demo endpoint name resolves to now; [] for other names."""
+        return self.simulator.resolve(hostname)
+
+    def node(self, hostname: str) -> NodeAddress | None:
+        """The node (host, port) that answers for an endpoint name now: where ports differ per AZ (macOS)
+        the port is not the instance's Port, so a probe should use this."""
+        nodes = self.simulator.nodes(hostname)
+        return nodes[0] if nodes else None
+
+    def outage_windows(self, identifier: str) -> list[OutageWindow]:
+        """The real times an instance's (or cluster's) endpoint refused connections, oldest first."""
+        return self.simulator.outage_windows(identifier)
+
+    def stop(self) -> None:
+        """Stop serving, stop the simulator, close every listener. Idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+        self.simulator.stop()
+        motopatches.unregister(self.account_id)
+
+    def __enter__(self) -> DemoAWS:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- seeding ----------------------------------------------------------------------------------
+    def _seed(self) -> None:
+        """The account a class starts from: subnet groups, a security group, default parameter and
+        option groups. Also warms moto up (its first RDS call imports most of it)."""
+        from moto.rds.models import OptionGroup
+
+        ec2 = self.client("ec2")
+        rds = self.client("rds")
+        vpc = next(v for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault"))
+        subnets = sorted(
+            ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"],
+            key=lambda s: s["AvailabilityZone"])
+        by_zone = {s["AvailabilityZone"]: s["SubnetId"] for s in subnets}
+        zones = sorted(by_zone)
+        rds.create_db_subnet_group(
+            DBSubnetGroupName="default", DBSubnetGroupDescription="default",
+            SubnetIds=[by_zone[z] for z in zones])
+        rds.create_db_subnet_group(
+            DBSubnetGroupName=MULTI_AZ_SUBNET_GROUP,
+            DBSubnetGroupDescription="Private subnets in three Availability Zones (Multi-AZ ready)",
+            SubnetIds=[by_zone[z] for z in zones[:3]])
+        rds.create_db_subnet_group(
+            DBSubnetGroupName=SINGLE_AZ_SUBNET_GROUP,
+            DBSubnetGroupDescription="One subnet in one Availability Zone (too few for RDS)",
+            SubnetIds=[by_zone[zones[0]]])
+        group = ec2.create_security_group(GroupName=SECURITY_GROUP, VpcId=vpc["VpcId"],
+                                          Description="Database access from the application subnets")
+        ec2.authorize_security_group_ingress(GroupId=group["GroupId"], IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+             "IpRanges": [{"CidrIp": vpc["CidrBlock"], "Description": "application subnets"}]}
+            for port in (3306, 5432)])
+        backend = motopatches.rds_backend(self.account_id, self.region)
+        for data in catalogdata.engines().values():
+            for family in dict.fromkeys(v["family"] for v in data.versions):
+                rds.create_db_parameter_group(DBParameterGroupName=f"default.{family}",
+                                              DBParameterGroupFamily=family,
+                                              Description=f"Default parameter group for {family}")
+            for major in dict.fromkeys(data.major_version(v["version"]) for v in data.versions):
+                name = f"default:{data.engine}-{major.replace('.', '-')}"
+                # moto's CreateOptionGroup refuses names starting with "default" (as AWS does).
+                backend.option_groups[name] = OptionGroup(
+                    backend, option_group_name=name, engine_name=data.engine, major_engine_version=major,
+                    option_group_description=f"Default option group for {data.engine} {major}")
+        rds.describe_db_instances()
+
+
+def start_demo(speed: float | None = None, *, faults: str | None = None,
+               network_factory: NetworkFactory | None = None, port: int = 0) -> DemoAWS:
+    """Start a demo AWS on 127.0.0.1 (blocking, about 1-2 s: run it off the UI thread).
+
+    `speed`: how many times faster than real RDS time passes (default 30: a Multi-AZ create takes about
+    36 s). `faults`: a fault spec (see wizard.demo.faults), else RDS_WIZARD_DEMO_FAULTS. `port`: 0 for
+    any free port.
+    """
+    if speed is not None and speed <= 0:
+        raise ValueError(f"Demo speed must be a positive number, not {speed}.")
+    return DemoAWS(speed or DEFAULT_SPEED, faults if faults is not None else os.environ.get(ENV_VAR),
+                   network_factory, port=port)

@@ -1,0 +1,468 @@
+"""The RDS lifecycle simulator: statuses over time, RDS's own events, Multi-AZ failover and outages.
+
+Times are real RDS durations (seconds) divided by the demo's speed. Every change to moto's objects
+happens under the demo's lock, which the HTTP front also holds for each request, so a describe never
+sees half a failover. The simulator only touches moto objects through plain attributes (status,
+availability_zone, secondary_availability_zone, is_cluster_writer).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from wizard.demo.network import (
+    AddressPlan,
+    InstanceInfo,
+    InstanceNetwork,
+    NetworkFactory,
+    NodeAddress,
+    TcpNetwork,
+)
+
+_log = logging.getLogger(__name__)
+
+# Real RDS durations in seconds (rds-facts.md section 3): a Multi-AZ create takes 15-20 minutes, a
+# Single-AZ one 5-10, a failover 60-120 s, a Multi-AZ DB cluster failover typically under 35 s.
+CREATE_SINGLE_AZ = 420.0
+CREATE_MULTI_AZ = 540.0
+CONVERT_TO_MULTI_AZ = 300.0
+BACKUP_SINGLE_AZ = 180.0
+BACKUP_MULTI_AZ = 240.0
+FAILOVER_OUTAGE = (60.0, 120.0)
+REBOOT_OUTAGE = (30.0, 60.0)
+CLUSTER_CREATE = 840.0
+CLUSTER_BACKUP = 180.0
+CLUSTER_FAILOVER_OUTAGE = (15.0, 35.0)
+
+# RDS event messages (the IDs appear in notifications, not in DescribeEvents).
+MSG_CREATED = "DB instance created"  # RDS-EVENT-0005
+MSG_CONVERTING = "Applying modification to convert to a Multi-AZ DB instance"  # RDS-EVENT-0024
+MSG_CONVERTED = "Finished applying modification to convert to a Multi-AZ DB instance"  # RDS-EVENT-0025
+MSG_BACKING_UP = "Backing up DB instance"  # RDS-EVENT-0001
+MSG_BACKED_UP = "Finished DB instance backup"  # RDS-EVENT-0002
+MSG_FAILOVER_STARTED = "Multi-AZ instance failover started."  # RDS-EVENT-0013
+MSG_FAILOVER_DNS = "Multi-AZ failover to standby complete - DNS propagation may take a few minutes."  # 0015
+MSG_FAILOVER_DONE = "Multi-AZ instance failover completed."  # RDS-EVENT-0049
+MSG_RESTARTED = "DB instance restarted"  # RDS-EVENT-0006
+MSG_SHUTDOWN = "DB instance shutdown"  # RDS-EVENT-0004
+MSG_CLUSTER_CREATED = "DB cluster created"  # RDS-EVENT-0170
+MSG_CLUSTER_FAILOVER_STARTED = "Started cross AZ failover to DB instance: {target}"  # RDS-EVENT-0073
+MSG_CLUSTER_FAILOVER_DONE = "Completed failover to DB instance: {target}"  # RDS-EVENT-0071
+
+
+class DemoApiError(Exception):
+    """An error RDS would return; the moto layer turns it into the same HTTP error."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class DemoEvent:
+    """One DescribeEvents entry, with the wall-clock time it really happened."""
+
+    date: datetime
+    source_identifier: str
+    source_type: str
+    message: str
+    categories: tuple[str, ...]
+    source_arn: str
+
+    def to_api(self) -> dict[str, Any]:
+        """The Event shape of the RDS API."""
+        return {"SourceIdentifier": self.source_identifier, "SourceType": self.source_type,
+                "Message": self.message, "EventCategories": list(self.categories), "Date": self.date,
+                "SourceArn": self.source_arn}
+
+
+@dataclass
+class OutageWindow:
+    """When an endpoint really stopped and resumed accepting connections (the demo's own timeline)."""
+
+    identifier: str
+    kind: str  # "failover", "reboot" or "cluster-failover"
+    started_monotonic: float
+    started_at: datetime
+    from_az: str | None
+    to_az: str | None
+    ended_monotonic: float | None = None
+    ended_at: datetime | None = None
+
+    @property
+    def seconds(self) -> float | None:
+        """The outage's length, None while it lasts."""
+        return None if self.ended_monotonic is None else self.ended_monotonic - self.started_monotonic
+
+
+@dataclass
+class _Instance:
+    identifier: str
+    db: Any  # moto DBInstance
+    hostname: str
+    zones: list[str]  # primary first, then the standby (Multi-AZ)
+    network: InstanceNetwork | None = None
+    addresses: dict[str, NodeAddress] = field(default_factory=dict)
+    reachable: bool = False
+
+    @property
+    def primary(self) -> NodeAddress:
+        return self.addresses[self.zones[0]]
+
+    @property
+    def standby(self) -> NodeAddress | None:
+        return self.addresses[self.zones[1]] if len(self.zones) > 1 else None
+
+
+@dataclass
+class _Cluster:
+    identifier: str
+    cluster: Any  # moto DBCluster
+    writer_host: str
+    reader_host: str
+    members: list[str]
+
+
+class _Scheduler:
+    """A thread that runs callbacks at monotonic times, under the demo's lock."""
+
+    def __init__(self, lock: threading.RLock) -> None:
+        self._lock = lock
+        self._queue: list[tuple[float, int, Callable[[], None]]] = []
+        self._seq = itertools.count()
+        self._wake = threading.Condition()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, daemon=True, name="demo-simulator")
+        self._thread.start()
+
+    def at(self, when: float, action: Callable[[], None]) -> None:
+        with self._wake:
+            heapq.heappush(self._queue, (when, next(self._seq), action))
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._stopped and (not self._queue or self._queue[0][0] > time.monotonic()):
+                    timeout = self._queue[0][0] - time.monotonic() if self._queue else None
+                    self._wake.wait(timeout)
+                if self._stopped:
+                    return
+                _, _, action = heapq.heappop(self._queue)
+            try:
+                with self._lock:
+                    action()
+            except Exception:  # a broken step must not stop every other instance's lifecycle
+                _log.exception("demo simulator step failed")
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stopped = True
+            self._wake.notify()
+        self._thread.join(timeout=5)
+
+
+class Simulator:
+    """Drives demo instances and clusters through RDS's lifecycle; owns events, outages and the resolver."""
+
+    def __init__(self, speed: float, lock: threading.RLock,
+                 network_factory: NetworkFactory | None = None) -> None:
+        self.speed = speed
+        self.lock = lock
+        self._plan = AddressPlan()
+        self._network_factory = network_factory
+        self._scheduler = _Scheduler(lock)
+        self._events: list[DemoEvent] = []
+        self._outages: list[OutageWindow] = []
+        self._instances: dict[str, _Instance] = {}
+        self._clusters: dict[str, _Cluster] = {}
+
+    # -- time ---------------------------------------------------------------------------------------
+    def _after(self, real_seconds: float, action: Callable[[], None]) -> None:
+        self._scheduler.at(time.monotonic() + real_seconds / self.speed, action)
+
+    def _duration(self, identifier: str, bounds: tuple[float, float]) -> float:
+        # Seeded by the name and the number of outages so far: varied, yet the same run to run.
+        rng = random.Random(f"{identifier}/{len(self._outages)}")
+        return rng.uniform(*bounds)
+
+    # -- events -------------------------------------------------------------------------------------
+    def event(self, source_id: str, source_type: str, message: str, category: str, arn: str) -> None:
+        """Record an event now."""
+        self._events.append(DemoEvent(datetime.now(UTC), source_id, source_type, message, (category,), arn))
+
+    def describe_events(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Events filtered as DescribeEvents filters them (the caller checks the parameter combination)."""
+        now = datetime.now(UTC)
+        start = _as_utc(params.get("StartTime"))
+        end = _as_utc(params.get("EndTime")) or now
+        if start is None:
+            duration = params.get("Duration")
+            start = end - timedelta(minutes=int(duration) if duration is not None else 60)
+        source_id = params.get("SourceIdentifier")
+        source_type = params.get("SourceType")
+        categories = set(params.get("EventCategories") or [])
+        with self.lock:
+            events = list(self._events)
+        return [
+            e.to_api() for e in events
+            if start <= e.date <= end
+            and (not source_type or e.source_type == source_type)
+            and (not source_id or e.source_identifier == source_id)
+            and (not categories or categories.intersection(e.categories))
+        ]
+
+    # -- DB instances -------------------------------------------------------------------------------
+    def instance_created(self, db: Any, subnet_zones: list[str]) -> None:
+        """A CreateDBInstance was accepted: place it in AZs and start its lifecycle at `creating`."""
+        identifier = db.db_instance_identifier
+        rng = random.Random(identifier)
+        zones = sorted(subnet_zones)
+        requested = getattr(db, "_demo_requested_az", None)
+        primary = requested if requested in zones else rng.choice(zones)
+        chosen = [primary]
+        if db.multi_az:
+            chosen.append(rng.choice([z for z in zones if z != primary]))
+        state = _Instance(identifier, db, db.address.lower(), chosen)
+        self._instances[identifier] = state
+        db.status = "creating"
+        db.availability_zone = primary
+        db.secondary_availability_zone = None
+        multi_az = bool(db.multi_az)
+        backups = (db.backup_retention_period or 0) > 0
+        arn = db.db_instance_arn
+
+        def created() -> None:
+            self._open_network(state)
+            self.event(identifier, "db-instance", MSG_CREATED, "creation", arn)
+            if multi_az:
+                db.status = "modifying"
+                self.event(identifier, "db-instance", MSG_CONVERTING, "configuration change", arn)
+                self._after(CONVERT_TO_MULTI_AZ, converted)
+            else:
+                backing_up()
+
+        def converted() -> None:
+            db.secondary_availability_zone = chosen[1]
+            self.event(identifier, "db-instance", MSG_CONVERTED, "configuration change", arn)
+            backing_up()
+
+        def backing_up() -> None:
+            if not backups:
+                db.status = "available"
+                return
+            db.status = "backing-up"
+            self.event(identifier, "db-instance", MSG_BACKING_UP, "backup", arn)
+            self._after(BACKUP_MULTI_AZ if multi_az else BACKUP_SINGLE_AZ, backed_up)
+
+        def backed_up() -> None:
+            self.event(identifier, "db-instance", MSG_BACKED_UP, "backup", arn)
+            db.status = "available"
+
+        self._after(CREATE_MULTI_AZ if multi_az else CREATE_SINGLE_AZ, created)
+
+    def _open_network(self, state: _Instance) -> None:
+        db = state.db
+        nodes = self._plan.reserve(state.zones, int(db.port))
+        state.addresses = {zone: node.address for zone, node in nodes.items()}
+        if self._network_factory is None:
+            state.network = TcpNetwork(nodes)
+        else:
+            for node in nodes.values():
+                node.close()  # the factory's own servers bind these addresses
+            secret = getattr(db, "master_user_secret", None)
+            info = InstanceInfo(state.identifier, db.engine, int(db.port), db.master_username,
+                                secret.secret_arn if secret is not None else None)
+            state.network = self._network_factory(info, dict(state.addresses))
+        state.network.start(state.primary, state.standby)
+        state.reachable = True
+
+    def reboot(self, db: Any, force_failover: bool) -> None:
+        """RebootDBInstance, with or without failover, checked as RDS checks it."""
+        identifier = db.db_instance_identifier
+        if force_failover and not db.multi_az:
+            raise DemoApiError("InvalidParameterCombination",
+                               "You can't enable force failover if the instance isn't configured for "
+                               f"Multi-AZ: DB instance {identifier} is a Single-AZ instance.")
+        if db.status != "available":
+            raise DemoApiError("InvalidDBInstanceState", f"Instance {identifier} is not in available state.")
+        state = self._instances.get(identifier)
+        if state is None or state.network is None:  # not made by this demo (or no network): status only
+            return
+        network = state.network
+        arn = db.db_instance_arn
+        db.status = "rebooting"
+        old_primary = state.zones[0]
+        failover = force_failover and len(state.zones) > 1
+        if failover:
+            self.event(identifier, "db-instance", MSG_FAILOVER_STARTED, "failover", arn)
+        outage = OutageWindow(identifier, "failover" if failover else "reboot", time.monotonic(),
+                              datetime.now(UTC), old_primary, state.zones[1] if failover else old_primary)
+        self._outages.append(outage)
+        network.begin_outage()
+        state.reachable = False
+
+        def back() -> None:
+            if failover:
+                state.zones.reverse()
+                db.availability_zone, db.secondary_availability_zone = state.zones[0], state.zones[1]
+            network.end_outage(state.primary, state.standby)
+            state.reachable = True
+            outage.ended_monotonic, outage.ended_at = time.monotonic(), datetime.now(UTC)
+            if failover:
+                self.event(identifier, "db-instance", MSG_FAILOVER_DNS, "failover", arn)
+                self.event(identifier, "db-instance", MSG_FAILOVER_DONE, "failover", arn)
+            else:
+                self.event(identifier, "db-instance", MSG_RESTARTED, "availability", arn)
+            db.status = "available"
+
+        self._after(self._duration(identifier, FAILOVER_OUTAGE if failover else REBOOT_OUTAGE), back)
+
+    def instance_deleted(self, identifier: str) -> None:
+        """The instance is gone: close its network."""
+        state = self._instances.pop(identifier, None)
+        if state is not None and state.network is not None:
+            state.network.stop()
+
+    # -- Multi-AZ DB clusters -----------------------------------------------------------------------
+    def cluster_created(self, cluster: Any, members: list[Any]) -> None:
+        """A Multi-AZ DB cluster and its three member instances start at `creating`."""
+        identifier = cluster.db_cluster_identifier
+        state = _Cluster(identifier, cluster, cluster.endpoint.lower(), cluster.reader_endpoint.lower(),
+                         [m.db_instance_identifier for m in members])
+        self._clusters[identifier] = state
+        cluster.status = "creating"
+        for member in members:
+            member.status = "creating"
+            self._instances[member.db_instance_identifier] = _Instance(
+                member.db_instance_identifier, member, member.address.lower(), [member.availability_zone])
+        arn = cluster.db_cluster_arn
+        backups = (cluster.backup_retention_period or 0) > 0
+
+        def created() -> None:
+            for member in members:
+                self._open_network(self._instances[member.db_instance_identifier])
+                self.event(member.db_instance_identifier, "db-instance", MSG_CREATED, "creation",
+                           member.db_instance_arn)
+                member.status = "available"
+            self.event(identifier, "db-cluster", MSG_CLUSTER_CREATED, "creation", arn)
+            if not backups:
+                cluster.status = "available"
+                return
+            cluster.status = "backing-up"
+            self._after(CLUSTER_BACKUP, backed_up)
+
+        def backed_up() -> None:
+            cluster.status = "available"
+
+        self._after(CLUSTER_CREATE, created)
+
+    def failover_cluster(self, cluster: Any, target_id: str | None) -> None:
+        """FailoverDBCluster: the writer moves to a reader in another AZ after an outage."""
+        identifier = cluster.db_cluster_identifier
+        state = self._clusters.get(identifier)
+        if cluster.status != "available" or state is None:
+            raise DemoApiError("InvalidDBClusterStateFault",
+                               f"DB cluster {identifier} is not in available state.")
+        members = cluster.members
+        writer = next((m for m in members if m.is_cluster_writer), None)
+        readers = sorted((m for m in members if not m.is_cluster_writer and m.status == "available"),
+                         key=lambda m: m.promotion_tier)
+        target = next((m for m in readers if m.db_instance_identifier == target_id), None) \
+            if target_id else (readers[0] if readers else None)
+        if target is None:
+            raise DemoApiError("InvalidDBClusterStateFault",
+                               f"Database cluster:{identifier} should have at least two database instances "
+                               "in valid states or a valid target instance for failover.")
+        arn = cluster.db_cluster_arn
+        target_name = target.db_instance_identifier
+        cluster.status = "failing-over"
+        self.event(identifier, "db-cluster", MSG_CLUSTER_FAILOVER_STARTED.format(target=target_name),
+                   "failover", arn)
+        involved = [self._instances[m.db_instance_identifier] for m in (writer, target) if m is not None]
+        outage = OutageWindow(identifier, "cluster-failover", time.monotonic(), datetime.now(UTC),
+                              writer.availability_zone if writer is not None else None,
+                              target.availability_zone)
+        self._outages.append(outage)
+        for member_state in involved:
+            if member_state.network is not None:
+                member_state.network.begin_outage()
+            member_state.reachable = False
+
+        def back() -> None:
+            if writer is not None:
+                writer.is_cluster_writer = False
+            target.is_cluster_writer = True
+            for member_state in involved:
+                if member_state.network is not None:
+                    member_state.network.end_outage(member_state.primary, None)
+                member_state.reachable = True
+            outage.ended_monotonic, outage.ended_at = time.monotonic(), datetime.now(UTC)
+            self.event(identifier, "db-cluster", MSG_CLUSTER_FAILOVER_DONE.format(target=target_name),
+                       "failover", arn)
+            cluster.status = "available"
+
+        self._after(self._duration(identifier, CLUSTER_FAILOVER_OUTAGE), back)
+
+    def cluster_deleted(self, identifier: str) -> None:
+        """The cluster is gone."""
+        self._clusters.pop(identifier, None)
+
+    def is_managed_cluster(self, identifier: str) -> bool:
+        """Whether this demo drives the cluster's lifecycle."""
+        return identifier in self._clusters
+
+    # -- what tests and the resolver read -----------------------------------------------------------
+    def nodes(self, hostname: str) -> list[NodeAddress]:
+        """The nodes (host and port) a demo endpoint name leads to now ([] if unknown or not created yet)."""
+        name = hostname.lower().rstrip(".")
+        with self.lock:
+            for state in self._instances.values():
+                if state.hostname == name and state.addresses:
+                    return [state.primary]
+            for cluster in self._clusters.values():
+                members = [self._instances[m] for m in cluster.members if m in self._instances]
+                members = [m for m in members if m.addresses]
+                if name == cluster.writer_host:
+                    return [m.primary for m in members if m.db.is_cluster_writer]
+                if name == cluster.reader_host:
+                    return [m.primary for m in members if not m.db.is_cluster_writer]
+        return []
+
+    def resolve(self, hostname: str) -> list[str]:
+        """Loopback addresses a demo endpoint name resolves to now ([] if unknown or not created yet)."""
+        return [node.host for node in self.nodes(hostname)]
+
+    def outage_windows(self, identifier: str) -> list[OutageWindow]:
+        """Every outage of an instance or cluster so far, oldest first (a copy)."""
+        with self.lock:
+            return [OutageWindow(**vars(o)) for o in self._outages if o.identifier == identifier]
+
+    def stop(self) -> None:
+        """Stop the clock and close every listener."""
+        self._scheduler.stop()
+        with self.lock:
+            for state in self._instances.values():
+                if state.network is not None:
+                    state.network.stop()
+            self._instances.clear()
+
+
+def _as_utc(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return None
