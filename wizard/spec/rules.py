@@ -1,0 +1,665 @@
+"""Every RDS create rule, checked before any API call: which setting, which rule, how to fix it.
+
+`validate(spec)` returns problems instead of raising. Errors are what AWS would refuse (rds-facts.md,
+section 2); warnings are choices that work but deserve a second look (public access, no deletion
+protection, ...). Rules that differ by engine read `wizard.spec.engines`; what is not known for sure
+produces no error, because refusing what AWS accepts is as bad as missing what it refuses.
+With `AccountFacts` the rules also check what only the account knows: subnet group coverage, whether a
+class is orderable for the engine and version, and Multi-AZ capability.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Sequence
+
+from wizard.catalog import AccountFacts, OrderableOption
+from wizard.spec.engines import (
+    CLUSTER_STORAGE_TYPES,
+    ENGINE_ORDER,
+    GP3_MAX_THROUGHPUT_PER_IOPS,
+    MONITORING_INTERVALS,
+    PI_RETENTION_DAYS,
+    PORT_RANGE,
+    EngineRules,
+    engine_rules,
+    is_api_engine,
+)
+from wizard.spec.model import STORAGE_TYPES, DatabaseSpec
+from wizard.spec.problems import Problem, Severity
+from wizard.spec.request import (
+    CREATE_DB_CLUSTER_MEMBERS,
+    CREATE_DB_INSTANCE_MEMBERS,
+    MODELLED_PARAMETERS,
+    parameter_for,
+    type_error,
+)
+from wizard.spec.windows import (
+    MIN_WINDOW_MINUTES,
+    WindowError,
+    format_duration,
+    parse_backup_window,
+    parse_maintenance_window,
+    windows_overlap,
+)
+
+_IDENTIFIER_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+_USERNAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_IDENTIFIER_MAX = 63
+_CLUSTER_IDENTIFIER_MAX = 52
+_RETENTION_MAX = 35
+# The CreateDBCluster documentation limits the master password to 41 characters; for a PostgreSQL
+# Multi-AZ DB cluster that may be an Aurora MySQL leftover, so it is a warning, not an error.
+_CLUSTER_PASSWORD_MAX = 41
+_TAG_KEY_MAX = 128
+_TAG_VALUE_MAX = 256
+
+
+def _n(value: float) -> str:
+    """A number as people read it: 65,536 and 0.5."""
+    return f"{value:,}" if isinstance(value, int) or value != int(value) else f"{int(value):,}"
+
+
+class _Checker:
+    """Collects the problems of one spec; each `_check_*` method is one group of rules."""
+
+    def __init__(self, spec: DatabaseSpec, facts: AccountFacts | None, check_password: bool) -> None:
+        self.spec = spec
+        self.facts = facts
+        self.check_password = check_password
+        self.rules: EngineRules | None = engine_rules(spec.engine.engine)
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str, severity: Severity = "error",
+            parameter: str | None = None) -> None:
+        """Record a problem on a spec path; the parameter defaults to the one the path is sent as."""
+        name = parameter if parameter is not None else parameter_for(path, self.spec)
+        self.problems.append(Problem(field=path, parameter=name, message=message, severity=severity))
+
+    def warn(self, path: str, message: str) -> None:
+        """Record a warning."""
+        self.add(path, message, severity="warning")
+
+    @property
+    def engine_label(self) -> str:
+        """The engine as people name it."""
+        return self.rules.label if self.rules is not None else self.spec.engine.engine
+
+    # -- engine, identifier, credentials -------------------------------------------------------------
+
+    def check_engine(self) -> None:
+        """Engine: known to RDS, and a license model the engine offers."""
+        engine = self.spec.engine.engine
+        if not engine:
+            self.add("engine.engine", f"Engine is required: choose one of {', '.join(ENGINE_ORDER)}.")
+        elif self.rules is None and is_api_engine(engine):
+            self.warn("engine.engine",
+                      f"Engine '{engine}' is accepted by RDS but this wizard has no rules for "
+                      "it: only the engine-independent rules were checked.")
+        elif self.rules is None:
+            close = difflib.get_close_matches(engine, ENGINE_ORDER, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            self.add("engine.engine", f"Engine '{engine}' is not an RDS engine{hint}: use one of "
+                                      f"{', '.join(ENGINE_ORDER)}.")
+        license_model = self.spec.engine.license_model
+        if self.rules is not None and license_model is not None and not self.spec.is_cluster \
+                and license_model not in self.rules.license_models:
+            self.add("engine.license_model",
+                     f"License model '{license_model}' is not offered for "
+                     f"{self.rules.label}: use {' or '.join(self.rules.license_models)}.")
+
+    def check_identifier(self) -> None:
+        """DBInstanceIdentifier (DBClusterIdentifier): 1-63 (52) letters, digits, hyphens."""
+        ident = self.spec.settings.identifier
+        what = "DB cluster identifier" if self.spec.is_cluster else "DB instance identifier"
+        limit = _CLUSTER_IDENTIFIER_MAX if self.spec.is_cluster else _IDENTIFIER_MAX
+        path = "settings.identifier"
+        if not ident:
+            self.add(path, f"{what} is required: name it with letters, digits and hyphens, starting with a "
+                           "letter (e.g. orders-db).")
+            return
+        if len(ident) > limit:
+            self.add(path, f"{what} '{ident}' is {len(ident)} characters long: the limit is {limit}. "
+                           "Shorten it.")
+        if not _IDENTIFIER_RE.fullmatch(ident):
+            self.add(path, f"{what} '{ident}' may contain only letters, digits and hyphens and must start "
+                           "with a letter: rename it (e.g. orders-db).")
+        if ident.endswith("-") or "--" in ident:
+            self.add(path, f"{what} '{ident}' may not end with a hyphen or contain two hyphens in a row: "
+                           "remove the extra hyphen.")
+
+    def check_username(self) -> None:
+        """MasterUsername: 1-16 letters, digits, underscores, starting with a letter, not reserved."""
+        name = self.spec.settings.master_username
+        path = "settings.master_username"
+        if self.rules is None:
+            return
+        if not name:
+            self.add(path, f"Master username is required for {self.rules.label}: for example "
+                           f"'{self.rules.default_username}'.")
+            return
+        limit = self.rules.username_max_length
+        if len(name) > limit:
+            self.add(path, f"Master username '{name}' is {len(name)} characters long: RDS allows at most "
+                           f"{limit}. Shorten it.")
+        if not _USERNAME_RE.fullmatch(name):
+            self.add(path, f"Master username '{name}' may contain only letters, digits and underscores and "
+                           "must start with a letter: rename it (e.g. "
+                           f"'{self.rules.default_username}').")
+        if name.lower() in self.rules.reserved_usernames:
+            self.add(path, f"Master username '{name}' is a reserved word on {self.rules.label}: choose "
+                           f"another name (e.g. 'dbadmin').")
+
+    def check_credentials(self) -> None:
+        """The password: not with Secrets Manager, required when self-managed, allowed characters."""
+        settings = self.spec.settings
+        password = settings.master_password.get_secret_value() if settings.master_password else None
+        if settings.credentials == "secrets-manager" and password is not None:
+            for path, parameter in (("settings.master_password", "MasterUserPassword"),
+                                    ("settings.credentials", "ManageMasterUserPassword")):
+                self.add(path, "A master password cannot be given when Secrets Manager manages the "
+                               "password (MasterUserPassword with ManageMasterUserPassword=true): remove "
+                               "the password, or choose self-managed credentials.", parameter=parameter)
+        if settings.credentials == "self-managed" and password is None and self.check_password \
+                and self.rules is not None:
+            self.add("settings.master_password", "Master password is required with self-managed "
+                                                 "credentials: type one, or let Secrets Manager manage it "
+                                                 "(ManageMasterUserPassword).")
+        if settings.secret_kms_key_id is not None and settings.credentials != "secrets-manager":
+            self.warn("settings.secret_kms_key_id", "The secret's KMS key is used only when Secrets Manager "
+                                                    "manages the password: it is ignored here; clear it.")
+        if password is None or self.rules is None:
+            return
+        low, high = self.rules.password_length
+        path = "settings.master_password"
+        if not low <= len(password) <= high:
+            self.add(path, f"Master password must be {low}-{high} characters long on {self.rules.label}; it "
+                           f"has {len(password)}. Choose another.")
+        if self.spec.is_cluster and len(password) > _CLUSTER_PASSWORD_MAX:
+            self.warn(path, f"CreateDBCluster documents a master password of at most {_CLUSTER_PASSWORD_MAX} "
+                            "characters: a shorter one is safer.")
+        forbidden = sorted({c for c in password if c in self.rules.forbidden_password_chars})
+        if forbidden:
+            names = ["a space" if c == " " else f"'{c}'" for c in forbidden]
+            shown = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+            allowed = "any printable ASCII character except / \" @ and space" + (
+                " (and " + " ".join(f"'{c}'" for c in self.rules.password_forbidden_extra) + " on "
+                + self.rules.label + ")" if self.rules.password_forbidden_extra else "")
+            self.add(path, f"Master password contains {shown}, which RDS refuses: use {allowed}.")
+        if any(not 32 <= ord(c) <= 126 for c in password):
+            self.add(path, "Master password may contain only printable ASCII characters (no accents, emoji, "
+                           "tabs or line breaks): choose another.")
+
+    def check_instance_class(self) -> None:
+        """DBInstanceClass: given, and shaped like db.<family>.<size>."""
+        cls = self.spec.instance.instance_class
+        path = "instance.instance_class"
+        if not cls:
+            self.add(path, "DB instance class is required: choose one, e.g. db.m6g.large.")
+        elif not cls.startswith("db.") or cls.count(".") < 2:
+            self.add(path, f"DB instance class '{cls}' is not an RDS class name: RDS classes look like "
+                           "db.m6g.large (note the 'db.' prefix).")
+
+    # -- storage ---------------------------------------------------------------------------------------
+
+    def check_storage(self) -> None:
+        """Storage type per engine, size ranges, IOPS, gp3 limits and the autoscaling maximum."""
+        storage = self.spec.storage
+        rules = self.rules
+        kind = storage.type
+        size = storage.allocated_gib
+        if storage.iops is not None and kind in ("gp2", "standard"):
+            self.add("storage.iops", f"Provisioned IOPS can only be set for io1, io2 or gp3 storage, not "
+                                     f"{kind}: clear the IOPS or choose io1, io2 or gp3.")
+        if storage.throughput_mibps is not None and kind != "gp3":
+            self.add("storage.throughput_mibps",
+                     f"Storage throughput applies only to gp3 storage, not {kind}: "
+                     "clear it or choose gp3.")
+        if kind in ("io1", "io2") and storage.iops is None:
+            self.add("storage.iops", f"{kind} storage needs a Provisioned IOPS value: enter one (at least "
+                                     "1,000).")
+        if self.spec.is_cluster:
+            self._check_cluster_storage()
+        if rules is None:
+            return
+        bounds = rules.storage_ranges.get(kind)
+        if bounds is None:
+            self.add("storage.type", f"Storage type {kind} is not offered for {rules.label}: choose "
+                                     f"{' or '.join(rules.storage_types)}.")
+            return
+        low, high = bounds
+        if not low <= size <= high:
+            self.add("storage.allocated_gib",
+                     f"Allocated storage {_n(size)} GiB is outside what {rules.label} "
+                     f"allows on {kind}: {_n(low)}-{_n(high)} GiB.")
+        iops = storage.iops
+        if kind == "io1" and iops is not None:
+            self._check_io1(rules, size, iops)
+        if kind == "gp3":
+            self._check_gp3(rules, size, iops, storage.throughput_mibps)
+        self._check_autoscaling(high)
+
+    def _check_cluster_storage(self) -> None:
+        storage = self.spec.storage
+        if storage.type not in CLUSTER_STORAGE_TYPES:
+            self.add("storage.type",
+                     f"A Multi-AZ DB cluster takes {', '.join(CLUSTER_STORAGE_TYPES)} storage, "
+                     f"not {storage.type}: choose one of those.")
+        if storage.throughput_mibps is not None:
+            self.add("storage.throughput_mibps", "A Multi-AZ DB cluster cannot set storage throughput "
+                                                 "(CreateDBCluster has no StorageThroughput): clear it.",
+                     parameter="StorageThroughput")
+        if storage.max_allocated_gib is not None:
+            self.add("storage.max_allocated_gib",
+                     "A Multi-AZ DB cluster cannot set an autoscaling maximum at "
+                     "create time (CreateDBCluster has no MaxAllocatedStorage): "
+                     "clear it.", parameter="MaxAllocatedStorage")
+
+    def _check_io1(self, rules: EngineRules, size: int, iops: int) -> None:
+        low, high = rules.io1_iops_range
+        if not low <= iops <= high:
+            self.add("storage.iops",
+                     f"Provisioned IOPS {_n(iops)} is outside io1's range on {rules.label}: "
+                     f"{_n(low)}-{_n(high)}.")
+        ratio_low, ratio_high = rules.io1_iops_per_gib
+        if size > 0 and not ratio_low * size <= iops <= ratio_high * size:
+            self.add("storage.iops",
+                     f"Provisioned IOPS {_n(iops)} for {_n(size)} GiB breaks io1's ratio on "
+                     f"{rules.label}: IOPS must be {_n(ratio_low)}-{_n(ratio_high)} times the "
+                     f"storage, so {_n(ratio_low * size)}-{_n(ratio_high * size)} here. Change "
+                     "the IOPS or the storage size.")
+
+    def _check_gp3(self, rules: EngineRules, size: int, iops: int | None, throughput: int | None) -> None:
+        gp3 = rules.gp3
+        threshold = gp3.threshold_gib
+        if threshold is not None and size < threshold:
+            for path, value, what in (("storage.iops", iops, "IOPS"),
+                                      ("storage.throughput_mibps", throughput, "throughput")):
+                if value is not None:
+                    self.add(path, f"gp3 storage below {_n(threshold)} GiB on {rules.label} has a fixed "
+                                   f"baseline (3,000 IOPS, 125 MiB/s): {what} cannot be provisioned. Clear "
+                                   f"it, or allocate at least {_n(threshold)} GiB.")
+            return
+        if iops is not None:
+            low, high = gp3.iops_range
+            if not low <= iops <= high:
+                self.add("storage.iops",
+                         f"Provisioned IOPS {_n(iops)} is outside gp3's range on {rules.label}: "
+                         f"{_n(low)}-{_n(high)}.")
+            if size > 0 and iops > gp3.max_iops_per_gib * size:
+                self.add("storage.iops",
+                         f"Provisioned IOPS {_n(iops)} is more than {_n(gp3.max_iops_per_gib)} "
+                         f"per GiB of {_n(size)} GiB gp3 storage: lower it to at most "
+                         f"{_n(gp3.max_iops_per_gib * size)} or add storage.")
+            if size > 0 and iops < gp3.min_iops_per_gib * size:
+                self.add("storage.iops",
+                         f"Provisioned IOPS {_n(iops)} is less than {_n(gp3.min_iops_per_gib)} "
+                         f"per GiB of {_n(size)} GiB gp3 storage on {rules.label}: raise it to "
+                         f"at least {_n(gp3.min_iops_per_gib * size)}.")
+        if throughput is not None:
+            low, high = gp3.throughput_range
+            if not low <= throughput <= high:
+                self.add("storage.throughput_mibps",
+                         f"Storage throughput {_n(throughput)} MiB/s is outside "
+                         f"gp3's range on {rules.label}: {_n(low)}-{_n(high)} MiB/s.")
+            if iops is not None and throughput > GP3_MAX_THROUGHPUT_PER_IOPS * iops:
+                self.add("storage.throughput_mibps",
+                         f"Storage throughput {_n(throughput)} MiB/s is more than "
+                         f"{GP3_MAX_THROUGHPUT_PER_IOPS} MiB/s per provisioned IOPS "
+                         f"({_n(iops)}): lower it to at most "
+                         f"{_n(GP3_MAX_THROUGHPUT_PER_IOPS * iops)} or raise the IOPS.")
+
+    def _check_autoscaling(self, type_max: int) -> None:
+        storage = self.spec.storage
+        ceiling = storage.max_allocated_gib
+        if ceiling is None or self.spec.is_cluster:
+            return
+        path = "storage.max_allocated_gib"
+        if ceiling * 10 < storage.allocated_gib * 11:
+            self.add(path,
+                     f"Autoscaling maximum {_n(ceiling)} GiB must be at least 10% above the allocated "
+                     f"{_n(storage.allocated_gib)} GiB: raise it to at least "
+                     f"{_n(-(-storage.allocated_gib * 11 // 10))} GiB, or clear it to turn autoscaling off.")
+        if ceiling > type_max:
+            self.add(path, f"Autoscaling maximum {_n(ceiling)} GiB is above the {_n(type_max)} GiB "
+                           f"{self.engine_label} allows on {storage.type}: lower it.")
+
+    # -- availability and network ----------------------------------------------------------------------
+
+    def check_availability(self) -> None:
+        """Multi-AZ support per engine, the cluster engines, and no AZ with Multi-AZ."""
+        spec = self.spec
+        rules = self.rules
+        deployment = spec.availability.deployment
+        if rules is not None and deployment == "multi-az-instance":
+            if not rules.supports_multi_az_instance:
+                self.add("availability.deployment", f"{rules.label} does not support Multi-AZ: choose a "
+                                                    "single-AZ deployment or another edition.")
+            elif rules.multi_az_min_version and spec.engine.version \
+                    and _version_key(spec.engine.version) < _version_key(rules.multi_az_min_version):
+                self.warn("availability.deployment", f"{rules.label} supports Multi-AZ only from version "
+                                                     f"{rules.multi_az_min_version}: choose that or a later "
+                                                     "version.")
+        if rules is not None and deployment == "multi-az-cluster" and not rules.supports_multi_az_cluster:
+            self.add("availability.deployment", f"Multi-AZ DB clusters run only MySQL and PostgreSQL, not "
+                                                f"{rules.label}: choose a Multi-AZ DB instance instead.",
+                     parameter="Engine")
+        if spec.is_multi_az and spec.connectivity.availability_zone:
+            message = (f"An Availability Zone ({spec.connectivity.availability_zone}) cannot be chosen for a "
+                       "Multi-AZ deployment (RDS places the primary and standby itself): clear the "
+                       "Availability Zone, or choose single-AZ.")
+            self.add("connectivity.availability_zone", message, parameter="AvailabilityZone")
+            self.add("availability.deployment",
+                     message, parameter="MultiAZ")
+        if spec.is_multi_az:
+            cls = spec.instance.instance_class
+            if cls.startswith("db.t"):
+                self.warn("instance.instance_class",
+                          f"{cls} is a burstable class: under sustained load it runs "
+                          "out of CPU credits, which a Multi-AZ production database "
+                          "should not. Consider a db.m or db.r class.")
+            self.warn("availability.deployment", "Multi-AZ costs about twice a single-AZ instance (a "
+                                                 "Multi-AZ DB cluster about three times): you also pay for "
+                                                 "the standby's compute and storage.")
+
+    def check_connectivity(self) -> None:
+        """Port range and forbidden ports, and public access."""
+        port = self.spec.connectivity.port
+        low, high = PORT_RANGE
+        if port is not None:
+            if not low <= port <= high:
+                self.add("connectivity.port",
+                         f"Port {port} is outside {low}-{high}: choose a port in that range "
+                         "(or leave it empty for the engine's default"
+                         + (f", {self.rules.default_port}" if self.rules else "") + ").")
+            elif self.rules is not None and port in self.rules.forbidden_ports:
+                self.add("connectivity.port", f"Port {port} is reserved on {self.rules.label} (1234, 1434, "
+                                              "3260, 3343, 3389, 47001 and 49152-49156 are): use another, "
+                                              f"e.g. {self.rules.default_port}.")
+        if self.spec.connectivity.public_access:
+            self.warn("connectivity.public_access", "Public access is on: the database gets a public address "
+                                                    "and only its security groups stand between it and the "
+                                                    "internet. Turn it off unless clients outside the VPC "
+                                                    "must connect.")
+
+    # -- database, backup, maintenance, protection, monitoring, tags -------------------------------------
+
+    def check_database_name(self) -> None:
+        """DBName per engine: SQL Server none; the others length, characters and reserved words."""
+        name = self.spec.database.name
+        if name is None or self.rules is None:
+            return
+        rule = self.rules.db_name
+        path = "database.name"
+        if rule.must_be_empty:
+            self.add(path, f"{self.rules.label} takes no initial database name (DBName must be empty): clear "
+                           "it and create databases after launch.")
+            return
+        if not 1 <= len(name) <= rule.max_length:
+            self.add(path, f"Initial database name '{name}' must be 1-{rule.max_length} characters on "
+                           f"{self.rules.label}: shorten it.")
+        if name and not rule.matches(name):
+            self.add(path, f"Initial database name '{name}' must {rule.pattern_text} on {self.rules.label}: "
+                           "rename it.")
+        if name.lower() in rule.forbidden:
+            self.add(path, f"Initial database name '{name}' is reserved on {self.rules.label}: choose "
+                           "another (the default is ORCL).")
+
+    def check_backup_and_maintenance(self) -> None:
+        """Retention range, window formats and lengths, and no overlap."""
+        spec = self.spec
+        retention = spec.backup.retention_days
+        low = 1 if spec.is_cluster else 0
+        if not low <= retention <= _RETENTION_MAX:
+            what = "A Multi-AZ DB cluster keeps" if spec.is_cluster else "RDS keeps"
+            self.add("backup.retention_days", f"Backup retention {retention} days: {what} automated backups "
+                                              f"{low}-{_RETENTION_MAX} days. Choose a value in that range.")
+        elif retention == 0:
+            self.warn("backup.retention_days", "Automated backups are off (retention 0): no point-in-time "
+                                               "recovery. Set 1-35 days, 7 is common.")
+        backup = maintenance = None
+        if spec.backup.window is not None:
+            try:
+                backup = parse_backup_window(spec.backup.window)
+            except WindowError as exc:
+                self.add("backup.window", f"Backup window {exc}.")
+            else:
+                self._check_length("backup.window", "Backup window", spec.backup.window, backup.length)
+        if spec.maintenance.window is not None:
+            try:
+                maintenance = parse_maintenance_window(spec.maintenance.window)
+            except WindowError as exc:
+                self.add("maintenance.window", f"Maintenance window {exc}.")
+            else:
+                self._check_length("maintenance.window", "Maintenance window", spec.maintenance.window,
+                                   maintenance.length)
+        if backup is not None and maintenance is not None and windows_overlap(backup, maintenance):
+            message = (f"The backup window ({spec.backup.window}, every day) overlaps the maintenance window "
+                       f"({spec.maintenance.window}): RDS refuses overlapping windows. Move one of them.")
+            self.add("backup.window", message)
+            self.add("maintenance.window", message)
+        elif (spec.backup.window is None) != (spec.maintenance.window is None):
+            unset = "backup" if spec.backup.window is None else "maintenance"
+            self.warn(f"{unset}.window",
+                      f"The {unset} window is left to RDS while the other is set: the random "
+                      "window RDS picks may collide with yours. Set both.")
+
+    def _check_length(self, path: str, label: str, text: str, length: int) -> None:
+        if length < MIN_WINDOW_MINUTES:
+            self.add(path, f"{label} {text} lasts {format_duration(length)}: it must last at least "
+                           f"{MIN_WINDOW_MINUTES} minutes. Move its end later.")
+
+    def check_protection(self) -> None:
+        """Warnings for deletion protection and encryption off."""
+        protection = self.spec.protection
+        if not protection.deletion_protection:
+            self.warn("protection.deletion_protection",
+                      "Deletion protection is off: one delete call (or a "
+                      "cleanup script) removes the database. Turn it on for "
+                      "anything you would miss.")
+        if not protection.encrypted:
+            self.warn("protection.encrypted", "Encryption at rest is off, and it cannot be turned on later "
+                                              "without a snapshot and restore: turn it on.")
+            if protection.kms_key_id is not None:
+                self.warn("protection.kms_key_id", "A KMS key is set but encryption at rest is off: turn "
+                                                   "encryption on or clear the key.")
+
+    def check_monitoring(self) -> None:
+        """Performance Insights retention, Enhanced Monitoring interval and role, log export names."""
+        monitoring = self.spec.monitoring
+        retention = monitoring.performance_insights_retention_days
+        if retention is not None and retention not in PI_RETENTION_DAYS:
+            self.add("monitoring.performance_insights_retention_days",
+                     f"Performance Insights retention {retention} days is not offered: use 7, 31 × months "
+                     "(31, 62, ... 713) or 731.")
+        interval = monitoring.monitoring_interval
+        if interval not in MONITORING_INTERVALS:
+            self.add("monitoring.monitoring_interval", f"Enhanced Monitoring interval {interval} s is not "
+                                                       "offered: use 0 (off), 1, 5, 10, 15, 30 or 60.")
+        role = monitoring.monitoring_role_arn
+        if role and interval == 0:
+            message = ("A monitoring role is set but the Enhanced Monitoring interval is 0 (off): choose an "
+                       "interval (1-60 s), or clear the role.")
+            self.add("monitoring.monitoring_interval", message)
+            self.add("monitoring.monitoring_role_arn", message)
+        elif not role and interval != 0:
+            message = (f"Enhanced Monitoring every {interval} s needs a monitoring role ARN (e.g. "
+                       "arn:aws:iam::123456789012:role/rds-monitoring-role): give one, or set the interval "
+                       "to 0.")
+            self.add("monitoring.monitoring_role_arn", message)
+            self.add("monitoring.monitoring_interval", message)
+        if self.rules is None:
+            return
+        allowed = self.rules.cluster_log_exports if self.spec.is_cluster else self.rules.log_exports
+        for log in monitoring.log_exports:
+            if log not in allowed:
+                where = self.rules.label + (" Multi-AZ DB clusters" if self.spec.is_cluster else "")
+                self.add("monitoring.log_exports", f"Log export '{log}' does not exist for {where}: use "
+                                                   f"{', '.join(allowed) or 'none'}.")
+
+    def check_tags(self) -> None:
+        """Tag keys: 1-128 characters, not starting with aws:; values at most 256 characters."""
+        for key, value in self.spec.tags.items():
+            if key.lower().startswith("aws:"):
+                self.add("tags", f"Tag key '{key}' starts with 'aws:', which AWS reserves for itself: rename "
+                                 "the key.")
+            if not 1 <= len(key) <= _TAG_KEY_MAX:
+                self.add("tags", f"Tag key '{key[:40]}' must be 1-{_TAG_KEY_MAX} characters: shorten it.")
+            if len(value) > _TAG_VALUE_MAX:
+                self.add("tags",
+                         f"Tag '{key}' has a value longer than {_TAG_VALUE_MAX} characters: shorten it.")
+
+    def check_extra_parameters(self) -> None:
+        """Parameters the wizard does not model: real ones of the right type, for the right call."""
+        members = CREATE_DB_CLUSTER_MEMBERS if self.spec.is_cluster else CREATE_DB_INSTANCE_MEMBERS
+        operation = "CreateDBCluster" if self.spec.is_cluster else "CreateDBInstance"
+        for key, value in self.spec.extra_parameters.items():
+            path = f"extra_parameters.{key}"
+            if key not in members:
+                close = difflib.get_close_matches(key, list(members), n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                self.add(path, f"Unknown parameter '{key}': it is not a {operation} parameter{hint}. "
+                               "Remove it or correct its name.", parameter=key)
+                continue
+            error = type_error(key, value, members)
+            if error is not None:
+                self.add(path, f"{error}.", parameter=key)
+            elif key == "StorageType":
+                self.add(path, f"StorageType '{value}' is not a storage type: use one of "
+                               f"{', '.join(STORAGE_TYPES)}.", parameter=key)
+            elif key in MODELLED_PARAMETERS:
+                self.add(path, f"{key} {value!r} is not a value this setting can take.", parameter=key)
+
+    # -- what only the account knows ------------------------------------------------------------------
+
+    def check_facts(self) -> None:
+        """With account facts: subnet group coverage, orderable class, Multi-AZ capability, versions."""
+        facts = self.facts
+        if facts is None:
+            return
+        if facts.subnet_groups is not None:
+            self._check_subnet_group(facts)
+        if facts.engine_versions is not None and self.spec.engine.version:
+            versions = {v.version for v in facts.engine_versions if v.engine == self.spec.engine.engine}
+            if versions and self.spec.engine.version not in versions:
+                self.add("engine.version", f"{self.engine_label} version {self.spec.engine.version} is not "
+                                           "available in this region: choose one the list offers.")
+        if facts.orderable_options is not None:
+            self._check_orderable(facts.orderable_options)
+        if facts.security_groups is not None:
+            known = {group.group_id for group in facts.security_groups}
+            for group_id in self.spec.connectivity.security_group_ids:
+                if group_id not in known:
+                    self.add("connectivity.security_group_ids", f"Security group {group_id} was not found in "
+                                                                "this region: choose an existing one.")
+
+    def _check_subnet_group(self, facts: AccountFacts) -> None:
+        name = self.spec.connectivity.subnet_group
+        groups = {group.name: group for group in facts.subnet_groups or ()}
+        path = "connectivity.subnet_group"
+        if name is None:
+            group = groups.get("default")
+            if group is None:
+                return
+        elif name not in groups:
+            self.add(path,
+                     f"DB subnet group '{name}' was not found in this region: choose an existing one or "
+                     "create it first.")
+            return
+        else:
+            group = groups[name]
+        needed = 3 if self.spec.is_cluster else 2
+        azs = sorted(set(group.availability_zones))
+        if len(azs) < needed:
+            what = "A Multi-AZ DB cluster" if self.spec.is_cluster else "RDS"
+            self.add(path, f"DB subnet group '{group.name}' covers {len(azs)} Availability Zone(s) "
+                           f"({', '.join(azs) or 'none'}): {what} needs subnets in at least {needed}. Add "
+                           "subnets in other AZs to the group, or choose another group "
+                           "(DBSubnetGroupDoesNotCoverEnoughAZs).")
+
+    def _check_orderable(self, options: Sequence[OrderableOption]) -> None:
+        spec = self.spec
+        cls = spec.instance.instance_class
+        version = spec.engine.version
+        for_engine: list[OrderableOption] = [
+            o for o in options if o.engine == spec.engine.engine and (not version or o.version == version)]
+        if not for_engine or not cls:
+            return
+        for_class = [o for o in for_engine if o.instance_class == cls]
+        where = f"{self.engine_label} {version}" if version else self.engine_label
+        if not for_class:
+            self.add("instance.instance_class",
+                     f"DB instance class {cls} cannot be ordered for {where} in this "
+                     "region: choose a class from the list.")
+            return
+        if spec.is_cluster and not any(o.supports_clusters for o in for_class):
+            self.add("instance.instance_class",
+                     f"DB instance class {cls} cannot run a Multi-AZ DB cluster for "
+                     f"{where}: choose a class that can (e.g. db.m6gd.large).")
+        elif spec.availability.deployment == "multi-az-instance" \
+                and not any(o.multi_az_capable for o in for_class):
+            self.add("instance.instance_class",
+                     f"DB instance class {cls} is not Multi-AZ capable for {where}: "
+                     "choose another class or a single-AZ deployment.")
+        with_type = [o for o in for_class if o.storage_type == spec.storage.type]
+        if not with_type:
+            offered = sorted({o.storage_type for o in for_class})
+            self.add("storage.type",
+                     f"Storage type {spec.storage.type} is not offered with {cls} for {where}: "
+                     f"choose {' or '.join(offered)}.")
+            return
+        self._check_option_limits(with_type[0])
+
+    def _check_option_limits(self, option: OrderableOption) -> None:
+        size = self.spec.storage.allocated_gib
+        low, high = option.min_storage_gib, option.max_storage_gib
+        if (low is not None and size < low) or (high is not None and size > high):
+            self.add("storage.allocated_gib", f"Allocated storage {_n(size)} GiB is outside what "
+                                              f"{option.instance_class} offers on {option.storage_type}: "
+                                              f"{_n(low or 0)}-{_n(high or 0)} GiB.")
+        iops = self.spec.storage.iops
+        if iops is None:
+            return
+        if (option.min_iops is not None and iops < option.min_iops) or \
+                (option.max_iops is not None and iops > option.max_iops):
+            self.add("storage.iops", f"Provisioned IOPS {_n(iops)} is outside what {option.instance_class} "
+                                     f"offers on {option.storage_type}: {_n(option.min_iops or 0)}-"
+                                     f"{_n(option.max_iops or 0)}.")
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """A version as comparable numbers: "16.00.4215.2" -> (16, 0, 4215, 2); non-numbers count as 0."""
+    return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
+
+
+_CHECKS: tuple[Callable[[_Checker], None], ...] = (
+    _Checker.check_engine, _Checker.check_identifier, _Checker.check_username, _Checker.check_credentials,
+    _Checker.check_instance_class, _Checker.check_storage, _Checker.check_availability,
+    _Checker.check_connectivity, _Checker.check_database_name, _Checker.check_backup_and_maintenance,
+    _Checker.check_protection, _Checker.check_monitoring, _Checker.check_tags,
+    _Checker.check_extra_parameters, _Checker.check_facts,
+)
+
+
+def validate(spec: DatabaseSpec, facts: AccountFacts | None = None, *,
+             check_password: bool = True) -> list[Problem]:
+    """Every problem with this spec: errors first, then warnings, each naming setting, rule and fix.
+
+    `facts` adds the checks that need the account (None: offline, as `lint` is). `check_password=False`
+    skips "self-managed needs a password" for callers that supply it later (`plan`, launch from a preset).
+    """
+    checker = _Checker(spec, facts, check_password)
+    for check in _CHECKS:
+        check(checker)
+    # A value that did not fit the model is reported once, as such, not again by the rules that then
+    # saw the setting's default in its place.
+    broken = {key for key in spec.extra_parameters if key in MODELLED_PARAMETERS}
+    problems = [p for p in checker.problems
+                if p.parameter not in broken or p.field.startswith("extra_parameters.")]
+    return [p for p in problems if p.is_error] + [p for p in problems if not p.is_error]
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    """Only the problems that block a create."""
+    return [p for p in problems if p.is_error]
