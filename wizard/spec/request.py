@@ -80,6 +80,8 @@ CREATE_DB_CLUSTER_MEMBERS: Mapping[str, str] = {
 
 # Written only with include_password=True, never from the table.
 PASSWORD_PARAMETER = "MasterUserPassword"
+# Parameters that carry a secret: never written to a preset, draft or printed request.
+SECRET_PARAMETERS: frozenset[str] = frozenset({PASSWORD_PARAMETER, "TdeCredentialPassword"})
 
 
 def _storage_type_default(spec: DatabaseSpec) -> Any:
@@ -358,7 +360,7 @@ def to_request(spec: DatabaseSpec, include_password: bool = False) -> dict[str, 
         request[PASSWORD_PARAMETER] = spec.settings.master_password.get_secret_value()
     members = CREATE_DB_CLUSTER_MEMBERS if cluster else None
     for key, value in spec.extra_parameters.items():
-        if key == PASSWORD_PARAMETER and not include_password:
+        if key in SECRET_PARAMETERS and not include_password:
             continue
         if members is None or key in members:
             request[key] = value

@@ -1,0 +1,84 @@
+"""The unfinished wizard's answers, kept between runs so a closed terminal loses nothing.
+
+One draft at a time, as JSON in `wizard.paths.drafts_dir()`. Never the password: the model leaves it
+out of every dump. A draft that cannot be read is set aside (renamed) with a logged warning and the
+wizard starts fresh, rather than failing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from wizard.paths import drafts_dir
+from wizard.spec.model import DatabaseSpec
+from wizard.spec.request import SECRET_PARAMETERS
+
+log = logging.getLogger(__name__)
+
+DRAFT_FILE = "draft.json"
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A saved draft: the answers so far, the step the user was on, and when it was saved."""
+
+    spec: DatabaseSpec
+    step_key: str
+    saved_at: datetime
+
+
+def draft_path() -> Path:
+    """Where the draft is kept."""
+    return drafts_dir() / DRAFT_FILE
+
+
+def save_draft(spec: DatabaseSpec, step_key: str) -> Path:
+    """Save the answers so far (never the password) and the current step; returns the file."""
+    path = draft_path()
+    dumped = spec.model_dump(mode="json")
+    dumped["extra_parameters"] = {k: v for k, v in dumped["extra_parameters"].items()
+                                  if k not in SECRET_PARAMETERS}
+    content = {"format": _FORMAT, "saved_at": datetime.now(UTC).isoformat(), "step_key": step_key,
+               "spec": dumped}
+    # Write then rename, so a crash mid-write leaves the previous draft rather than half a file.
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(content, indent=2), encoding="utf-8")
+    os.replace(temporary, path)
+    return path
+
+
+def load_draft() -> Draft | None:
+    """The saved draft, or None when there is none or it cannot be read (then it is set aside)."""
+    path = draft_path()
+    if not path.exists():
+        return None
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(content, dict) or content.get("format") != _FORMAT:
+            raise ValueError("not a draft this version of rds-wizard wrote")
+        spec = DatabaseSpec.model_validate(content["spec"])
+        saved_at = datetime.fromisoformat(str(content["saved_at"]))
+        step_key = str(content["step_key"])
+    except (OSError, ValueError, KeyError, TypeError, ValidationError) as exc:
+        aside = path.with_name("draft.unreadable.json")
+        try:
+            os.replace(path, aside)
+        except OSError:
+            aside = path
+        log.warning("The saved draft could not be read (%s); it was set aside as %s and the wizard starts "
+                    "fresh.", str(exc).splitlines()[0] if str(exc) else type(exc).__name__, aside)
+        return None
+    return Draft(spec=spec, step_key=step_key, saved_at=saved_at)
+
+
+def discard_draft() -> None:
+    """Forget the saved draft (after a launch, or when the user starts over)."""
+    draft_path().unlink(missing_ok=True)
