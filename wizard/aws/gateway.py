@@ -258,13 +258,21 @@ def open_gateway(opts: ConnectionOptions) -> Gateway:
 
 def _open_demo(opts: ConnectionOptions) -> Gateway:
     """A gateway to the embedded demo, isolated from the user's AWS config and credentials."""
-    import boto3
-    import botocore.session
-
     from wizard.demo import start_demo
 
     demo = start_demo(opts.demo_speed)
-    access_key, secret_key = _demo_keys(demo.credentials)
+    try:
+        return _demo_gateway(demo)
+    except BaseException:
+        demo.stop()
+        raise
+
+
+def _demo_gateway(demo: Any) -> Gateway:
+    import boto3
+    import botocore.session
+
+    access_key, secret_key = demo.credentials
     # A profile or config file of the user's must not leak into the demo (a missing AWS_PROFILE would
     # even make the session fail), so those settings are read from nowhere.
     core = botocore.session.Session(session_vars={
@@ -277,15 +285,3 @@ def _open_demo(opts: ConnectionOptions) -> Gateway:
     return Gateway(session, region=demo.region, profile=None, endpoint_url=demo.endpoint_url,
                    label=LABEL_DEMO, resolver=demo.resolve, on_close=demo.stop)
 
-
-def _demo_keys(credentials: Any) -> tuple[str, str]:
-    """The demo's access key and secret, whether it hands them over as a pair or as named fields."""
-    if isinstance(credentials, tuple | list):
-        return str(credentials[0]), str(credentials[1])
-    for key_name, secret_name in (("access_key", "secret_key"), ("access_key_id", "secret_access_key"),
-                                  ("aws_access_key_id", "aws_secret_access_key")):
-        if hasattr(credentials, key_name):
-            return str(getattr(credentials, key_name)), str(getattr(credentials, secret_name))
-    if isinstance(credentials, Mapping):
-        return str(credentials["aws_access_key_id"]), str(credentials["aws_secret_access_key"])
-    raise TypeError(f"unexpected demo credentials: {type(credentials).__name__}")
