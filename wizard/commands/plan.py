@@ -1,0 +1,51 @@
+"""`rds-wizard plan --preset NAME|FILE`: validate a preset and print its request or an export.
+
+The request is printed as JSON in the `--cli-input-json` shape (no password, ever); the other formats
+come from `wizard.exports`. Problems go to standard error so standard output stays usable as is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate the preset; print its request or export; exit 1 when a rule is broken."""
+    from presets import PresetError, load_preset
+    from wizard.spec.request import to_request
+    from wizard.spec.rules import validate
+
+    try:
+        spec = load_preset(args.preset)
+    except PresetError as exc:
+        print(f"rds-wizard plan: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    # A self-managed password is given at launch (RDS_WIZARD_MASTER_PASSWORD), never in a preset.
+    problems = validate(spec, check_password=False)
+    errors = [p for p in problems if p.is_error]
+    for problem in problems:
+        kind = "error" if problem.is_error else "warning"
+        print(f"{kind}: {problem.parameter or problem.field}: {problem.message}", file=sys.stderr)
+    if errors:
+        print(f"rds-wizard plan: {len(errors)} problem(s) to fix in the preset before AWS would accept it.",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    fmt = getattr(args, "format", "json")
+    if fmt == "json":
+        print(json.dumps(to_request(spec), indent=2))
+        return EXIT_OK
+    from wizard.exports import FORMATS, export
+
+    for export_format in FORMATS:
+        if export_format == fmt:
+            print(export(spec, export_format))
+            return EXIT_OK
+    print(f"rds-wizard plan: unknown format {fmt!r}: choose json or one of {', '.join(FORMATS)}.",
+          file=sys.stderr)
+    return EXIT_USAGE
