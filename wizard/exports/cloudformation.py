@@ -54,6 +54,10 @@ _CLUSTER_SAME: frozenset[str] = frozenset({
     "StorageThroughput", "StorageType", "Tags", "VpcSecurityGroupIds",
 })
 
+# cfn-lint (E3692) refuses these on a Multi-AZ DB cluster although CreateDBCluster accepts them; at their
+# default value they say nothing, so they are left out rather than failing the lint.
+_CLUSTER_OMITTED_DEFAULTS: dict[str, Any] = {"EnableIAMDatabaseAuthentication": False}
+
 _RESOURCE: dict[str, tuple[str, str]] = {
     "CreateDBInstance": ("Database", "AWS::RDS::DBInstance"),
     "CreateDBCluster": ("DatabaseCluster", "AWS::RDS::DBCluster"),
@@ -84,6 +88,8 @@ def properties(request: Mapping[str, Any], operation: Operation) -> tuple[dict[s
     left_out: list[str] = []
     for parameter, value in request.items():
         if parameter == "MasterUserPassword" or value == []:
+            continue
+        if operation == "CreateDBCluster" and _CLUSTER_OMITTED_DEFAULTS.get(parameter, ...) is value:
             continue
         name = property_name(parameter, operation)
         if name is None:
