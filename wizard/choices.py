@@ -130,7 +130,8 @@ def _orderable(spec: DatabaseSpec, catalog: Catalog) -> list[OrderableOption]:
 def _templates(spec: DatabaseSpec, catalog: Catalog) -> list[Choice]:
     from presets import list_presets
 
-    return [Choice(p.name, p.title, p.description) for p in list_presets()]
+    return [Choice(p.name, p.title, p.description, group="built-in" if p.builtin else "saved")
+            for p in list_presets()]
 
 
 def _engines(spec: DatabaseSpec, catalog: Catalog) -> list[Choice]:
