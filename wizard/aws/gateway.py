@@ -121,6 +121,7 @@ class Gateway:
         label: str | None = None,
         resolver: Callable[[str], list[str]] = system_resolve,
         on_close: Callable[[], None] | None = None,
+        time_scale: float = 1.0,
     ) -> None:
         self._session = session
         self.region = region
@@ -129,6 +130,9 @@ class Gateway:
         self._label = label
         self._resolver = resolver
         self._on_close = on_close
+        # How many times faster than real RDS time passes (the demo's speed); progress and the failover
+        # test scale their estimates and polling by it.
+        self.time_scale = time_scale if time_scale > 0 else 1.0
         # Re-entrant: the catalog property asks for a client while holding it.
         self._lock = threading.RLock()
         self._clients: dict[str, Any] = {}
@@ -198,6 +202,11 @@ class Gateway:
             self._identity = Identity(account=str(reply.get("Account", "")), region=self.region,
                                       profile=self.profile, endpoint=self.endpoint, label=self.label)
         return self._identity
+
+    @property
+    def poll_floor_seconds(self) -> float:
+        """The shortest wait between two describes of one resource: 5 s on real AWS, scaled in the demo."""
+        return 5.0 / self.time_scale
 
     def resolve(self, host: str) -> list[str]:
         """The addresses a database endpoint name resolves to right now."""
@@ -283,5 +292,6 @@ def _demo_gateway(demo: Any) -> Gateway:
     session = boto3.Session(botocore_session=core, aws_access_key_id=access_key,
                             aws_secret_access_key=secret_key, region_name=demo.region)
     return Gateway(session, region=demo.region, profile=None, endpoint_url=demo.endpoint_url,
-                   label=LABEL_DEMO, resolver=demo.resolve, on_close=demo.stop)
+                   label=LABEL_DEMO, resolver=demo.resolve, on_close=demo.stop,
+                   time_scale=float(demo.speed))
 
