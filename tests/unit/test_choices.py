@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from wizard.catalog import (
@@ -304,3 +306,11 @@ def test_account_facts() -> None:
     assert unknown.orderable_options is None and unknown.engine_versions is not None
     with_groups = account_facts(_spec(connectivity={"security_group_ids": ["sg-2"]}), FakeCatalog())
     assert with_groups.security_groups is not None
+
+
+def test_templates_are_the_presets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RDS_WIZARD_HOME", str(tmp_path))
+    templates = _choices("template")
+    names = [c.value for c in templates]
+    assert {"production-postgres", "dev-test-postgres", "teaching-demo"} <= set(names)
+    assert all(c.label and c.group == "built-in" for c in templates)
