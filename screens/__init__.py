@@ -1,0 +1,1 @@
+"""The Textual front end of rds-wizard: the step-by-step create wizard and its widgets."""

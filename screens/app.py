@@ -1,0 +1,317 @@
+"""The Textual app and `make_app`, the one factory the CLI, the tests and the snapshots share.
+
+A backend is injected as a `gateway_factory` (real AWS, the demo, an endpoint) or as a bare
+`wizard.catalog.Catalog` (tests). The gateway is opened in a thread worker, so the first screen paints
+before boto3 (or the demo) is even imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from screens import messages
+from screens.dialogs import QuitDialog, ResumeDialog, SavePresetDialog
+from screens.wizard_screen import WizardScreen
+from wizard.spec.model import DatabaseSpec
+from wizard.steps import STEP_KEYS, STEPS, step_by_key
+
+if TYPE_CHECKING:
+    from wizard.aws.gateway import ConnectionOptions, Identity
+    from wizard.catalog import Catalog
+
+
+class GatewayLike(Protocol):
+    """What the wizard needs of a `wizard.aws.Gateway`."""
+
+    @property
+    def catalog(self) -> Catalog:
+        """The account's catalog."""
+        ...
+
+    def identity(self) -> Identity:
+        """Account, region, profile and label (DEMO for the demo)."""
+        ...
+
+    def close(self) -> None:
+        """Release what the gateway started."""
+        ...
+
+
+class CatalogGateway:
+    """A gateway over a bare catalog (tests, snapshots, benchmarks): no clients, a fixed identity."""
+
+    def __init__(self, catalog: Catalog, label: str = "TEST") -> None:
+        self._catalog = catalog
+        self._label = label
+
+    @property
+    def catalog(self) -> Catalog:
+        """The injected catalog."""
+        return self._catalog
+
+    def identity(self) -> Identity:
+        """A fixed, recognisable identity."""
+        from wizard.aws.gateway import Identity
+
+        return Identity(account="000000000000", region="test-region-1", profile=None, endpoint="memory",
+                        label=self._label)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class WizardApp(App[int]):
+    """The create wizard: one `WizardScreen`, dialogs on top, and (from F2) launch screens."""
+
+    CSS_PATH = "wizard.tcss"
+    TITLE = messages.APP_TITLE
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(self, gateway_factory: Callable[[], GatewayLike], *, spec: DatabaseSpec | None = None,
+                 demo: bool = False, resume: bool = True, start_reached: int = 0) -> None:
+        super().__init__()
+        self.gateway_factory = gateway_factory
+        self.spec = spec if spec is not None else DatabaseSpec()
+        self.demo = demo
+        self.resume = resume
+        self.gateway: GatewayLike | None = None
+        self.identity: Identity | None = None
+        self.template_name: str | None = None
+        self._start_reached = start_reached
+
+    @property
+    def wizard_screen(self) -> WizardScreen:
+        """The wizard's own screen (under any dialog or launch screen)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, WizardScreen):
+                return screen
+        raise LookupError("the wizard screen is not installed")
+
+    def on_mount(self) -> None:
+        """Show the wizard, start connecting, and offer to resume a draft."""
+        screen = WizardScreen()
+        screen.reached = self._start_reached
+        self.push_screen(screen)
+        self.open_gateway()
+        if self.resume:
+            self._offer_resume()
+
+    # ----- connection -----
+
+    @work(thread=True, exclusive=True, group="gateway")
+    def open_gateway(self) -> None:
+        """Open the gateway (starts the demo in demo mode), then learn who we are."""
+        try:
+            gateway = self.gateway_factory()
+        except Exception as exc:  # explained in the banner, with a retry
+            self.call_from_thread(self._gateway_failed, exc)
+            return
+        self.call_from_thread(self._gateway_opened, gateway)
+        try:
+            identity = gateway.identity()
+        except Exception as exc:
+            self.call_from_thread(self._gateway_failed, exc)
+            return
+        self.call_from_thread(self._identity_known, identity)
+
+    def _gateway_opened(self, gateway: GatewayLike) -> None:
+        self.gateway = gateway
+        self.wizard_screen.gateway_ready()
+
+    def _identity_known(self, identity: Identity) -> None:
+        self.identity = identity
+        self.wizard_screen.query_one("#banner").show_identity(  # type: ignore[attr-defined]
+            identity.label, identity.account, identity.region, identity.profile)
+
+    def _gateway_failed(self, exc: BaseException) -> None:
+        from wizard.aws.errors import explain
+
+        error = explain(exc)
+        self.wizard_screen.query_one("#banner").show_failed(error.title)  # type: ignore[attr-defined]
+        self.notify(error.render(), title=error.title, severity="error", timeout=15)
+
+    def on_unmount(self) -> None:
+        """Stop the demo (or whatever the gateway started)."""
+        if self.gateway is not None:
+            self.gateway.close()
+
+    # ----- drafts and presets -----
+
+    def _offer_resume(self) -> None:
+        from wizard.drafts import load_draft
+
+        draft = load_draft()
+        if draft is None:
+            return
+        step = step_by_key(draft.step_key) if draft.step_key in STEP_KEYS else STEPS[0]
+        spec = draft.spec
+        summary = f"{spec.engine.engine}, {spec.settings.identifier or 'no identifier yet'}"
+
+        async def answered(resume: bool | None) -> None:
+            from wizard.drafts import discard_draft
+
+            if not resume:
+                discard_draft()
+                return
+            self.spec = draft.spec
+            screen = self.wizard_screen
+            screen.reached = STEP_KEYS.index(step.key)
+            screen.reload_all()
+            await screen.go_to(STEP_KEYS.index(step.key))
+
+        self.push_screen(ResumeDialog(str(draft.saved_at)[:16], step.title, summary), answered)
+
+    def autosave(self, step_key: str) -> None:
+        """Keep the answers as a draft (never the password) as the user moves on."""
+        from wizard.drafts import save_draft
+
+        try:
+            save_draft(self.spec, step_key)
+        except OSError as exc:
+            self.notify(str(exc), severity="warning")
+
+    def apply_template(self, name: str) -> None:
+        """Fill the later steps from a template (a preset), keeping what identifies this database."""
+        self._load_preset(name, keep_identity=True)
+        self.template_name = name
+
+    def _load_preset(self, name: str, keep_identity: bool) -> bool:
+        from presets import load_preset
+
+        try:
+            spec = load_preset(name)
+        except Exception as exc:  # a bad preset is reported, the answers stay
+            self.notify(messages.LOAD_PRESET_FAILED.format(name=name, reason=exc), severity="error")
+            return False
+        if keep_identity:
+            if self.spec.settings.identifier:
+                spec.settings.identifier = self.spec.settings.identifier
+            spec.settings.master_password = self.spec.settings.master_password
+        self.spec = spec
+        self.wizard_screen.reload_all()
+        notice = messages.TEMPLATE_APPLIED if keep_identity else messages.LOADED_PRESET
+        self.notify(notice.format(name=name))
+        return True
+
+    def load_preset(self, name: str) -> None:
+        """Replace every answer with a preset; every step becomes reachable."""
+        if self._load_preset(name, keep_identity=False):
+            self.template_name = None
+            self.wizard_screen.reached = len(STEPS) - 1
+            self.wizard_screen.refresh_problems()
+
+    def action_save_preset(self) -> None:
+        """Ask for a name, then save the answers (never the password) as a preset."""
+
+        def answered(name: str | None) -> None:
+            if not name:
+                return
+            from presets import save_preset
+
+            try:
+                path = save_preset(self.spec, name)
+            except Exception as exc:
+                self.notify(messages.SAVE_FAILED.format(reason=exc), severity="error")
+                return
+            self.notify(messages.SAVED_PRESET.format(path=path))
+
+        self.push_screen(SavePresetDialog(self.spec.settings.identifier), answered)
+
+    # ----- launch (the hook F2's screens plug into) -----
+
+    def action_launch(self) -> None:
+        """Launch from Review: hands over to `screens.launch_confirm.start_launch(app)`."""
+        screen = self.wizard_screen
+        screen.refresh_problems()
+        if any(p.is_error for p in screen.problems):
+            self.notify(messages.REVIEW_LAUNCH_BLOCKED, severity="error")
+            return
+        try:
+            from screens.launch_confirm import start_launch
+        except ImportError:
+            self.notify(messages.LAUNCH_UNAVAILABLE, severity="warning")
+            return
+        start_launch(self)
+
+    # ----- quitting -----
+
+    async def action_quit(self) -> None:
+        """Ask whether to keep a draft, then quit (or stay)."""
+        if isinstance(self.screen, QuitDialog):
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice is None:
+                return
+            from wizard.drafts import discard_draft, save_draft
+
+            if choice == "keep":
+                screen = self.wizard_screen
+                save_draft(self.spec, STEP_KEYS[screen.current])
+            else:
+                discard_draft()
+            self.exit(0)
+
+        self.push_screen(QuitDialog(), answered)
+
+    # ----- command palette -----
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette: load or save a preset, jump to a step, toggle help, launch, retry; then Textual's."""
+        from presets import list_presets
+
+        wizard = self.wizard_screen
+        for info in list_presets():
+            yield SystemCommand(messages.CMD_LOAD_PRESET.format(name=info.name),
+                                f"{info.title}: {messages.CMD_LOAD_PRESET_HELP}",
+                                lambda name=info.name: self.load_preset(name))
+        yield SystemCommand(messages.CMD_SAVE_PRESET, messages.CMD_SAVE_PRESET_HELP, self.action_save_preset)
+        for index, step in enumerate(STEPS):
+            if index <= wizard.reached:
+                yield SystemCommand(messages.CMD_JUMP.format(title=step.title), messages.CMD_JUMP_HELP,
+                                    lambda key=step.key: self.call_later(wizard.jump, key))
+        yield SystemCommand(messages.CMD_TOGGLE_HELP, messages.CMD_TOGGLE_HELP_HELP,
+                            wizard.action_toggle_help)
+        yield SystemCommand(messages.CMD_RETRY, messages.CMD_RETRY_HELP, wizard.action_retry)
+        if wizard.step.key == "review":
+            yield SystemCommand(messages.CMD_LAUNCH, messages.CMD_LAUNCH_HELP, self.action_launch)
+        yield from super().get_system_commands(screen)
+
+
+def make_app(gateway_factory: Callable[[], GatewayLike] | None = None, *, catalog: Catalog | None = None,
+             connection: ConnectionOptions | None = None, preset: str | None = None,
+             spec: DatabaseSpec | None = None, demo: bool | None = None, resume: bool = True) -> WizardApp:
+    """The wizard app with its backend: a gateway factory, a bare catalog, or connection options.
+
+    `preset` (a name or file) starts with every step filled in and reachable; it raises if the preset
+    cannot be read, so the CLI can say why before the screen opens. `resume=False` skips the draft offer.
+    """
+    if gateway_factory is None:
+        if catalog is not None:
+            label = "DEMO" if demo else "TEST"
+            gateway_factory = lambda: CatalogGateway(catalog, label)  # noqa: E731
+        else:
+            options = connection
+
+            def open_real() -> GatewayLike:
+                from wizard.aws import ConnectionOptions, open_gateway
+
+                return open_gateway(options or ConnectionOptions())
+
+            gateway_factory = open_real
+    if demo is None:
+        demo = bool(connection is not None and connection.demo)
+    start_reached = 0
+    if preset is not None:
+        from presets import load_preset
+
+        spec = load_preset(preset)
+        start_reached = len(STEPS) - 1
+    return WizardApp(gateway_factory, spec=spec, demo=demo, resume=resume and preset is None,
+                     start_reached=start_reached)

@@ -1,0 +1,56 @@
+"""A rough monthly cost hint for the Review step: a small static price table, labelled as an estimate.
+
+Prices are approximate on-demand list prices for PostgreSQL/MySQL in us-east-1 (USD per hour for a
+single-AZ instance, per GiB-month for storage). They age; the Review step says so and points at the
+pricing page. Engines with licence costs (Oracle, SQL Server, Db2) get no estimate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+HOURS_PER_MONTH = 730
+
+_HOURLY = {
+    "db.t3.micro": 0.018, "db.t3.small": 0.036, "db.t3.medium": 0.072, "db.t3.large": 0.145,
+    "db.t4g.micro": 0.016, "db.t4g.small": 0.032, "db.t4g.medium": 0.065, "db.t4g.large": 0.129,
+    "db.m5.large": 0.178, "db.m5.xlarge": 0.356, "db.m5.2xlarge": 0.712,
+    "db.m6g.large": 0.159, "db.m6g.xlarge": 0.318, "db.m6g.2xlarge": 0.636,
+    "db.m6i.large": 0.178, "db.m6i.xlarge": 0.356, "db.m6i.2xlarge": 0.712,
+    "db.m7g.large": 0.168, "db.m7g.xlarge": 0.337, "db.m7g.2xlarge": 0.674,
+    "db.r5.large": 0.250, "db.r5.xlarge": 0.500, "db.r6g.large": 0.225, "db.r6g.xlarge": 0.450,
+    "db.r6i.large": 0.250, "db.r6i.xlarge": 0.500, "db.r7g.large": 0.239, "db.r7g.xlarge": 0.478,
+}
+_STORAGE_GIB_MONTH = {"gp3": 0.115, "gp2": 0.115, "io1": 0.125, "io2": 0.125, "standard": 0.10}
+_IOPS_MONTH = {"io1": 0.10, "io2": 0.10, "gp3": 0.02}
+_GP3_FREE_IOPS = 3000
+_COPIES = {"single-az": 1, "multi-az-instance": 2, "multi-az-cluster": 3}
+_PRICED_ENGINES = ("postgres", "mysql", "mariadb")
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    """Monthly compute and storage in USD for the whole deployment (all copies)."""
+
+    compute: float
+    storage: float
+    copies: int
+
+    @property
+    def total(self) -> float:
+        """Compute plus storage."""
+        return self.compute + self.storage
+
+
+def estimate(engine: str, instance_class: str, deployment: str, storage_type: str, allocated_gib: int,
+             iops: int | None) -> CostEstimate | None:
+    """The estimate, or None where the table has no price (unknown class or a licensed engine)."""
+    hourly = _HOURLY.get(instance_class)
+    if hourly is None or engine not in _PRICED_ENGINES:
+        return None
+    copies = _COPIES.get(deployment, 1)
+    storage = allocated_gib * _STORAGE_GIB_MONTH.get(storage_type, 0.115)
+    if iops:
+        billable = iops - _GP3_FREE_IOPS if storage_type == "gp3" else iops
+        storage += max(billable, 0) * _IOPS_MONTH.get(storage_type, 0.0)
+    return CostEstimate(compute=hourly * HOURS_PER_MONTH * copies, storage=storage * copies, copies=copies)

@@ -1,0 +1,121 @@
+"""Small modal questions: quit (keep a draft?), resume a draft, and the name to save a preset under."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from screens import messages
+
+
+class QuitDialog(ModalScreen[str | None]):
+    """Quit: returns "keep" (keep the draft), "discard", or None to stay."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stay", "Stay")]
+
+    def compose(self) -> ComposeResult:
+        """Question and three buttons."""
+        with Vertical(classes="dialog"):
+            yield Label(messages.QUIT_TITLE, classes="dialog-title")
+            yield Static(messages.QUIT_BODY)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(messages.QUIT_KEEP, variant="primary", compact=True, id="keep")
+                yield Button(messages.QUIT_DISCARD, variant="error", compact=True, id="discard")
+                yield Button(messages.QUIT_CANCEL, compact=True, id="stay")
+
+    def on_mount(self) -> None:
+        """Keeping the draft is the safe default."""
+        self.query_one("#keep", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None if event.button.id == "stay" else event.button.id)
+
+    def action_stay(self) -> None:
+        """Escape: back to the wizard."""
+        self.dismiss(None)
+
+
+class ResumeDialog(ModalScreen[bool]):
+    """Resume a draft? True resumes, False starts over."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "start_over", "Start over")]
+
+    def __init__(self, saved_at: str, step_title: str, summary: str) -> None:
+        super().__init__()
+        self._body = messages.RESUME_BODY.format(saved_at=saved_at, step=step_title, summary=summary)
+
+    def compose(self) -> ComposeResult:
+        """Question and two buttons."""
+        with Vertical(classes="dialog"):
+            yield Label(messages.RESUME_TITLE, classes="dialog-title")
+            yield Static(self._body)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(messages.RESUME_YES, variant="primary", compact=True, id="resume")
+                yield Button(messages.RESUME_NO, compact=True, id="start-over")
+
+    def on_mount(self) -> None:
+        """Resuming is the likely wish."""
+        self.query_one("#resume", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "resume")
+
+    def action_start_over(self) -> None:
+        """Escape: start over."""
+        self.dismiss(False)
+
+
+class SavePresetDialog(ModalScreen[str | None]):
+    """Asks for a preset name or path; returns it, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, suggestion: str = "") -> None:
+        super().__init__()
+        self._suggestion = suggestion
+
+    def compose(self) -> ComposeResult:
+        """Explanation, a name box, and Save / Cancel."""
+        with Vertical(classes="dialog"):
+            yield Label(messages.SAVE_PRESET_TITLE, classes="dialog-title")
+            yield Static(messages.SAVE_PRESET_BODY)
+            yield Input(self._suggestion, placeholder=messages.SAVE_PRESET_PLACEHOLDER, compact=True,
+                        id="preset-name")
+            yield Static("", id="preset-error", classes="field-message")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(messages.BUTTON_SAVE, variant="primary", compact=True, id="save")
+                yield Button(messages.BUTTON_CANCEL, compact=True, id="cancel")
+
+    def on_mount(self) -> None:
+        """Start in the name box."""
+        self.query_one("#preset-name", Input).focus()
+
+    def _submit(self) -> None:
+        name = self.query_one("#preset-name", Input).value.strip()
+        if not name:
+            self.query_one("#preset-error", Static).update(messages.SAVE_PRESET_EMPTY)
+            return
+        self.dismiss(name)
+
+    @on(Input.Submitted)
+    def _entered(self) -> None:
+        self._submit()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        """Escape: do not save."""
+        self.dismiss(None)

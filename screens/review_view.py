@@ -1,0 +1,133 @@
+"""The Review step: every setting grouped as the console shows it, the problems with a jump to their
+step, a monthly cost estimate, the equivalent AWS CLI command, and Save as preset / Launch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Static
+
+from screens import messages
+from screens.cost import estimate
+
+if TYPE_CHECKING:
+    from wizard.spec.model import DatabaseSpec
+    from wizard.spec.problems import Problem
+
+# The console's create page sections, in its order, and which spec paths each shows.
+CONSOLE_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Engine options", ("engine.",)),
+    ("Availability and durability", ("availability.",)),
+    ("Settings", ("settings.",)),
+    ("Instance configuration", ("instance.",)),
+    ("Storage", ("storage.",)),
+    ("Connectivity", ("connectivity.",)),
+    ("Database authentication", ("monitoring.iam_database_authentication",)),
+    ("Monitoring", ("monitoring.",)),
+    ("Additional configuration", ("database.", "backup.", "maintenance.", "protection.", "tags")),
+)
+
+
+def _section_of(path: str) -> str:
+    for title, prefixes in CONSOLE_SECTIONS:
+        if any(path == p or path.startswith(p) for p in prefixes):
+            return title
+    return CONSOLE_SECTIONS[-1][0]
+
+
+class ReviewView(VerticalScroll):
+    """The Review step's body; `show_review` rebuilds it from the spec and its problems."""
+
+    class JumpRequested(Message):
+        """The user asked to go and fix the field at `path`."""
+
+        def __init__(self, path: str) -> None:
+            super().__init__()
+            self.path = path
+
+    class SaveRequested(Message):
+        """Save as preset was pressed."""
+
+    class LaunchPressed(Message):
+        """Launch was pressed."""
+
+    def __init__(self) -> None:
+        super().__init__(id="step-review", classes="step-view")
+
+    def show_review(self, spec: DatabaseSpec, problems: Sequence[Problem],
+                    rows: Sequence[tuple[str, str, str]], step_titles: dict[str, str], cli_text: str) -> None:
+        """Rebuild: `rows` are (path, label, shown value); `step_titles` maps a problem's path to its step."""
+        self.remove_children()
+        widgets: list[Static | Horizontal] = [Static(messages.REVIEW_PROBLEMS, classes="review-heading")]
+        errors = [p for p in problems if p.is_error]
+        if not problems:
+            widgets.append(Static(messages.REVIEW_NO_PROBLEMS, classes="review-ok"))
+        for index, problem in enumerate(sorted(problems, key=lambda p: not p.is_error)):
+            glyph = messages.PROBLEM_ERROR if problem.is_error else messages.PROBLEM_WARNING
+            text = Text(f"{glyph} {problem.message}", style="red" if problem.is_error else "yellow")
+            button = Button(f"{messages.BUTTON_GO}: {step_titles.get(problem.field, '')}", compact=True,
+                            name=problem.field, id=f"fix-{index}", classes="review-fix")
+            row = Horizontal(Static(text, classes="review-problem"), button, classes="review-problem-row")
+            widgets.append(row)
+        widgets.append(Static(messages.REVIEW_SETTINGS, classes="review-heading"))
+        widgets.append(Static(self._settings_table(rows), classes="review-settings"))
+        widgets.append(Static(messages.REVIEW_COST, classes="review-heading"))
+        widgets.append(Static(self._cost_text(spec), classes="review-cost"))
+        widgets.append(Static(messages.REVIEW_CLI, classes="review-heading"))
+        widgets.append(Static(cli_text, classes="review-cli"))
+        launch = Button(messages.BUTTON_LAUNCH, variant="success", compact=True, id="launch",
+                        disabled=bool(errors))
+        buttons = Horizontal(Button(messages.BUTTON_SAVE_PRESET, compact=True, id="save-preset"), launch,
+                             classes="review-buttons")
+        widgets.append(buttons)
+        if errors:
+            widgets.append(Static(messages.REVIEW_LAUNCH_BLOCKED, classes="review-blocked"))
+        self.mount_all(widgets)
+
+    @staticmethod
+    def _settings_table(rows: Sequence[tuple[str, str, str]]) -> Table:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="dim", no_wrap=True, max_width=28)
+        table.add_column()
+        current = None
+        order = [title for title, _ in CONSOLE_SECTIONS]
+        for path, label, value in sorted(rows, key=lambda r: order.index(_section_of(r[0]))):
+            section = _section_of(path)
+            if section != current:
+                table.add_row(Text(section, style="bold underline"), "")
+                current = section
+            table.add_row(label, value)
+        return table
+
+    @staticmethod
+    def _cost_text(spec: DatabaseSpec) -> Text:
+        cost = estimate(spec.engine.engine, spec.instance.instance_class, spec.availability.deployment,
+                        spec.storage.type, spec.storage.allocated_gib, spec.storage.iops)
+        if cost is None:
+            return Text(messages.REVIEW_COST_UNKNOWN.format(instance_class=spec.instance.instance_class))
+        text = Text(f"about ${cost.total:,.0f} / month", style="bold")
+        text.append(f"  (compute ${cost.compute:,.0f} + storage ${cost.storage:,.0f}, {cost.copies} "
+                    f"cop{'y' if cost.copies == 1 else 'ies'})\n")
+        text.append(messages.REVIEW_COST_NOTE, style="dim")
+        return text
+
+    @on(Button.Pressed, ".review-fix")
+    def _fix(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.JumpRequested(event.button.name or ""))
+
+    @on(Button.Pressed, "#save-preset")
+    def _save(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.SaveRequested())
+
+    @on(Button.Pressed, "#launch")
+    def _launch(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.LaunchPressed())

@@ -1,0 +1,118 @@
+"""One step's body: its fields from `wizard.steps`, plus the pictures some steps teach with.
+
+Availability adds the explanation, the topology diagram and the cost note; Backup adds the week chart
+and folds the console's "Additional configuration" into a collapsed section; other steps fold their
+advanced fields into "More options". Nothing here decides what is valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Collapsible
+
+from screens import messages
+from screens.widgets.field_factory import FieldWidget, make_field
+from screens.widgets.topology import TopologyDiagram
+from screens.widgets.window_chart import WindowChart
+
+if TYPE_CHECKING:
+    from wizard.spec.model import DatabaseSpec
+    from wizard.steps import Step, StepField
+
+# In the Backup step everything after this field is the console's "Additional configuration".
+_LAST_BACKUP_FIELD = "maintenance.auto_minor_version_upgrade"
+_CHART_AFTER = "maintenance.window"
+
+
+class StepView(VerticalScroll):
+    """The scrollable body of one step."""
+
+    def __init__(self, step: Step, value_of: Callable[[str], Any]) -> None:
+        super().__init__(id=f"step-{step.key}", classes="step-view")
+        self.step = step
+        self._value_of = value_of
+
+    def compose(self) -> ComposeResult:
+        """Fields in the step's order, with the step's extras and folded sections."""
+        main, folded = self._split_fields()
+        for step_field in main:
+            yield make_field(step_field, self._value_of(step_field.path))
+            if step_field.path == _CHART_AFTER:
+                yield WindowChart(classes="window-chart")
+        if self.step.key == "availability":
+            yield TopologyDiagram(id="topology")
+        if folded:
+            title = messages.ADDITIONAL_CONFIGURATION if self.step.key == "backup" else messages.ADVANCED
+            with Collapsible(title=title, collapsed=True, classes="more"):
+                for step_field in folded:
+                    yield make_field(step_field, self._value_of(step_field.path))
+
+    def _split_fields(self) -> tuple[list[StepField], list[StepField]]:
+        if self.step.key == "backup":
+            paths = [f.path for f in self.step.fields]
+            cut = paths.index(_LAST_BACKUP_FIELD) + 1 if _LAST_BACKUP_FIELD in paths else len(paths)
+            return list(self.step.fields[:cut]), list(self.step.fields[cut:])
+        return ([f for f in self.step.fields if not f.advanced], [f for f in self.step.fields if f.advanced])
+
+    def field_widgets(self) -> Iterator[FieldWidget]:
+        """Every field widget of this step, in order."""
+        yield from self.query(FieldWidget)
+
+    def field_widget(self, path: str) -> FieldWidget | None:
+        """The widget for a spec path, if this step has it."""
+        for widget in self.field_widgets():
+            if widget.step_field.path == path:
+                return widget
+        return None
+
+    def reveal(self, widget: FieldWidget) -> None:
+        """Open the folded section holding `widget` (if any), scroll to it and focus it."""
+        for collapsible in widget.ancestors:
+            if isinstance(collapsible, Collapsible):
+                collapsible.collapsed = False
+        widget.focus_control()
+        self.call_after_refresh(self.scroll_to_widget, widget)
+
+    def sync(self, spec: DatabaseSpec) -> None:
+        """Show or hide fields for this spec and redraw the step's pictures."""
+        for widget in self.field_widgets():
+            widget.display = widget.step_field.is_visible(spec)
+        if self.step.key == "availability":
+            diagram = self.query_one(TopologyDiagram)
+            diagram.deployment = spec.availability.deployment
+            diagram.identifier = spec.settings.identifier
+        if self.step.key == "backup":
+            self._draw_chart(spec)
+
+    def load_values(self, spec: DatabaseSpec) -> None:
+        """Put the spec's values into every field (after a template or preset replaced them)."""
+        for widget in self.field_widgets():
+            widget.load_value(self._value_of(widget.step_field.path))
+        self.sync(spec)
+
+    def _draw_chart(self, spec: DatabaseSpec) -> None:
+        from wizard.spec.windows import (
+            WindowError,
+            parse_backup_window,
+            parse_maintenance_window,
+            week_occupancy,
+        )
+
+        labels = {f.path: f.label for f in self.step.fields}
+        notes = []
+        for path, text, parse in (("backup.window", spec.backup.window, parse_backup_window),
+                                  ("maintenance.window", spec.maintenance.window, parse_maintenance_window)):
+            label = labels.get(path, path)
+            if not text:
+                notes.append(messages.WINDOW_NO_PREFERENCE.format(label=label))
+                continue
+            try:
+                parse(text)
+            except WindowError as exc:
+                notes.append(messages.WINDOW_UNPARSED.format(label=label, reason=str(exc).split(":")[0]))
+        occupancy = week_occupancy(spec.backup.window, spec.maintenance.window)
+        self.query_one(WindowChart).show(occupancy["backup"], occupancy["maintenance"], notes)

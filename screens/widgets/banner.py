@@ -1,0 +1,31 @@
+"""The one-line banner: DEMO, or which AWS account, region and profile the wizard talks to."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from screens import messages
+
+
+class Banner(Static):
+    """Says where the database would be created; updated once the connection is known."""
+
+    def show_connecting(self, demo: bool) -> None:
+        """The connection is being opened."""
+        self.set_classes("banner -demo" if demo else "banner")
+        self.update(messages.BANNER_DEMO if demo else messages.BANNER_CONNECTING)
+
+    def show_identity(self, label: str, account: str, region: str, profile: str | None) -> None:
+        """Connected: DEMO in demo mode, else the account, region and profile."""
+        if label == "DEMO":
+            self.set_classes("banner -demo")
+            self.update(messages.BANNER_DEMO)
+        else:
+            self.set_classes("banner -real")
+            self.update(messages.BANNER_REAL.format(account=account, region=region,
+                                                    profile=profile or "default"))
+
+    def show_failed(self, title: str) -> None:
+        """The connection failed: say why and how to retry."""
+        self.set_classes("banner -failed")
+        self.update(messages.BANNER_FAILED.format(title=title))

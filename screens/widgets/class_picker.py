@@ -1,0 +1,148 @@
+"""The DB instance class picker: type to filter, classes grouped by family (standard, memory, burstable)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from screens import messages
+
+if TYPE_CHECKING:
+    from wizard.choices import Choice
+
+# Enough to scroll through; more only slows each keystroke, and typing narrows the list anyway.
+MAX_SHOWN = 200
+_GROUP_ORDER = ("standard", "memory optimized", "burstable")
+
+
+class ClassPicker(Vertical):
+    """A filter box over a grouped list of instance classes; posts `Picked` when one is chosen."""
+
+    class Picked(Message):
+        """The user chose a class."""
+
+        def __init__(self, picker: ClassPicker, value: str) -> None:
+            super().__init__()
+            self.picker = picker
+            self.value = value
+
+        @property
+        def control(self) -> ClassPicker:
+            """The picker that sent this."""
+            return self.picker
+
+    def __init__(self, value: str | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="class-picker")
+        self.value = value
+        self._choices: list[Choice] = []
+        self._keys: list[str] = []
+        self._hidden: list[Choice] = []
+
+    def compose(self) -> ComposeResult:
+        """The filter, the list and a status line."""
+        yield Input(placeholder=messages.CLASS_FILTER_PLACEHOLDER, compact=True, classes="class-filter")
+        yield OptionList(compact=True, classes="class-options")
+        yield Static("", classes="class-status")
+
+    def set_choices(self, choices: Sequence[Choice]) -> None:
+        """Replace the classes offered; those with a disabled reason are hidden and counted."""
+        self._choices = [c for c in choices if not c.disabled_reason]
+        self._hidden = [c for c in choices if c.disabled_reason]
+        self._keys = [f"{c.value} {c.label} {c.description} {c.group}".lower() for c in self._choices]
+        self._refilter(self.query_one(".class-filter", Input).value)
+
+    def select(self, value: str | None) -> None:
+        """Show `value` as the chosen class without posting a message."""
+        self.value = value
+        self._update_status()
+        self._highlight_value()
+
+    def _matches(self, text: str) -> list[Choice]:
+        words = text.lower().split()
+        if not words:
+            return list(self._choices)
+        return [c for c, key in zip(self._choices, self._keys, strict=True) if all(w in key for w in words)]
+
+    def _refilter(self, text: str) -> None:
+        matches = self._matches(text)
+        groups: dict[str, list[Choice]] = {}
+        for choice in matches[:MAX_SHOWN]:
+            groups.setdefault(choice.group or "", []).append(choice)
+        order = sorted(groups, key=lambda g: (_GROUP_ORDER.index(g) if g in _GROUP_ORDER else 99, g))
+        options: list[Option] = []
+        for group in order:
+            if group:
+                options.append(Option(Text(group.capitalize(), style="bold underline"), disabled=True))
+            for choice in groups[group]:
+                prompt = Text(f"  {choice.value:<18}", style="bold")
+                prompt.append(choice.description)
+                options.append(Option(prompt, id=choice.value))
+        if len(matches) > MAX_SHOWN:
+            options.append(Option(Text(f"… {len(matches) - MAX_SHOWN} more: keep typing", style="dim"),
+                                  disabled=True))
+        if not matches and text:
+            none = Text(messages.CLASS_NONE_MATCH.format(text=text), style="dim")
+            options.append(Option(none, disabled=True))
+        option_list = self.query_one(".class-options", OptionList)
+        option_list.set_options(options)
+        self._highlight_value()
+        self._update_status()
+
+    def _highlight_value(self) -> None:
+        option_list = self.query_one(".class-options", OptionList)
+        if self.value:
+            try:
+                option_list.highlighted = option_list.get_option_index(self.value)
+                return
+            except Exception:  # the chosen class is filtered out: highlight nothing special
+                pass
+        for index in range(option_list.option_count):
+            if not option_list.get_option_at_index(index).disabled:
+                option_list.highlighted = index
+                return
+
+    def _update_status(self) -> None:
+        parts = [messages.CLASS_SELECTED.format(value=self.value or "-")]
+        if self._hidden:
+            reasons = sorted({c.disabled_reason or "" for c in self._hidden})
+            parts.append(messages.CLASS_HIDDEN.format(count=len(self._hidden), reason="; ".join(reasons)))
+        self.query_one(".class-status", Static).update("  ·  ".join(parts))
+
+    @on(Input.Changed, ".class-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._refilter(event.value)
+
+    @on(Input.Submitted, ".class-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        option_list = self.query_one(".class-options", OptionList)
+        if option_list.highlighted is not None:
+            option = option_list.get_option_at_index(option_list.highlighted)
+            if option.id is not None:
+                self._pick(option.id)
+
+    @on(OptionList.OptionSelected, ".class-options")
+    def _option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self._pick(event.option.id)
+
+    def _pick(self, value: str) -> None:
+        self.value = value
+        self._update_status()
+        self.post_message(self.Picked(self, value))
+
+    def key_down(self) -> None:
+        """Down in the filter box moves into the list."""
+        option_list = self.query_one(".class-options", OptionList)
+        if self.query_one(".class-filter", Input).has_focus:
+            option_list.focus()

@@ -1,0 +1,452 @@
+"""Render a `wizard.steps.StepField` by its kind: a label, the control, one help line and its messages.
+
+The widgets only collect what the user types or picks; parsing and rules stay in `wizard.spec`. Each
+edit is posted as `FieldWidget.Edited(path, raw)` with the raw text (or value) for `set_value`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Select,
+    SelectionList,
+    Static,
+)
+
+from screens import messages
+from screens.widgets.class_picker import ClassPicker
+from screens.widgets.marked_toggles import MarkedCheckbox, MarkedRadioButton
+
+if TYPE_CHECKING:
+    from wizard.choices import Choice
+    from wizard.spec.problems import Problem
+    from wizard.steps import StepField
+
+# Sources whose few options read best as radio buttons with a description each.
+RADIO_SOURCES = frozenset({"credentials", "deployments"})
+CLASS_SOURCE = "instance_classes"
+# Radio descriptions are wrapped to fit the step body at 80 columns (the label sits after the button).
+RADIO_TEXT_WIDTH = 52
+
+
+def format_value(value: Any) -> str:
+    """A spec value as the text a user would type for it ('' for nothing)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return ",".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def field_id(path: str) -> str:
+    """The widget id of the field for a spec path."""
+    return "field-" + path.replace(".", "-")
+
+
+class FieldWidget(Vertical):
+    """Base of every field: label, control (from `compose_control`), help line and message line."""
+
+    class Edited(Message):
+        """The user changed a field: `raw` goes to `wizard.spec.fields.set_value`."""
+
+        def __init__(self, field_widget: FieldWidget, raw: Any) -> None:
+            super().__init__()
+            self.field_widget = field_widget
+            self.raw = raw
+
+        @property
+        def path(self) -> str:
+            """The spec path of the field."""
+            return self.field_widget.step_field.path
+
+    class RetryRequested(Message):
+        """The user asked to load a field's choices again."""
+
+    show_label = True
+
+    def __init__(self, step_field: StepField, value: Any) -> None:
+        super().__init__(classes="field", id=field_id(step_field.path))
+        self.step_field = step_field
+        self._initial = value
+        self.choices: list[Choice] | None = None
+        # What arrived before the children were composed (a field inside a collapsed section).
+        self._pending_problems: list[Problem] = []
+        self._pending_choices: tuple[list[Choice], Any] | None = None
+        self._pending_status: tuple[str, bool] | None = None
+
+    def on_mount(self) -> None:
+        """Apply what arrived before the field was composed."""
+        self.call_after_refresh(self._apply_pending)
+
+    def _apply_pending(self) -> None:
+        if self._pending_choices is not None:
+            choices, value = self._pending_choices
+            self._pending_choices = None
+            self.apply_choices(choices, value)
+        if self._pending_status is not None:
+            self._status(*self._pending_status)
+        self.show_problems(self._pending_problems)
+
+    def _composed(self) -> bool:
+        return bool(self.query(".field-help"))
+
+    def compose(self) -> ComposeResult:
+        """Label, control, status (loading or failed), help and messages."""
+        if self.show_label:
+            label = Text(self.step_field.label, style="bold")
+            if self.step_field.optional:
+                label.append(f"  ({messages.OPTIONAL})", style="dim")
+            yield Label(label, classes="field-label")
+        yield from self.compose_control()
+        if self.step_field.source:
+            with Horizontal(classes="field-status"):
+                yield Static("", classes="field-status-text")
+                yield Button(messages.BUTTON_RETRY, compact=True, classes="field-retry")
+        yield Static(self.step_field.help, classes="field-help")
+        yield Static("", classes="field-message")
+
+    def compose_control(self) -> ComposeResult:
+        """The control(s) for this kind of field."""
+        yield from ()
+
+    def load_value(self, value: Any) -> None:
+        """Show `value` (from the spec) without posting `Edited`."""
+
+    def focus_control(self) -> None:
+        """Put the keyboard focus on the control."""
+        for widget in self.query("Input, Select, RadioSet, Checkbox, SelectionList, OptionList"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    def local_problems(self) -> list[Problem]:
+        """Problems only the widget can see (the password confirmation)."""
+        return []
+
+    def show_problems(self, problems: Sequence[Problem]) -> None:
+        """Show this field's problems under it (errors first) and mark the field."""
+        self._pending_problems = list(problems)
+        if not self._composed():
+            return
+        message = self.query_one(".field-message", Static)
+        ordered = sorted(problems, key=lambda p: not p.is_error)
+        if not ordered:
+            message.update("")
+            self.remove_class("-error", "-warning")
+            return
+        text = Text()
+        for index, problem in enumerate(ordered):
+            if index:
+                text.append("\n")
+            glyph = messages.PROBLEM_ERROR if problem.is_error else messages.PROBLEM_WARNING
+            text.append(f"{glyph} {problem.message}", style="bold red" if problem.is_error else "yellow")
+        message.update(text)
+        self.set_class(ordered[0].is_error, "-error")
+        self.set_class(not ordered[0].is_error, "-warning")
+
+    def set_loading(self, text: str = messages.LOADING) -> None:
+        """Say the choices are being loaded."""
+        self._status(text, retry=False)
+
+    def set_failed(self, text: str) -> None:
+        """Say why the choices could not be loaded, with a Retry button."""
+        self._status(text, retry=True)
+
+    def set_choices(self, choices: Sequence[Choice], value: Any) -> None:
+        """Offer these choices, with `value` selected."""
+        self.choices = list(choices)
+        self._status("", retry=False)
+        if not self._composed():
+            self._pending_choices = (self.choices, value)
+            return
+        self.apply_choices(self.choices, value)
+
+    def apply_choices(self, choices: list[Choice], value: Any) -> None:
+        """Put the choices into the control (kinds with choices override this)."""
+
+    def _status(self, text: str, retry: bool) -> None:
+        if not self.step_field.source:
+            return
+        self._pending_status = (text, retry)
+        if not self._composed():
+            return
+        status = self.query_one(".field-status", Horizontal)
+        status.display = bool(text)
+        self.query_one(".field-status-text", Static).update(text)
+        self.query_one(".field-retry", Button).display = retry
+
+    @on(Button.Pressed, ".field-retry")
+    def _retry(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.RetryRequested())
+
+    def edited(self, raw: Any) -> None:
+        """Post an edit of this field."""
+        self.post_message(self.Edited(self, raw))
+
+
+class TextField(FieldWidget):
+    """Free text, integers, windows and tags: one input line."""
+
+    def compose_control(self) -> ComposeResult:
+        """A compact input."""
+        placeholder = self.step_field.placeholder
+        if self.step_field.kind == "window":
+            placeholder = messages.WINDOW_PLACEHOLDER.format(example=placeholder)
+        elif placeholder:
+            placeholder = messages.PLACEHOLDER.format(example=placeholder)
+        yield Input(format_value(self._initial), placeholder=placeholder, compact=True, classes="field-input")
+
+    def load_value(self, value: Any) -> None:
+        """Replace the text without posting an edit."""
+        field_input = self.query_one(".field-input", Input)
+        text = format_value(value)
+        if field_input.value != text:
+            with field_input.prevent(Input.Changed):
+                field_input.value = text
+
+    @on(Input.Changed, ".field-input")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.edited(event.value)
+
+    @on(Input.Submitted, ".field-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        # Enter moves on to the next control, as a form would.
+        event.stop()
+        self.screen.focus_next()
+
+
+class PasswordField(FieldWidget):
+    """A password typed twice, masked; the confirmation never leaves the widget."""
+
+    def compose_control(self) -> ComposeResult:
+        """Two masked inputs."""
+        yield Input(password=True, compact=True, classes="field-input password-first")
+        yield Label(messages.PASSWORD_CONFIRM, classes="field-label")
+        yield Input(password=True, compact=True, classes="field-input password-confirm")
+
+    def local_problems(self) -> list[Problem]:
+        """A mismatch between the two entries, once the second is typed."""
+        from wizard.spec.problems import Problem
+
+        first = self.query_one(".password-first", Input).value
+        confirm = self.query_one(".password-confirm", Input).value
+        if (confirm and first != confirm) or (first and not confirm):
+            return [Problem(self.step_field.path, "MasterUserPassword", messages.PASSWORD_MISMATCH)]
+        return []
+
+    @on(Input.Changed, ".password-first")
+    def _first_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.edited(event.value)
+
+    @on(Input.Changed, ".password-confirm")
+    def _confirm_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.edited(self.query_one(".password-first", Input).value)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.screen.focus_next()
+
+
+class ChoiceField(FieldWidget):
+    """One value from a list (a compact drop-down); optional fields offer "no preference"."""
+
+    def compose_control(self) -> ComposeResult:
+        """A drop-down holding only the current value until the choices arrive."""
+        value = format_value(self._initial)
+        options = [(value, value)] if value else []
+        yield Select(options, value=value if value else Select.NULL, allow_blank=True, compact=True,
+                     prompt=messages.NO_PREFERENCE if self.step_field.optional else messages.LOADING,
+                     classes="field-select")
+
+    def apply_choices(self, choices: list[Choice], value: Any) -> None:
+        """Fill the drop-down; a refused choice stays pickable, marked, so its rule can explain why."""
+        select: Select[str] = self.query_one(".field-select", Select)
+        options = [(_choice_prompt(c), str(c.value)) for c in choices]
+        text = format_value(value)
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            select.prompt = messages.NO_PREFERENCE if self.step_field.optional else "Choose…"
+            if text and any(v == text for _, v in options):
+                select.value = text
+
+    def load_value(self, value: Any) -> None:
+        """Select `value` if it is offered."""
+        select: Select[str] = self.query_one(".field-select", Select)
+        text = format_value(value)
+        # A value not offered (yet) raises; the choices load will settle it.
+        with select.prevent(Select.Changed), contextlib.suppress(Exception):
+            select.value = text if text else Select.NULL
+
+    @on(Select.Changed, ".field-select")
+    def _changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.edited("" if event.value is Select.NULL else str(event.value))
+
+
+class RadioField(FieldWidget):
+    """A few options, each with its one-line description (credentials, deployment)."""
+
+    def compose_control(self) -> ComposeResult:
+        """An empty radio set filled when the choices arrive."""
+        yield RadioSet(compact=True, classes="field-radio")
+
+    def apply_choices(self, choices: list[Choice], value: Any) -> None:
+        """Rebuild the radio buttons."""
+        radio_set = self.query_one(".field-radio", RadioSet)
+        radio_set.remove_children()
+        text = format_value(value)
+        buttons = []
+        for choice in choices:
+            notes = [(line, "dim") for line in textwrap.wrap(choice.description, RADIO_TEXT_WIDTH)]
+            reason = choice.disabled_reason or ""
+            notes += [(line, "italic") for line in textwrap.wrap(reason, RADIO_TEXT_WIDTH)]
+            buttons.append(MarkedRadioButton(Text(choice.label, style="bold"), str(choice.value) == text,
+                                             notes=notes, disabled=bool(choice.disabled_reason),
+                                             name=str(choice.value)))
+        radio_set.mount_all(buttons)
+
+    def load_value(self, value: Any) -> None:
+        """Press the button for `value`."""
+        text = format_value(value)
+        radio_set = self.query_one(".field-radio", RadioSet)
+        with radio_set.prevent(RadioSet.Changed):
+            for button in radio_set.query(RadioButton):
+                if button.name == text and not button.value:
+                    button.value = True
+
+    @on(RadioSet.Changed, ".field-radio")
+    def _changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        if event.pressed.name:
+            self.edited(event.pressed.name)
+
+
+class ClassField(FieldWidget):
+    """The instance class picker."""
+
+    def compose_control(self) -> ComposeResult:
+        """The type-to-filter picker."""
+        yield ClassPicker(format_value(self._initial) or None)
+
+    def apply_choices(self, choices: list[Choice], value: Any) -> None:
+        """Offer the classes."""
+        picker = self.query_one(ClassPicker)
+        picker.set_choices(choices)
+        picker.select(format_value(value) or None)
+
+    def load_value(self, value: Any) -> None:
+        """Show `value` as chosen."""
+        self.query_one(ClassPicker).select(format_value(value) or None)
+
+    def focus_control(self) -> None:
+        """Focus the filter box."""
+        self.query_one(".class-filter", Input).focus()
+
+    @on(ClassPicker.Picked)
+    def _picked(self, event: ClassPicker.Picked) -> None:
+        event.stop()
+        self.edited(event.value)
+
+
+class MultiField(FieldWidget):
+    """Several values from a list (security groups, log exports)."""
+
+    def compose_control(self) -> ComposeResult:
+        """A compact selection list."""
+        yield SelectionList[str](compact=True, classes="field-multi")
+
+    def apply_choices(self, choices: list[Choice], value: Any) -> None:
+        """Fill the list, ticking what the spec holds."""
+        chosen = set(value or [])
+        selection: SelectionList[str] = self.query_one(".field-multi", SelectionList)
+        with selection.prevent(SelectionList.SelectedChanged):
+            selection.clear_options()
+            selection.add_options([(_choice_prompt(c), str(c.value), str(c.value) in chosen)
+                                   for c in choices if not c.disabled_reason])
+
+    def load_value(self, value: Any) -> None:
+        """Tick exactly the values in `value`."""
+        chosen = set(value or [])
+        selection: SelectionList[str] = self.query_one(".field-multi", SelectionList)
+        with selection.prevent(SelectionList.SelectedChanged):
+            selection.deselect_all()
+            for item in chosen:
+                with contextlib.suppress(Exception):  # not offered (yet)
+                    selection.select(item)
+
+    @on(SelectionList.SelectedChanged, ".field-multi")
+    def _changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        event.stop()
+        self.edited(",".join(event.selection_list.selected))
+
+
+class ToggleField(FieldWidget):
+    """On or off: a checkbox that carries the label."""
+
+    show_label = False
+
+    def compose_control(self) -> ComposeResult:
+        """One compact checkbox."""
+        yield MarkedCheckbox(Text(self.step_field.label, style="bold"), bool(self._initial), compact=True,
+                       classes="field-toggle")
+
+    def load_value(self, value: Any) -> None:
+        """Tick or untick without posting an edit."""
+        checkbox = self.query_one(".field-toggle", Checkbox)
+        with checkbox.prevent(Checkbox.Changed):
+            checkbox.value = bool(value)
+
+    @on(Checkbox.Changed, ".field-toggle")
+    def _changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self.edited("true" if event.value else "false")
+
+
+def _choice_prompt(choice: Choice) -> str:
+    prompt = choice.label
+    if choice.description and choice.description != choice.label:
+        prompt += f" - {choice.description}"
+    if choice.disabled_reason:
+        prompt += f" [{messages.UNAVAILABLE}]"
+    return prompt
+
+
+def make_field(step_field: StepField, value: Any) -> FieldWidget:
+    """The widget for a step field, by its kind (and source, for radio sets and the class picker)."""
+    if step_field.kind == "password":
+        return PasswordField(step_field, value)
+    if step_field.kind == "toggle":
+        return ToggleField(step_field, value)
+    if step_field.kind == "multi-choice":
+        return MultiField(step_field, value)
+    if step_field.kind in ("choice", "template"):
+        if step_field.source == CLASS_SOURCE:
+            return ClassField(step_field, value)
+        if step_field.source in RADIO_SOURCES:
+            return RadioField(step_field, value)
+        return ChoiceField(step_field, value)
+    return TextField(step_field, value)

@@ -1,0 +1,479 @@
+"""The wizard screen: banner, step list, the current step's body, its problems, Back/Next.
+
+It renders `wizard.steps.STEPS`; every value goes through `wizard.spec.fields.set_value`, every check
+through `wizard.spec.rules.validate`, every list of choices through `wizard.choices` in a thread worker.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, ContentSwitcher, Footer, OptionList, Static
+from textual.worker import get_current_worker
+
+from screens import messages
+from screens.review_view import ReviewView
+from screens.step_view import StepView
+from screens.widgets.banner import Banner
+from screens.widgets.field_factory import FieldWidget, PasswordField
+from screens.widgets.step_list import StepList
+from wizard.steps import STEP_KEYS, STEPS, Step, StepField, step_for_field
+
+if TYPE_CHECKING:
+    from screens.app import WizardApp
+    from wizard.catalog import AccountFacts
+    from wizard.choices import Choice
+    from wizard.spec.problems import Problem
+
+TEMPLATE_PATH = "template"
+# Edits of these kinds never change what another field may offer, so they do not reload choices.
+_TYPED_KINDS = frozenset({"text", "integer", "password", "window", "tags"})
+
+
+class WizardScreen(Screen[None]):
+    """The six steps, one at a time, with the step list beside them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+n", "next", "Next"),
+        Binding("f1", "toggle_help", "Help"),
+        Binding("ctrl+s", "save_preset", "Save preset"),
+        Binding("ctrl+r", "retry", "Retry", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.current = 0
+        self.reached = 0
+        self.parse_problems: dict[str, Problem] = {}
+        self.problems: list[Problem] = []
+        self.facts: AccountFacts | None = None
+        self.blocked_attempt = False
+
+    @property
+    def wizard(self) -> WizardApp:
+        """The app, typed."""
+        return cast("WizardApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        """Banner, step list, step header, the switcher of step bodies, status, navigation, footer."""
+        yield Banner(id="banner")
+        with Horizontal(id="main"):
+            with Vertical(id="sidebar"):
+                yield Static(messages.STEPS_HEADING, id="sidebar-title")
+                yield StepList(compact=True, id="steps")
+            with Vertical(id="content"):
+                with Horizontal(id="step-header"):
+                    yield Static("", id="step-title")
+                    yield Static("", id="step-docs")
+                yield Static("", id="step-help")
+                yield ContentSwitcher(id="switcher")
+                yield Static("", id="step-status")
+                with Horizontal(id="nav"):
+                    yield Button(messages.BUTTON_BACK, compact=True, id="back")
+                    yield Button(messages.BUTTON_NEXT, variant="primary", compact=True, id="next")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        """Show the first step at once; AWS is connected in the background."""
+        self.query_one(Banner).show_connecting(self.wizard.demo)
+        await self.go_to(self.current)
+
+    # ----- navigation -----
+
+    @property
+    def step(self) -> Step:
+        """The step on screen."""
+        return STEPS[self.current]
+
+    def _view(self) -> StepView | ReviewView | None:
+        switcher = self.query_one(ContentSwitcher)
+        try:
+            return cast("StepView | ReviewView", switcher.get_child_by_id(f"step-{self.step.key}"))
+        except Exception:  # not built yet
+            return None
+
+    def step_view(self, key: str) -> StepView | None:
+        """The body of a step if it has been built (steps are built on first visit)."""
+        try:
+            view = self.query_one(ContentSwitcher).get_child_by_id(f"step-{key}")
+        except Exception:
+            return None
+        return view if isinstance(view, StepView) else None
+
+    async def go_to(self, index: int, focus_path: str | None = None) -> None:
+        """Show step `index` (built on first visit), refresh it, and load its choices."""
+        self.current = index
+        self.reached = max(self.reached, index)
+        self.blocked_attempt = False
+        step = self.step
+        switcher = self.query_one(ContentSwitcher)
+        view = self._view()
+        if view is None:
+            view = ReviewView() if step.key == "review" else StepView(step, self.value_of)
+            await switcher.add_content(view)
+        switcher.current = view.id
+        title = Text(f"Step {index + 1} of {len(STEPS)} · {step.title}", style="bold")
+        self.query_one("#step-title", Static).update(title)
+        docs = Text(messages.DOCS, style=f"underline link {step.docs_url}")
+        self.query_one("#step-docs", Static).update(docs)
+        self.query_one("#step-help", Static).update(step.purpose)
+        self.query_one("#back", Button).disabled = index == 0
+        self.query_one("#next", Button).display = step.key != "review"
+        if isinstance(view, StepView):
+            view.sync(self.wizard.spec)
+        self.refresh_problems()
+        self.load_choices()
+        self.call_after_refresh(self._settle, view, focus_path)
+
+    def _settle(self, view: StepView | ReviewView, focus_path: str | None) -> None:
+        """Once laid out: focus the field asked for (or the first one) with the step scrolled to the top."""
+        if focus_path and isinstance(view, StepView):
+            widget = view.field_widget(focus_path)
+            if widget is not None:
+                view.reveal(widget)
+                return
+        view.scroll_home(animate=False, immediate=True)
+        self._focus_first(view)
+
+    def _focus_first(self, view: StepView | ReviewView) -> None:
+        if isinstance(view, StepView):
+            for widget in view.field_widgets():
+                if widget.display:
+                    widget.focus_control()
+                    return
+        else:
+            self.query_one("#save-preset", Button).focus() if view.query("#save-preset") else None
+
+    async def action_next(self) -> None:
+        """Go on, unless this step has errors: then say why and put the cursor on the first one."""
+        if self.step.key == "review":
+            return
+        errors = [p for p in self.step_problems(self.step.key) if p.is_error]
+        if errors:
+            self.blocked_attempt = True
+            self._show_status()
+            self.app.bell()
+            view = self._view()
+            if isinstance(view, StepView):
+                widget = view.field_widget(errors[0].field) or self._widget_for(view, errors[0].field)
+                if widget is not None:
+                    view.reveal(widget)
+            return
+        self.wizard.autosave(STEP_KEYS[self.current + 1])
+        await self.go_to(self.current + 1)
+
+    async def action_back(self) -> None:
+        """One step back (nothing is lost)."""
+        if self.current > 0:
+            await self.go_to(self.current - 1)
+
+    async def jump(self, key: str, focus_path: str | None = None) -> None:
+        """Jump to a reached step (from the step list, the palette or a Review problem)."""
+        index = STEP_KEYS.index(key)
+        if index > self.reached:
+            self.notify(messages.JUMP_NOT_REACHED.format(title=STEPS[index].title), severity="warning")
+            return
+        await self.go_to(index, focus_path)
+
+    def action_toggle_help(self) -> None:
+        """Show or hide the step explanations and the per-field help lines."""
+        self.toggle_class("-no-help")
+
+    def action_save_preset(self) -> None:
+        """Ask for a name and save the answers as a preset."""
+        self.wizard.action_save_preset()
+
+    def action_retry(self) -> None:
+        """Reconnect if the connection failed, else reload this step's choices."""
+        if self.wizard.gateway is None:
+            self.wizard.open_gateway()
+        else:
+            self.load_choices()
+            self.load_facts()
+
+    @on(Button.Pressed, "#next")
+    async def _next_pressed(self) -> None:
+        await self.action_next()
+
+    @on(Button.Pressed, "#back")
+    async def _back_pressed(self) -> None:
+        await self.action_back()
+
+    @on(OptionList.OptionSelected, "#steps")
+    async def _step_picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            await self.jump(event.option.id)
+
+    # ----- values and problems -----
+
+    def value_of(self, path: str) -> Any:
+        """The spec's value at `path` (the template lives beside the spec, not in it)."""
+        if path == TEMPLATE_PATH:
+            return self.wizard.template_name
+        from wizard.spec.fields import get_value
+
+        return get_value(self.wizard.spec, path)
+
+    @on(FieldWidget.Edited)
+    def _edited(self, event: FieldWidget.Edited) -> None:
+        event.stop()
+        step_field = event.field_widget.step_field
+        if step_field.path == TEMPLATE_PATH:
+            if event.raw:
+                self.wizard.apply_template(str(event.raw))
+            return
+        from wizard.spec.fields import set_value
+
+        problem = set_value(self.wizard.spec, step_field.path, event.raw)
+        if problem is None:
+            self.parse_problems.pop(step_field.path, None)
+        else:
+            self.parse_problems[step_field.path] = problem
+        self.spec_changed(reload=step_field.kind not in _TYPED_KINDS)
+        if step_field.path.startswith("engine.") or step_field.path == "connectivity.vpc_id":
+            self.load_facts()
+
+    @on(FieldWidget.RetryRequested)
+    def _retry_requested(self, event: FieldWidget.RetryRequested) -> None:
+        event.stop()
+        self.action_retry()
+
+    def spec_changed(self, reload: bool = True) -> None:
+        """Re-show fields, pictures and problems after the spec changed; reload choices if asked."""
+        view = self._view()
+        if isinstance(view, StepView):
+            view.sync(self.wizard.spec)
+        self.refresh_problems()
+        if reload:
+            self.load_choices()
+
+    def reload_all(self) -> None:
+        """After a template or preset replaced the spec: put its values in every built step."""
+        self.parse_problems.clear()
+        for step in STEPS:
+            view = self.step_view(step.key)
+            if view is not None:
+                view.load_values(self.wizard.spec)
+        self.spec_changed()
+        self.load_facts()
+
+    def _visible_paths(self) -> set[str]:
+        spec = self.wizard.spec
+        return {f.path for step in STEPS for f in step.fields if f.is_visible(spec)}
+
+    def compute_problems(self) -> list[Problem]:
+        """Rule problems plus parse problems (which replace rule problems on the same field)."""
+        from wizard.spec.rules import validate
+
+        visible = self._visible_paths()
+        parse = {path: p for path, p in self.parse_problems.items() if path in visible}
+        found = [p for p in validate(self.wizard.spec, self.facts) if p.field not in parse]
+        found.extend(parse.values())
+        view = self.step_view("instance")
+        if view is not None and self.wizard.spec.settings.credentials == "self-managed":
+            for widget in view.query(PasswordField):
+                found.extend(widget.local_problems())
+        return found
+
+    def step_problems(self, key: str) -> list[Problem]:
+        """The problems that belong to one step."""
+        return [p for p in self.problems if step_for_field(p.field).key == key]
+
+    def refresh_problems(self) -> None:
+        """Validate, then show each problem under its field, in the status line and in the step list."""
+        self.problems = self.compute_problems()
+        view = self._view()
+        if isinstance(view, StepView):
+            for widget in view.field_widgets():
+                path = widget.step_field.path
+                widget.show_problems([p for p in self.problems
+                                      if p.field == path or p.field.startswith(path + ".")])
+        elif isinstance(view, ReviewView):
+            self._show_review(view)
+        errors = {key: sum(1 for p in self.step_problems(key) if p.is_error) for key in STEP_KEYS}
+        self.query_one(StepList).show_steps(STEP_KEYS, self.current, self.reached, errors)
+        self._show_status()
+
+    @staticmethod
+    def _widget_for(view: StepView, path: str) -> FieldWidget | None:
+        for widget in view.field_widgets():
+            if path.startswith(widget.step_field.path + "."):
+                return widget
+        return None
+
+    def _show_status(self) -> None:
+        status = self.query_one("#step-status", Static)
+        if self.step.key == "review":
+            status.update("")
+            status.display = False
+            return
+        status.display = True
+        problems = self.step_problems(self.step.key)
+        errors = [p for p in problems if p.is_error]
+        warnings = [p for p in problems if not p.is_error]
+        view = self._view()
+        shown = set()
+        if isinstance(view, StepView):
+            shown = {w.step_field.path for w in view.field_widgets() if w.display}
+        text = Text()
+        if errors:
+            head = messages.STEP_BLOCKED if self.blocked_attempt else messages.STEP_ERRORS
+            head = head.format(problems=messages.count(len(errors), "problem"))
+            text.append(f"{messages.PROBLEM_ERROR} {head}", style="bold red")
+        elif warnings:
+            head = messages.STEP_WARNINGS.format(warnings=messages.count(len(warnings), "warning"))
+            text.append(f"{messages.PROBLEM_WARNING} {head}", style="yellow")
+        else:
+            text.append(f"{messages.STEP_DONE} {messages.STEP_OK}", style="green")
+        # Problems no field on screen shows (e.g. a rule about a combination) are spelled out here.
+        for problem in errors:
+            if not any(problem.field == p or problem.field.startswith(p + ".") for p in shown):
+                text.append(f"\n{messages.PROBLEM_ERROR} {problem.message}", style="red")
+        status.update(text)
+        status.set_class(bool(errors), "-error")
+
+    # ----- review -----
+
+    def _show_review(self, view: ReviewView) -> None:
+        from wizard.spec.fields import display_value
+
+        spec = self.wizard.spec
+        rows = []
+        for step in STEPS:
+            for step_field in step.visible_fields(spec):
+                if step_field.path == TEMPLATE_PATH:
+                    continue
+                if step_field.kind == "password":
+                    value = "(typed twice, hidden)" if spec.settings.master_password else "(not set)"
+                else:
+                    value = display_value(spec, step_field.path)
+                rows.append((step_field.path, step_field.label, value))
+        titles = {p.field: step_for_field(p.field).title for p in self.problems}
+        view.show_review(spec, self.problems, rows, titles, self._cli_text())
+
+    def _cli_text(self) -> str:
+        try:
+            from wizard.exports import export
+
+            return export(self.wizard.spec, "cli")
+        except Exception as exc:  # an export failure must not take Review down
+            return messages.REVIEW_CLI_UNAVAILABLE.format(reason=exc)
+
+    @on(ReviewView.JumpRequested)
+    async def _jump_requested(self, event: ReviewView.JumpRequested) -> None:
+        await self.jump(step_for_field(event.path).key, focus_path=event.path)
+
+    @on(ReviewView.SaveRequested)
+    def _save_requested(self) -> None:
+        self.wizard.action_save_preset()
+
+    @on(ReviewView.LaunchPressed)
+    def _launch_pressed(self) -> None:
+        self.wizard.action_launch()
+
+    # ----- choices and account facts (thread workers) -----
+
+    def load_choices(self) -> None:
+        """Load the choices of the step on screen, off the UI thread."""
+        view = self._view()
+        if not isinstance(view, StepView):
+            return
+        fields = [f for f in self.step.fields if f.source]
+        for step_field in fields:
+            widget = view.field_widget(step_field.path)
+            if widget is not None and widget.choices is None:
+                widget.set_loading(messages.LOADING if self.wizard.gateway else messages.LOADING_WAIT_GATEWAY)
+        if self.wizard.gateway is None or not fields:
+            return
+        self._choices_worker(self.step.key, fields, self.wizard.spec.model_copy(deep=True))
+
+    @work(thread=True, exclusive=True, group="choices")
+    def _choices_worker(self, step_key: str, fields: list[StepField], spec: Any) -> None:
+        from wizard.choices import choices_for, default_choice
+
+        worker = get_current_worker()
+        gateway = self.wizard.gateway
+        catalog = gateway.catalog if gateway is not None else None
+        for step_field in fields:
+            if worker.is_cancelled:
+                return
+            try:
+                choices = choices_for(step_field, spec, catalog)
+                default = default_choice(step_field, spec, catalog)
+            except Exception as exc:  # shown to the user with a Retry
+                self.app.call_from_thread(self._choices_failed, step_key, step_field, exc)
+                continue
+            self.app.call_from_thread(self._choices_loaded, step_key, step_field, choices, default)
+
+    def _choices_failed(self, step_key: str, step_field: StepField, exc: BaseException) -> None:
+        from wizard.aws.errors import explain
+
+        view = self.step_view(step_key)
+        widget = view.field_widget(step_field.path) if view else None
+        if widget is None:
+            return
+        error = explain(exc)
+        widget.set_failed(messages.LOAD_FAILED.format(label=step_field.label, title=error.title,
+                                                      detail=error.detail, next_step=error.next_step))
+
+    def _choices_loaded(self, step_key: str, step_field: StepField, choices: list[Choice],
+                        default: Choice | None) -> None:
+        view = self.step_view(step_key)
+        widget = view.field_widget(step_field.path) if view else None
+        if widget is None:
+            return
+        value = self.value_of(step_field.path)
+        known = {str(c.value) for c in choices}
+        # A value the list does not know at all (a version of the previous engine) is replaced by the
+        # default; a known but refused one stays, so its rule explains what to change.
+        stale = value is not None and str(value) not in known
+        if (step_field.path != TEMPLATE_PATH and step_field.kind != "multi-choice" and default is not None
+                and (value is None or stale) and str(default.value) != str(value)):
+            from wizard.spec.fields import set_value
+
+            if set_value(self.wizard.spec, step_field.path, str(default.value)) is None:
+                if stale:
+                    self.notify(messages.CHOICE_REPLACED.format(label=step_field.label, old=value,
+                                                                new=default.value))
+                widget.set_choices(choices, default.value)
+                self.spec_changed(reload=True)
+                if step_field.path.startswith("engine."):
+                    self.load_facts()
+                return
+        widget.set_choices(choices, value)
+
+    def load_facts(self) -> None:
+        """Look up what the rules may check against the account (versions, classes, subnet groups)."""
+        if self.wizard.gateway is not None:
+            self._facts_worker(self.wizard.spec.model_copy(deep=True))
+
+    @work(thread=True, exclusive=True, group="facts")
+    def _facts_worker(self, spec: Any) -> None:
+        from wizard.choices import account_facts
+
+        gateway = self.wizard.gateway
+        if gateway is None:
+            return
+        try:
+            facts = account_facts(spec, gateway.catalog)
+        except Exception:  # without facts the rules still check everything offline
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._facts_loaded, facts)
+
+    def _facts_loaded(self, facts: AccountFacts) -> None:
+        self.facts = facts
+        self.refresh_problems()
+
+    def gateway_ready(self) -> None:
+        """The connection is open: load what the current step and the rules need."""
+        self.load_choices()
+        self.load_facts()

@@ -1,0 +1,94 @@
+"""Shared by the Textual tests: a deterministic in-memory catalog and small Pilot helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wizard.catalog import (
+    EngineVersion,
+    OptionGroup,
+    OrderableOption,
+    ParameterGroup,
+    SecurityGroup,
+    SubnetGroup,
+    Vpc,
+)
+
+AZS = ("test-region-1a", "test-region-1b", "test-region-1c")
+
+_VERSIONS = {
+    "postgres": [("16.4", "postgres16", True), ("15.8", "postgres15", False)],
+    "mysql": [("8.0.39", "mysql8.0", True), ("8.4.3", "mysql8.4", False)],
+    "mariadb": [("10.11.9", "mariadb10.11", True)],
+}
+# (class, Multi-AZ capable, runs a Multi-AZ DB cluster)
+_CLASSES = (
+    ("db.t3.micro", False, False),
+    ("db.t4g.medium", True, False),
+    ("db.m6g.large", True, True),
+    ("db.m6g.xlarge", True, True),
+    ("db.r6g.large", True, True),
+)
+_STORAGE = {"gp3": (20, 65536), "gp2": (20, 65536), "io1": (100, 65536), "io2": (100, 65536)}
+
+
+class MemoryCatalog:
+    """A `wizard.catalog.Catalog` with fixed data: fast and the same on every run (snapshots)."""
+
+    def __init__(self, classes: tuple[tuple[str, bool, bool], ...] = _CLASSES) -> None:
+        self.classes = classes
+        self.calls: list[str] = []
+
+    def engine_versions(self, engine: str) -> list[EngineVersion]:
+        """Two versions for PostgreSQL and MySQL, one for the rest."""
+        self.calls.append("engine_versions")
+        rows = _VERSIONS.get(engine, [("1.0", f"{engine}1", True)])
+        return [EngineVersion(engine, v, family, default, f"{engine} {v}") for v, family, default in rows]
+
+    def orderable_options(self, engine: str, version: str) -> list[OrderableOption]:
+        """Every class with every storage type; db.t3.micro is not Multi-AZ capable."""
+        self.calls.append("orderable_options")
+        return [OrderableOption(engine, version, cls, storage, multi_az, supports_clusters=cluster,
+                                min_storage_gib=low, max_storage_gib=high, availability_zones=AZS)
+                for cls, multi_az, cluster in self.classes for storage, (low, high) in _STORAGE.items()]
+
+    def vpcs(self) -> list[Vpc]:
+        """One default VPC."""
+        return [Vpc("vpc-0test", "172.31.0.0/16", True, "default")]
+
+    def subnet_groups(self) -> list[SubnetGroup]:
+        """A three-AZ group and a one-AZ group."""
+        return [SubnetGroup("three-az-subnets", "vpc-0test", AZS, "private subnets in three AZs"),
+                SubnetGroup("one-az-subnets", "vpc-0test", AZS[:1], "a single subnet")]
+
+    def security_groups(self, vpc_id: str | None) -> list[SecurityGroup]:
+        """The default group and an application group."""
+        return [SecurityGroup("sg-0default", "default", "vpc-0test", "default VPC security group"),
+                SecurityGroup("sg-0app", "app-db", "vpc-0test", "from the app servers")]
+
+    def parameter_groups(self, family: str) -> list[ParameterGroup]:
+        """One custom group per family."""
+        return [ParameterGroup(f"custom-{family}", family, "tuned")]
+
+    def option_groups(self, engine: str, major_version: str) -> list[OptionGroup]:
+        """None beyond the default."""
+        return []
+
+
+class FailingCatalog(MemoryCatalog):
+    """Fails every look-up until `healthy` is set: for the failed-load-and-retry path."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.healthy = False
+
+    def engine_versions(self, engine: str) -> list[EngineVersion]:
+        """Fail like a dropped connection, until healthy."""
+        if not self.healthy:
+            raise ConnectionError("connection reset by peer")
+        return super().engine_versions(engine)
+
+
+def field_input(app: Any, path: str, css: str = ".field-input") -> Any:
+    """The input of the field at `path` on the current screen."""
+    return app.screen.query_one(f"#field-{path.replace('.', '-')} {css}")

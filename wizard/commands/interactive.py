@@ -1,0 +1,38 @@
+"""`rds-wizard` with no subcommand: the full-screen Textual wizard, or plain prompts where that cannot run.
+
+Plain prompts (questionary) are used with --plain, TERM=dumb, or when standard input or output is not a
+terminal. Textual is imported only on the full-screen path, and boto3 only once the screen is up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from wizard.cli import EXIT_OK, EXIT_USAGE
+
+
+def wants_plain(args: argparse.Namespace) -> bool:
+    """Whether to use the line-by-line prompts instead of the full-screen wizard."""
+    if getattr(args, "plain", False) or os.environ.get("TERM") == "dumb":
+        return True
+    return not (sys.stdin.isatty() and sys.stdout.isatty())
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the wizard; the exit code is 0 unless the preset could not be read (2)."""
+    if wants_plain(args):
+        from wizard.plain import run_plain
+
+        return run_plain(args)
+    from screens.app import make_app
+    from wizard.aws.gateway import ConnectionOptions
+
+    try:
+        app = make_app(connection=ConnectionOptions.from_args(args), preset=args.preset)
+    except Exception as exc:  # a preset that cannot be read is a usage error, said plainly
+        print(f"rds-wizard: cannot use preset {args.preset!r}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    app.run()
+    return int(app.return_code or EXIT_OK)
