@@ -1,0 +1,1 @@
+"""Widgets of the Textual wizard, one per file."""
