@@ -322,7 +322,30 @@ def _probe_credentials(gateway: GatewayLike, target: Target, given: DbCredential
     driver, why = driver_for(target.engine, target.endpoint or "", int(target.port or 0), creds)
     if driver is None:
         return None, why
+    error = try_login(driver, target.endpoint or "", gateway.resolve, creds)
+    if error:
+        return None, f"logging in as {creds.username} failed ({error})"
     return creds, ""
+
+
+def try_login(driver: Any, endpoint: str, resolve: Callable[[str], list[str]], creds: DbCredentials) -> str:
+    """Log in once and create the heartbeat table: '' when that worked, else the (password-free) error."""
+    conn: Any = None
+    try:
+        addresses = resolve(endpoint)
+        if not addresses:
+            return "the endpoint did not resolve"
+        conn = driver.connect(addresses[0])
+        driver.prepare(conn)
+        return ""
+    except Exception as exc:
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        secret = creds.password.get_secret_value()
+        return (text.replace(secret, "********") if secret else text)[:160]
+    finally:
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
 
 
 @dataclass(frozen=True)
@@ -526,7 +549,7 @@ class FailoverTest:
     """One run of the failover test against a preflighted target."""
 
     def __init__(self, gateway: GatewayLike, pre: Preflight, *,
-                 on_entry: Callable[[TimelineEntry], None] | None = None,
+                 on_entry: Callable[[TimelineEntry], object] | None = None,
                  should_stop: Callable[[], bool] = lambda: False) -> None:
         self.gateway = gateway
         self.pre = pre

@@ -359,6 +359,27 @@ def _explain_briefly(exc: BaseException) -> tuple[str, str]:
         return f"{type(exc).__name__}: {exc}", "Check your connection and credentials, then run it again."
 
 
+def detect_kind(gateway: GatewayLike, identifier: str) -> Kind | None:
+    """Whether this identifier is a DB instance or a Multi-AZ DB cluster (None: neither exists).
+
+    Other errors (access denied, no connection) are raised for the caller to explain.
+    """
+    client = gateway.client("rds")
+    try:
+        client.describe_db_instances(DBInstanceIdentifier=identifier)
+        return "instance"
+    except Exception as exc:
+        if not _is_not_found(exc):
+            raise
+    try:
+        client.describe_db_clusters(DBClusterIdentifier=identifier)
+        return "cluster"
+    except Exception as exc:
+        if not _is_not_found(exc):
+            raise
+    return None
+
+
 class Follower:
     """Follows one instance or Multi-AZ DB cluster; each `poll()` is one round of describes."""
 
@@ -545,7 +566,7 @@ def _outcome_line(identifier: str, outcome: Outcome, status: str | None) -> str:
     return f"{identifier} stopped progressing: {status}."
 
 
-def follow(follower: Follower, on_update: Callable[[Progress], None],
+def follow(follower: Follower, on_update: Callable[[Progress], object],
            should_stop: Callable[[], bool] = lambda: False,
            sleep: Callable[[float], None] = time.sleep) -> Progress:
     """Poll until the database is available, has a problem, is gone, or `should_stop()` says so.

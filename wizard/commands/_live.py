@@ -1,0 +1,207 @@
+"""Line-mode rendering shared by `launch`, `watch` and `failover-test`: one timestamped line per change.
+
+Also the pieces both commands need: opening the gateway with a clear message, following progress,
+and the whole guided failover test (checklist, confirmation, live timeline, report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TextIO
+
+from wizard.cli import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from wizard.aws.failover import FailoverReport, TimelineEntry
+    from wizard.aws.probes import DbCredentials
+    from wizard.aws.provisioning import Follower, Progress, Update
+
+_STATUS_WIDTH = 9
+
+
+def emit(text: str, at: datetime | None = None, out: TextIO | None = None) -> None:
+    """Print one line prefixed with a local-time timestamp, flushed (scripts read it live)."""
+    when = (at or datetime.now(UTC)).astimezone()
+    stream = out or sys.stdout
+    stream.write(f"{when:%H:%M:%S}  {text}\n")
+    stream.flush()
+
+
+def say(text: str = "", out: TextIO | None = None) -> None:
+    """Print a plain line (no timestamp), flushed."""
+    stream = out or sys.stdout
+    stream.write(text + "\n")
+    stream.flush()
+
+
+def update_line(update: Update, progress: Progress) -> str:
+    """How one progress update reads as a line."""
+    from wizard.aws.provisioning import format_duration
+
+    kind = update.kind
+    text = update.message
+    if kind == "status" and progress.outcome == "progressing":
+        low, high = progress.estimate
+        text += (f"  (elapsed {format_duration(progress.elapsed)}; a create typically takes "
+                 f"{format_duration(low)}-{format_duration(high)})")
+    if update.next_step:
+        text += f"\n          what to do: {update.next_step}"
+    return f"{kind:<{_STATUS_WIDTH}} {text}"
+
+
+def print_progress(progress: Progress) -> None:
+    """Print what changed in this snapshot; the events keep their own timestamps."""
+    for update in progress.updates:
+        emit(update_line(update, progress), at=update.at if update.kind == "event" else None)
+
+
+def open_gateway(args: argparse.Namespace) -> Any:
+    """The gateway for these arguments, or None after printing why it could not be opened."""
+    from wizard.aws.errors import explain
+    from wizard.aws.gateway import ConnectionOptions
+    from wizard.aws.gateway import open_gateway as _open
+
+    opts = ConnectionOptions.from_args(args)
+    if opts.demo:
+        say("Starting the demo AWS (it lives only as long as this command)...")
+    try:
+        return _open(opts)
+    except Exception as exc:
+        print(explain(exc, profile=opts.profile).render(), file=sys.stderr)
+        return None
+
+
+def describe_identity(gateway: Any) -> str:
+    """The header line: which account and region (or the demo) this talks to."""
+    try:
+        return str(gateway.identity().summary())
+    except Exception as exc:  # identity is informative; a failing STS call must not stop a watch
+        from wizard.aws.errors import explain
+
+        return f"(account unknown: {explain(exc).title})"
+
+
+def follow_printing(follower: Follower) -> Progress:
+    """Follow until finished, printing each change; KeyboardInterrupt propagates to the caller."""
+    from wizard.aws.provisioning import follow
+
+    return follow(follower, print_progress)
+
+
+def reattach_hint(identifier: str, demo: bool) -> str:
+    """What quitting means, said before a long wait."""
+    if demo:
+        return ("Quitting (Ctrl+C) ends this demo with the process; with real AWS, quitting stops nothing "
+                f"and `rds-wizard watch {identifier}` re-attaches.")
+    return (f"Quitting (Ctrl+C) stops nothing in AWS: the create carries on. Re-attach with "
+            f"`rds-wizard watch {identifier}`.")
+
+
+def confirm_identifier(identifier: str, what: str, yes: bool, *,
+                       reader: Callable[[str], str] = input) -> int | None:
+    """None when confirmed (--yes or the identifier typed); otherwise the exit code to return."""
+    if yes:
+        return None
+    if not sys.stdin.isatty():
+        print(f"rds-wizard: refusing to {what} without confirmation: standard input is not a terminal. "
+              f"Pass --yes to confirm (the identifier {identifier} on the command line is the confirmation).",
+              file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        typed = reader(f"Type the identifier ({identifier}) to {what}: ")
+    except EOFError:
+        typed = ""
+    if typed.strip().lower() != identifier.lower():
+        say("The identifier does not match; nothing was sent to AWS.")
+        return EXIT_CANCELLED
+    return None
+
+
+def password_from_env() -> Any:
+    """RDS_WIZARD_MASTER_PASSWORD as a SecretStr (None when unset), for the application probe."""
+    from pydantic import SecretStr
+
+    from wizard.launch import PASSWORD_ENV
+
+    value = os.environ.get(PASSWORD_ENV, "")
+    return SecretStr(value) if value else None
+
+
+def print_timeline_entry(entry: TimelineEntry) -> None:
+    """One live failover timeline line: seconds from the request, the source, what happened."""
+    emit(f"{entry.t:+8.2f} s  {entry.kind:<7} {entry.message}", at=entry.at)
+
+
+def print_report(report: FailoverReport, paths: tuple[Any, Any] | None) -> None:
+    """The report's key figures, the replication line, the advice and where it was saved."""
+    from wizard.reports import summary_rows
+
+    say()
+    say(f"Failover test report for {report.identifier}")
+    for label, value in summary_rows(report):
+        say(f"  {label}: {value}")
+    for reason in report.verdict_reasons:
+        say(f"  - {reason}")
+    say(f"  {report.replication_line}")
+    for note in report.measurement_notes:
+        say(f"  note: {note}")
+    if report.writes_around:
+        say("  Writes around the failover:")
+        for line in report.writes_around:
+            say(f"    {line}")
+    say("  Advice:")
+    for item in report.advice:
+        say(f"    - {item}")
+    if paths:
+        say(f"Report saved: {paths[0]}")
+        say(f"              {paths[1]}")
+
+
+def run_failover(gateway: Any, identifier: str, *, yes: bool, credentials: DbCredentials | None,
+                 ask_confirmation: bool = True) -> int:
+    """The guided failover test in line mode; the exit code is 0 when the verdict is pass or warning."""
+    from wizard.aws.failover import FailoverRefused, FailoverTest, preflight
+    from wizard.reports import save_report
+
+    say()
+    say(f"Failover test for {identifier}: preflight")
+    try:
+        pre = preflight(gateway, identifier, credentials=credentials)
+    except FailoverRefused as refused:
+        print(f"rds-wizard: {refused.reason}" + (f"\nNext: {refused.next_step}" if refused.next_step else ""),
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    marks = {"ok": "ok  ", "warning": "warn", "fail": "FAIL", "info": "info"}
+    for check in pre.checks:
+        say(f"  [{marks[check.status]}] {check.label}: {check.detail}")
+    if not pre.can_run:
+        print(f"rds-wizard: the failover test will not run: {pre.refusal}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    say("What will happen:")
+    for line in pre.what_will_happen:
+        say(f"  - {line}")
+    if ask_confirmation:
+        refused_code = confirm_identifier(identifier, "fail it over", yes)
+        if refused_code is not None:
+            return refused_code
+    test = FailoverTest(gateway, pre, on_entry=print_timeline_entry)
+    try:
+        report = test.run(confirmation=identifier)
+    except FailoverRefused as refused:
+        print(f"rds-wizard: {refused.reason}" + (f"\nNext: {refused.next_step}" if refused.next_step else ""),
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    secrets = [credentials.password] if credentials is not None else []
+    if pre.credentials is not None:
+        secrets.append(pre.credentials.password)
+    try:
+        paths: tuple[Any, Any] | None = save_report(report, secrets=secrets)
+    except OSError as exc:
+        print(f"rds-wizard: could not save the report: {exc}", file=sys.stderr)
+        paths = None
+    print_report(report, paths)
+    return EXIT_OK if report.verdict in ("pass", "warning") else EXIT_PROBLEMS

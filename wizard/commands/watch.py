@@ -1,0 +1,53 @@
+"""`rds-wizard watch ID`: re-attach to any instance's (or Multi-AZ DB cluster's) progress.
+
+Exit 0 when it is available, 1 when it has a problem status or does not exist, 130 on Ctrl+C (which
+stops nothing in AWS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from wizard.cli import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS
+from wizard.commands import _live
+
+
+def run(args: argparse.Namespace) -> int:
+    """Follow the identifier until it is available (or stops progressing), one line per change."""
+    from wizard.aws.errors import explain
+    from wizard.aws.provisioning import Follower, connection_summary, detect_kind
+
+    identifier = args.identifier.lower()
+    gateway = _live.open_gateway(args)
+    if gateway is None:
+        return EXIT_PROBLEMS
+    try:
+        _live.say(f"Target: {_live.describe_identity(gateway)}")
+        try:
+            kind = detect_kind(gateway, identifier)
+        except Exception as exc:
+            print(f"rds-wizard: {explain(exc, identifier=identifier).render()}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        if kind is None:
+            hint = " (the demo starts empty: use `launch --demo`)." if args.demo else "."
+            print(f"rds-wizard: there is no DB instance or Multi-AZ DB cluster named {identifier} here. "
+                  f"Check the identifier and --region{hint}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        _live.say(f"Following {kind} {identifier}. Ctrl+C stops watching, nothing in AWS.")
+        progress = _live.follow_printing(Follower(gateway, identifier, kind))
+        if progress.outcome != "available":
+            reason = progress.notices[0].title if progress.notices else f"status {progress.status}"
+            print(f"rds-wizard: {identifier} is not available: {reason}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        _live.say()
+        for line in connection_summary(progress, gateway).lines():
+            _live.say(line)
+        return EXIT_OK
+    except KeyboardInterrupt:
+        _live.say()
+        _live.say("Stopped watching; nothing changed in AWS. "
+                  f"Re-attach with `rds-wizard watch {identifier}`.")
+        return EXIT_CANCELLED
+    finally:
+        gateway.close()
