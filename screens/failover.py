@@ -1,0 +1,322 @@
+"""The guided failover test: preflight checklist, what will happen, typed confirmation, live timeline, report.
+
+The measuring is `wizard.aws.failover` (preflight, `FailoverTest`) and the saving `wizard.reports`; both
+block, so they run in thread workers and report back with messages. The screen renders the checklist,
+the timeline as it arrives (status, events, DNS answers, TCP and application probe edges), the AZ diagram
+flipping, and the report with its verdict and the paths of the saved files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, RichLog, Static
+from textual.worker import get_current_worker
+
+from screens.launch_confirm import TypedConfirmScreen
+from screens.widgets.live_topology import LiveTopology
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pydantic import SecretStr
+
+    from wizard.aws.failover import FailoverReport, Preflight, TimelineEntry
+    from wizard.aws.probes import DbCredentials
+    from wizard.aws.provisioning import Kind
+    from wizard.aws.timing import GatewayLike
+
+CHECK_MARKS = {"ok": "✓", "warning": "!", "fail": "✗", "info": "i"}
+
+
+def checklist_text(pre: Preflight) -> Text:
+    """The preflight checklist: one mark and line per check (the mark is a character, not a colour)."""
+    styles = {"ok": "green", "warning": "yellow", "fail": "bold red", "info": "dim"}
+    text = Text()
+    for index, check in enumerate(pre.checks):
+        if index:
+            text.append("\n")
+        text.append(f" {CHECK_MARKS[check.status]} {check.label}: ", style=styles[check.status])
+        text.append(check.detail)
+    return text
+
+
+def entry_line(entry: TimelineEntry) -> Text:
+    """One timeline line: seconds from the request, the source, what happened."""
+    style = {"warning": "bold yellow", "az": "bold", "action": "bold"}.get(entry.kind, "")
+    return Text(f"{entry.t:+8.2f} s  {entry.kind:<6} {entry.message}", style=style)
+
+
+def report_text(report: FailoverReport, paths: Sequence[Path]) -> str:
+    """The report as the screen shows it: verdict, figures, the replication line, writes, advice, files."""
+    from wizard.reports import summary_rows
+
+    rows = summary_rows(report)
+    lines = [f"VERDICT: {report.verdict.upper()}", *(f"  {reason}" for reason in report.verdict_reasons), ""]
+    lines += [f"{label}: {value}" for label, value in rows[1:]]
+    lines += ["", report.replication_line]
+    if report.writes_around:
+        lines += ["", "Writes around the failover (seconds from the request):",
+                  *(f"  {line}" for line in report.writes_around)]
+    if report.measurement_notes:
+        lines += ["", "Notes:", *(f"  - {note}" for note in report.measurement_notes)]
+    lines += ["", "Advice:", *(f"  - {item}" for item in report.advice)]
+    if paths:
+        lines += ["", "Saved:", *(f"  {path}" for path in paths)]
+    return "\n".join(lines)
+
+
+class FailoverScreen(Screen[None]):
+    """Checks, confirms by the typed identifier, forces a failover, and shows what clients saw."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "start", "Start the test", show=True),
+        Binding("r", "recheck", "Check again", show=True),
+        Binding("escape", "back", "Back", show=True),
+    ]
+
+    class Checked(Message):
+        """The preflight finished (from the worker thread)."""
+
+        def __init__(self, preflight: Preflight) -> None:
+            super().__init__()
+            self.preflight = preflight
+
+    class Refused(Message):
+        """The test cannot run or AWS refused the failover: why, and what to do."""
+
+        def __init__(self, reason: str, next_step: str) -> None:
+            super().__init__()
+            self.reason = reason
+            self.next_step = next_step
+
+    class Entry(Message):
+        """One timeline entry (from one of the test's threads)."""
+
+        def __init__(self, entry: TimelineEntry) -> None:
+            super().__init__()
+            self.entry = entry
+
+    class Finished(Message):
+        """The report, and where it was saved (or why it could not be)."""
+
+        def __init__(self, report: FailoverReport, paths: tuple[Path, ...], save_error: str) -> None:
+            super().__init__()
+            self.report = report
+            self.paths = paths
+            self.save_error = save_error
+
+    def __init__(self, gateway: GatewayLike, identifier: str, *, kind: Kind | None = None,
+                 credentials: DbCredentials | None = None, secrets: Sequence[SecretStr] = ()) -> None:
+        super().__init__(classes="failover")
+        self.gateway = gateway
+        self.identifier = identifier
+        self.kind = kind
+        self._credentials = credentials
+        self._secrets = tuple(secrets)
+        self.preflight: Preflight | None = None
+        self.report: FailoverReport | None = None
+        self.paths: tuple[Path, ...] = ()
+        self.phase = "checking"
+        self.timeline: list[TimelineEntry] = []
+
+    def compose(self) -> ComposeResult:
+        """Title, phase, checklist, briefing, start button, diagram, timeline and the report."""
+        yield Header()
+        with VerticalScroll(id="fo-body"):
+            yield Static(f"Failover test: {self.identifier}", id="fo-title", markup=False)
+            yield Static("Checking the database…", id="fo-phase", markup=False)
+            yield Static("", id="fo-report", classes="report-panel", markup=False)
+            yield Static("", id="fo-checks")
+            yield Static("", id="fo-what", classes="note", markup=False)
+            yield Button("Start the failover test… (s)", id="fo-start", classes="launch-action", compact=True)
+            yield LiveTopology(id="fo-topology")
+            yield Static("Timeline (seconds from the failover request)", classes="section-title",
+                         markup=False)
+            yield RichLog(id="fo-timeline", wrap=True, markup=False, highlight=False, max_lines=5000)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Hide what has nothing to show yet and run the preflight."""
+        for selector in ("#fo-report", "#fo-start"):
+            self.query_one(selector).display = False
+        self._preflight()
+
+    # ---- workers -----------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="failover", exit_on_error=False)
+    def _preflight(self) -> None:
+        from wizard.aws.failover import FailoverRefused, preflight
+
+        try:
+            pre = preflight(self.gateway, self.identifier, kind=self.kind, credentials=self._credentials)
+        except FailoverRefused as refused:
+            self.post_message(self.Refused(refused.reason, refused.next_step))
+            return
+        except Exception as exc:  # unexpected: shown as a message, never a traceback
+            self.post_message(self.Refused(f"The preflight stopped unexpectedly: {type(exc).__name__}: {exc}",
+                                           "Nothing was changed in AWS. Press r to check again."))
+            return
+        self.post_message(self.Checked(pre))
+
+    @work(thread=True, exclusive=True, group="failover", exit_on_error=False)
+    def _run_test(self, pre: Preflight, confirmation: str) -> None:
+        from wizard.aws.failover import FailoverRefused, FailoverTest
+        from wizard.reports import save_report
+
+        worker = get_current_worker()
+        test = FailoverTest(self.gateway, pre, on_entry=lambda entry: self.post_message(self.Entry(entry)),
+                            should_stop=lambda: worker.is_cancelled)
+        try:
+            report = test.run(confirmation)
+        except FailoverRefused as refused:
+            self.post_message(self.Refused(refused.reason, refused.next_step))
+            return
+        except Exception as exc:  # unexpected: shown as a message, never a traceback
+            self.post_message(self.Refused(f"The test stopped unexpectedly: {type(exc).__name__}: {exc}",
+                                           "The failover may still be running in AWS: rds-wizard watch "
+                                           f"{self.identifier}"))
+            return
+        secrets = [*self._secrets]
+        if pre.credentials is not None:
+            secrets.append(pre.credentials.password)
+        try:
+            paths: tuple[Path, ...] = save_report(report, secrets=secrets)
+            error = ""
+        except OSError as exc:
+            paths, error = (), f"The report could not be saved: {exc}"
+        self.post_message(self.Finished(report, paths, error))
+
+    # ---- messages ----------------------------------------------------------------------------------
+
+    @on(Checked)
+    def _on_checked(self, message: Checked) -> None:
+        pre = message.preflight
+        self.preflight = pre
+        target = pre.target
+        self.kind = target.kind
+        self.query_one("#fo-checks", Static).update(checklist_text(pre))
+        self.query_one("#fo-topology", LiveTopology).show(
+            kind=target.kind, primary_az=target.primary_az, standby_azs=target.standby_azs,
+            endpoint=target.endpoint, port=target.port, status=target.status, multi_az=target.multi_az)
+        if pre.can_run:
+            self.phase = "ready"
+            where = "the demo" if pre.demo else "REAL AWS"
+            self.query_one("#fo-phase", Static).update(
+                f"Ready. This forces a real failover on {where}. Press s to start (you type the "
+                "identifier to confirm).")
+            self.query_one("#fo-what", Static).update(
+                "What will happen:\n" + "\n".join(f" - {line}" for line in pre.what_will_happen))
+            start = self.query_one("#fo-start", Button)
+            start.display = True
+            start.focus()
+        else:
+            self.phase = "refused"
+            self.query_one("#fo-phase", Static).update(
+                f"The test will not run: {pre.refusal}\nNothing was sent to AWS. Press r to check again.")
+        self.refresh_bindings()
+
+    @on(Refused)
+    def _on_refused(self, message: Refused) -> None:
+        self.phase = "refused"
+        text = message.reason + (f"\nWhat to do: {message.next_step}" if message.next_step else "")
+        self.query_one("#fo-phase", Static).update(text)
+        self.query_one("#fo-start").display = False
+        self.refresh_bindings()
+
+    @on(Entry)
+    def _on_entry(self, message: Entry) -> None:
+        entry = message.entry
+        self.timeline.append(entry)
+        self.query_one("#fo-timeline", RichLog).write(entry_line(entry))
+        topology = self.query_one("#fo-topology", LiveTopology)
+        if entry.kind == "status":
+            status = entry.message.removeprefix("status:").strip()
+            topology.show(kind=topology.kind, primary_az=topology.primary_az,
+                          standby_azs=topology.standby_azs, endpoint=topology.endpoint, port=topology.port,
+                          status=status, multi_az=topology.multi_az)
+        elif entry.kind == "az" and "->" in entry.message:
+            old = topology.primary_az
+            new = entry.message.rsplit("->", 1)[1].strip()
+            standbys = [az for az in topology.standby_azs if az != new]
+            if old and old not in standbys:
+                standbys.insert(0, old)
+            topology.show(kind=topology.kind, primary_az=new, standby_azs=standbys,
+                          endpoint=topology.endpoint, port=topology.port, status=topology.status,
+                          multi_az=topology.multi_az,
+                          note="The roles swapped: the standby is the primary now.")
+
+    @on(Finished)
+    def _on_finished(self, message: Finished) -> None:
+        report = message.report
+        self.report, self.paths, self.phase = report, message.paths, "done"
+        body = report_text(report, message.paths)
+        if message.save_error:
+            body += f"\n\n{message.save_error}"
+        panel = self.query_one("#fo-report", Static)
+        panel.update(body)
+        for verdict in ("pass", "warning", "fail"):
+            panel.set_class(report.verdict == verdict, f"-{verdict}")
+        panel.display = True
+        self.query_one("#fo-phase", Static).update(
+            f"Done: {report.verdict.upper()}. The report is below and saved; Esc goes back, r checks again.")
+        self.query_one("#fo-body", VerticalScroll).scroll_home(animate=False)
+        self.refresh_bindings()
+
+    # ---- actions -----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Start only when the checklist passed; check again or go back only when nothing runs."""
+        if action == "start":
+            return self.phase == "ready"
+        if action in ("recheck", "back"):
+            return self.phase != "running"
+        return True
+
+    @on(Button.Pressed, "#fo-start")
+    def action_start(self) -> None:
+        """Ask for the identifier, then force the failover and follow it."""
+        pre = self.preflight
+        if pre is None or self.phase != "ready":
+            return
+        body = "\n".join(["What will happen:", *(f" - {line}" for line in pre.what_will_happen)])
+
+        def answered(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            self.phase = "running"
+            self.query_one("#fo-start").display = False
+            self.query_one("#fo-what").display = False
+            self.query_one("#fo-phase", Static).update(
+                "Failing over… Quitting now stops only the measuring; the failover carries on in AWS.")
+            self.query_one("#fo-timeline", RichLog).focus()
+            self.refresh_bindings()
+            self._run_test(pre, pre.target.identifier)
+
+        self.app.push_screen(TypedConfirmScreen(
+            title=f"Force a failover of {pre.target.identifier}?", body=body,
+            identifier=pre.target.identifier,
+            action_label="Fail over (demo)" if pre.demo else "Fail over on AWS", danger=not pre.demo),
+            answered)
+
+    def action_recheck(self) -> None:
+        """Run the preflight again (after a refusal, or for another test after a report)."""
+        self.phase = "checking"
+        self.query_one("#fo-phase", Static).update("Checking the database…")
+        self.query_one("#fo-what").display = True
+        self.query_one("#fo-start").display = False
+        self.refresh_bindings()
+        self._preflight()
+
+    def action_back(self) -> None:
+        """Leave the test screen (only when no failover is being measured)."""
+        if self.phase != "running":
+            self.dismiss(None)

@@ -1,0 +1,387 @@
+"""The provisioning screen: launch (optionally), then follow the database live until it is available.
+
+All AWS work happens in one thread worker that runs `wizard.launch.launch` and `wizard.aws.provisioning.
+follow`; it reports back with messages (thread-safe), so the UI thread only renders. The follower decides
+stages, estimates, warnings and what to do; this screen only shows them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, RichLog, Static
+from textual.worker import get_current_worker
+
+from screens.widgets.live_topology import LiveTopology
+from wizard.aws.provisioning import Progress, RdsEvent, Update, follow, format_duration
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from wizard.aws.provisioning import ConnectionSummary, Follower, Kind
+    from wizard.aws.timing import GatewayLike
+    from wizard.launch import LaunchError, LaunchResult
+    from wizard.spec.model import DatabaseSpec
+
+PASSWORD_MASK = "●" * 12
+
+
+def _clock_time(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%H:%M:%S")
+
+
+def stage_line(progress: Progress) -> Text:
+    """The stage line: done stages ticked, the current one marked, later ones open."""
+    text = Text()
+    for index, stage in enumerate(progress.stages):
+        if index:
+            text.append(" ── ", style="dim")
+        done = index < progress.stage_index or progress.outcome == "available"
+        if progress.outcome == "problem" and index == progress.stage_index:
+            text.append(f"✗ {progress.status}", style="bold red")
+        elif done:
+            text.append(f"✓ {stage}", style="green")
+        elif index == progress.stage_index:
+            text.append(f"● {stage}", style="bold reverse")
+        else:
+            text.append(f"○ {stage}", style="dim")
+    if progress.status and progress.status not in progress.stages and progress.outcome != "problem":
+        text.append(f"   (status: {progress.status})", style="dim")
+    return text
+
+
+def time_line(progress: Progress, elapsed: float) -> str:
+    """Elapsed time and the typical range for this kind of create (scaled in the demo)."""
+    low, high = progress.estimate
+    line = f"Elapsed {format_duration(elapsed)}"
+    if progress.outcome == "available":
+        return line + " · ready"
+    if progress.finished:
+        return line
+    line += f" · usually {format_duration(low)} to {format_duration(high)}"
+    if progress.time_scale != 1:
+        line += f" (demo, {progress.time_scale:g}x faster than RDS)"
+    if elapsed > high:
+        line += " · slower than usual; still following, it never gives up while RDS is working"
+    return line
+
+
+class ProvisioningScreen(Screen[None]):
+    """Creates the database (when given a spec) and follows it live: stages, events, topology, endpoint."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "failover", "Failover test", show=True),
+        Binding("p", "toggle_password", "Show password", show=True),
+        Binding("w", "watch_existing", "Follow it", show=True),
+        Binding("escape", "back", "Back to the wizard", show=True),
+    ]
+
+    class Launched(Message):
+        """The create call was accepted (sent from the worker thread)."""
+
+        def __init__(self, result: LaunchResult) -> None:
+            super().__init__()
+            self.result = result
+
+    class LaunchRefused(Message):
+        """The launch did not happen: problems, a missing password or an AWS refusal."""
+
+        def __init__(self, error: LaunchError) -> None:
+            super().__init__()
+            self.error = error
+
+    class ProgressArrived(Message):
+        """One poll's snapshot (sent from the worker thread)."""
+
+        def __init__(self, progress: Progress) -> None:
+            super().__init__()
+            self.progress = progress
+
+    class Crashed(Message):
+        """Something unexpected stopped the worker; shown as a message, never a traceback."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, gateway: GatewayLike, *, spec: DatabaseSpec | None = None,
+                 identifier: str | None = None, kind: Kind = "instance",
+                 follower: Follower | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(classes="provisioning")
+        if spec is None and identifier is None and follower is None:
+            raise ValueError("ProvisioningScreen needs a spec to launch, an identifier or a follower")
+        self.gateway = gateway
+        self.spec = spec
+        self.identifier = (spec.settings.identifier.lower() if spec is not None
+                           else identifier or (follower.identifier if follower else ""))
+        self.kind: Kind = ("cluster" if spec.is_cluster else "instance") if spec is not None else kind
+        self._follower = follower
+        self._clock = clock
+        self.result: LaunchResult | None = None
+        self.progress: Progress | None = None
+        self._progress_at = 0.0
+        self._shown_events: set[tuple[str, str]] = set()
+        self.event_lines: list[str] = []
+        self._password_visible = False
+        self._existing: tuple[str, Kind] | None = None
+        self._summary: ConnectionSummary | None = None
+
+    # ---- layout -------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Stage line, time, warnings, the ready panel, the topology, events and the quit note."""
+        yield Header()
+        with VerticalScroll(id="prov-body"):
+            yield Static(self._title_text(), id="prov-title", markup=False)
+            yield Static("", id="prov-stages")
+            yield Static("Starting…", id="prov-time", markup=False)
+            yield Static("", id="prov-warning", classes="warning-panel", markup=False)
+            yield Static("", id="prov-ready", classes="ready-panel", markup=False)
+            yield Button("Run the failover test (f)", id="prov-failover", classes="launch-action",
+                         compact=True)
+            yield LiveTopology(id="prov-topology")
+            yield Static("Events and changes", classes="section-title", markup=False)
+            yield RichLog(id="prov-events", wrap=True, markup=False, highlight=False, max_lines=2000)
+            yield Static(self._quit_note(), id="prov-note", classes="note", markup=False)
+        yield Footer()
+
+    def _title_text(self) -> str:
+        verb = "Creating" if self.spec is not None else "Following"
+        what = "Multi-AZ DB cluster" if self.kind == "cluster" else "DB instance"
+        return f"{verb} {what} {self.identifier}"
+
+    def _quit_note(self) -> str:
+        return (f"Quitting (Ctrl+Q) stops nothing in AWS: {self.identifier} keeps being created. "
+                f"Re-attach any time with: rds-wizard watch {self.identifier}")
+
+    def on_mount(self) -> None:
+        """Hide what has nothing to show yet, start the worker and the elapsed-time tick."""
+        for selector in ("#prov-warning", "#prov-ready", "#prov-failover"):
+            self.query_one(selector).display = False
+        self.set_interval(1.0, self._tick)
+        self._run()
+
+    # ---- the worker (a thread: every call in it may block on the network) --------------------------
+
+    @work(thread=True, exclusive=True, group="provision", exit_on_error=False)
+    def _run(self) -> None:
+        worker = get_current_worker()
+        try:
+            follower = self._follower
+            if follower is None and self.spec is not None:
+                from wizard.launch import LaunchError, launch
+
+                try:
+                    result = launch(self.spec, self.gateway)
+                except LaunchError as error:
+                    self.post_message(self.LaunchRefused(error))
+                    return
+                self.post_message(self.Launched(result))
+                follower = result.follower(self.gateway)
+            elif follower is None:
+                from wizard.aws.provisioning import Follower
+
+                follower = Follower(self.gateway, self.identifier, self.kind)
+            follow(follower, lambda progress: self.post_message(self.ProgressArrived(progress)),
+                   should_stop=lambda: worker.is_cancelled)
+        except Exception as exc:  # a bug or an unexpected library error: say so, never a traceback
+            self.post_message(self.Crashed(f"{type(exc).__name__}: {exc}"))
+
+    # ---- messages from the worker -------------------------------------------------------------------
+
+    @on(Launched)
+    def _on_launched(self, message: Launched) -> None:
+        self.result = message.result
+        note = " (a retry of our own create; it was sent once)" if message.result.adopted_own_retry else ""
+        self._log(f"{message.result.operation} accepted{note}; following {message.result.identifier}.")
+
+    @on(LaunchRefused)
+    def _on_refused(self, message: LaunchRefused) -> None:
+        error = message.error
+        self._show_warning(error.render(), severity="error")
+        self.query_one("#prov-time", Static).update("Nothing was created.")
+        self.query_one("#prov-note", Static).update(
+            "Nothing was sent to change AWS. Go back (Esc) to fix the settings.")
+        if error.existing:
+            self._existing = (error.existing, error.existing_kind)
+            self._log(f"Press w to follow the existing {error.existing} instead.")
+        self.refresh_bindings()
+
+    @on(Crashed)
+    def _on_crashed(self, message: Crashed) -> None:
+        self._show_warning(f"Following stopped unexpectedly: {message.text}\n"
+                           f"Nothing changes in AWS. Re-attach with: rds-wizard watch {self.identifier}",
+                           severity="error")
+
+    @on(ProgressArrived)
+    def _on_progress(self, message: ProgressArrived) -> None:
+        self.show_progress(message.progress)
+
+    def show_progress(self, progress: Progress) -> None:
+        """Render one snapshot: stage line, time, topology, new events and updates, warnings, ready panel."""
+        first_available = progress.outcome == "available" and (
+            self.progress is None or self.progress.outcome != "available")
+        self.progress = progress
+        self._progress_at = self._clock()
+        self.query_one("#prov-stages", Static).update(stage_line(progress))
+        self._tick()
+        self.query_one("#prov-topology", LiveTopology).show(
+            primary_az=progress.primary_az, standby_azs=progress.standby_azs, endpoint=progress.endpoint,
+            port=progress.port, status=progress.status, multi_az=progress.multi_az, kind=progress.kind)
+        for update in progress.updates:
+            self._log_update(update)
+        for event in progress.new_events:
+            self._remember_event(event)
+        if progress.notices:
+            self._show_warning("\n".join(f"{n.title}\n  What to do: {n.next_step}" for n in progress.notices),
+                               severity=max((n.severity for n in progress.notices),
+                                            key=("info", "warning", "error").index))
+        if first_available:
+            self._show_ready(progress)
+        if progress.finished:
+            self.query_one("#prov-note", Static).update(
+                f"Following has ended. Re-check any time with: rds-wizard watch {self.identifier}")
+        self.refresh_bindings()
+
+    # ---- rendering helpers --------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        progress = self.progress
+        if progress is None:
+            return
+        elapsed = progress.elapsed
+        if not progress.finished:
+            elapsed += self._clock() - self._progress_at
+        self.query_one("#prov-time", Static).update(time_line(progress, elapsed))
+
+    def _log(self, line: str, at: datetime | None = None) -> None:
+        stamp = _clock_time(at or datetime.now(UTC))
+        self.query_one("#prov-events", RichLog).write(Text(f"{stamp}  {line}"))
+
+    def _log_update(self, update: Update) -> None:
+        if update.kind == "event":
+            key = (update.at.isoformat(), update.message)
+            if key in self._shown_events:
+                return
+            self._shown_events.add(key)
+            self.event_lines.append(update.message)
+            self._log(f"event: {update.message}", update.at)
+            return
+        line = update.message
+        if update.kind == "warning":
+            line = f"WARNING: {line}"
+        if update.next_step:
+            line += f" ({update.next_step})"
+        self._log(line, update.at)
+
+    def _remember_event(self, event: RdsEvent) -> None:
+        # The follower reports each new event as an "event" update too; this covers a follower that
+        # lists an event only in `new_events`, so every event is shown exactly once either way.
+        if event.key not in self._shown_events:
+            self._shown_events.add(event.key)
+            self.event_lines.append(event.message)
+            self._log(f"event: {event.message}", event.date)
+
+    def _show_warning(self, text: str, *, severity: str = "warning") -> None:
+        panel = self.query_one("#prov-warning", Static)
+        panel.update(("PROBLEM: " if severity == "error" else "NOTE: " if severity == "info" else
+                      "WARNING: ") + text)
+        panel.set_class(severity == "error", "-error")
+        panel.display = True
+
+    def _show_ready(self, progress: Progress) -> None:
+        from wizard.aws.provisioning import connection_summary
+
+        generated = bool(self.result and self.result.password_generated)
+        username = self.result.master_username if self.result else None
+        database = self.result.database_name if self.result else None
+        try:
+            self._summary = connection_summary(progress, self.gateway, password_shown_once=generated,
+                                               username=username, database=database)
+        except Exception as exc:  # the summary is a convenience; the screen must not fail over it
+            self._log(f"Could not build the connection summary: {exc}")
+            return
+        self._render_ready()
+        self.query_one("#prov-ready").display = True
+        self.query_one("#prov-failover").display = self._can_failover()
+        self.query_one("#prov-body", VerticalScroll).scroll_home(animate=False)
+
+    def _render_ready(self) -> None:
+        if self._summary is None:
+            return
+        lines = [f"{self.identifier} is available."]
+        if self.result is not None and self.result.password_generated and self.result.password is not None:
+            shown = self.result.password.get_secret_value() if self._password_visible else PASSWORD_MASK
+            hint = "p hides it" if self._password_visible else "press p to show it"
+            lines.append(f"Generated password: {shown}  ({hint}; it is shown only here, never stored: "
+                         "copy it somewhere safe now)")
+        lines.extend(self._summary.lines())
+        self.query_one("#prov-ready", Static).update("\n".join(lines))
+
+    def _can_failover(self) -> bool:
+        progress = self.progress
+        return bool(progress and progress.outcome == "available" and progress.multi_az)
+
+    # ---- actions ------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer each key only when it applies (the failover test once available and Multi-AZ)."""
+        if action == "failover":
+            return self._can_failover()
+        if action == "toggle_password":
+            return bool(self._summary and self.result and self.result.password_generated)
+        if action == "watch_existing":
+            return self._existing is not None
+        return True
+
+    @on(Button.Pressed, "#prov-failover")
+    def action_failover(self) -> None:
+        """Open the guided failover test for this database (it runs its own checks first)."""
+        if not self._can_failover():
+            return
+        from screens.failover import FailoverScreen
+        from wizard.aws.probes import DbCredentials
+
+        credentials = None
+        secrets: list[SecretStr] = []
+        if self.result is not None and self.result.password is not None:
+            # The password the launch sent lets the failover test write through the failover.
+            credentials = DbCredentials(self.result.master_username, self.result.password,
+                                        self.result.database_name, source="launch")
+            secrets.append(self.result.password)
+        self.app.push_screen(FailoverScreen(self.gateway, self.identifier, kind=self.kind,
+                                            credentials=credentials, secrets=secrets))
+
+    def action_back(self) -> None:
+        """Back to the wizard; following stops here, the database carries on in AWS."""
+        self.dismiss(None)
+
+    def action_toggle_password(self) -> None:
+        """Show or hide the generated password (only in this panel, only while this screen lives)."""
+        self._password_visible = not self._password_visible
+        self._render_ready()
+
+    def action_watch_existing(self) -> None:
+        """Follow the database that already had the requested name, instead of creating one."""
+        if self._existing is None:
+            return
+        identifier, kind = self._existing
+        self._existing = None
+        self.spec = None
+        self.identifier, self.kind = identifier, kind
+        self.query_one("#prov-warning").display = False
+        self.query_one("#prov-title", Static).update(self._title_text())
+        self.query_one("#prov-note", Static).update(self._quit_note())
+        self._run()
+        self.refresh_bindings()
+

@@ -1,0 +1,110 @@
+"""End to end in the TUI on the demo: Review -> Launch -> typed confirmation -> provisioning -> failover.
+
+A known self-managed password runs through the whole flow and must never appear on screen or in any
+file written under RDS_WIZARD_HOME.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+CANARY = "Canary-Pw-7f3Q9zX1"
+DEMO_SPEED = 600.0
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(280)]
+
+
+async def _until(pilot: Pilot[int], condition: Callable[[], bool], what: str, limit: int = 2400) -> None:
+    """Let the app run until `condition()` holds (checked between short pauses)."""
+    for _ in range(limit):
+        if condition():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError(f"timed out waiting for: {what}")
+
+
+def _screen_text(app: object) -> str:
+    return app.export_screenshot()  # type: ignore[attr-defined, no-any-return]
+
+
+def _files_under(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+async def test_launch_provision_failover_report_on_the_demo(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RDS_WIZARD_HOME", str(tmp_path))
+    monkeypatch.delenv("RDS_WIZARD_REPORTS", raising=False)
+    from screens.app import make_app
+    from screens.failover import FailoverScreen
+    from screens.launch_confirm import LaunchConfirmScreen
+    from screens.provisioning import ProvisioningScreen
+    from wizard.aws.gateway import ConnectionOptions
+
+    app = make_app(connection=ConnectionOptions(demo=True, demo_speed=DEMO_SPEED), preset="teaching-demo",
+                   resume=False)
+    captures: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.spec.settings.credentials = "self-managed"
+        app.spec.settings.master_password = SecretStr(CANARY)
+        identifier = app.spec.settings.identifier
+        await _until(pilot, lambda: app.gateway is not None and app.identity is not None, "the demo to start")
+        await app.wizard_screen.jump("review")
+        await pilot.pause()
+        app.action_launch()
+        await _until(pilot, lambda: isinstance(app.screen, LaunchConfirmScreen), "the launch confirmation")
+        captures.append(_screen_text(app))
+
+        # A wrong identifier is refused and nothing is launched.
+        await pilot.press(*"not-it", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LaunchConfirmScreen)
+        assert "is not" in str(app.screen.query_one("#confirm-error", Static).render())
+        app.screen.query_one("#confirm-input", Input).value = ""
+        await pilot.press(*identifier, "enter")
+        await _until(pilot, lambda: isinstance(app.screen, ProvisioningScreen), "the provisioning screen")
+        prov = app.screen
+        assert isinstance(prov, ProvisioningScreen)
+        await _until(pilot, lambda: prov.progress is not None and prov.progress.finished, "available")
+        assert prov.progress is not None and prov.progress.outcome == "available"
+        captures.append(_screen_text(app))
+        # Every event once, in the order RDS reported them.
+        assert prov.event_lines, "no event was shown"
+        assert len(prov.event_lines) == len(set(prov.event_lines))
+        assert any("created" in line for line in prov.event_lines)
+        ready = str(prov.query_one("#prov-ready", Static).render())
+        assert "Endpoint:" in ready and "psql" in ready
+
+        await pilot.press("f")
+        await _until(pilot, lambda: isinstance(app.screen, FailoverScreen), "the failover screen")
+        failover = app.screen
+        assert isinstance(failover, FailoverScreen)
+        await _until(pilot, lambda: failover.phase != "checking", "the preflight")
+        assert failover.phase == "ready", failover.query_one("#fo-phase", Static).render()
+        captures.append(_screen_text(app))
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press(*identifier, "enter")
+        await _until(pilot, lambda: failover.phase == "running", "the failover to start")
+        await _until(pilot, lambda: failover.phase == "done", "the failover report", limit=3000)
+        captures.append(_screen_text(app))
+        report = failover.report
+        assert report is not None
+        assert report.verdict in ("pass", "warning"), report.verdict_reasons
+        assert report.az_swapped
+        assert len(failover.paths) == 2 and all(p.exists() for p in failover.paths)
+        shown = str(failover.query_one("#fo-report", Static).render())
+        assert "VERDICT" in shown and str(failover.paths[0]) in shown
+
+    for text in captures:
+        assert CANARY not in text
+    written = _files_under(tmp_path)
+    assert any(p.suffix == ".md" for p in written)
+    for path in written:
+        assert CANARY.encode() not in path.read_bytes(), f"the password leaked into {path}"
