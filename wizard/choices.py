@@ -11,7 +11,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from wizard.aws.catalog import class_key
-from wizard.catalog import AccountFacts, Catalog, EngineVersion, OrderableOption, SubnetGroup
+from wizard.catalog import (
+    AccountFacts,
+    Catalog,
+    EngineVersion,
+    OptionGroup,
+    OrderableOption,
+    ParameterGroup,
+    SecurityGroup,
+    SubnetGroup,
+    Vpc,
+)
 from wizard.spec.engines import (
     CLUSTER_STORAGE_TYPES,
     ENGINE_ORDER,
@@ -96,6 +106,43 @@ LOG_TEXT: dict[str, str] = {
     "diag.log": "Db2 diagnostic log",
     "notify.log": "Db2 notification log",
 }
+
+
+class _NoCatalog:
+    """The catalog before the gateway is ready: knows nothing, so only the offline choices are offered."""
+
+    def engine_versions(self, engine: str) -> list[EngineVersion]:
+        return []
+
+    def orderable_options(self, engine: str, version: str) -> list[OrderableOption]:
+        return []
+
+    def vpcs(self) -> list[Vpc]:
+        return []
+
+    def subnet_groups(self) -> list[SubnetGroup]:
+        return []
+
+    def security_groups(self, vpc_id: str | None) -> list[SecurityGroup]:
+        return []
+
+    def parameter_groups(self, family: str) -> list[ParameterGroup]:
+        return []
+
+    def option_groups(self, engine: str, major_version: str) -> list[OptionGroup]:
+        return []
+
+
+# Sources whose choices come from the spec rules and local files alone (no AWS call): a front end can show
+# them at once, before the gateway (or the demo) is ready.
+OFFLINE_SOURCES: frozenset[str] = frozenset({
+    "templates", "engines", "license_models", "credentials", "pi_retention", "monitoring_intervals",
+    "log_exports"})
+
+
+def needs_catalog(field: StepField) -> bool:
+    """Whether the field's choices need the account's catalog (so a gateway, and a worker thread)."""
+    return field.source is not None and field.source not in OFFLINE_SOURCES
 
 
 def _rules(spec: DatabaseSpec) -> EngineRules | None:
@@ -413,15 +460,19 @@ _SOURCES: dict[str, Callable[[DatabaseSpec, Catalog], list[Choice]]] = {
 SOURCES: tuple[str, ...] = tuple(_SOURCES)
 
 
-def choices_for(field: StepField, spec: DatabaseSpec, catalog: Catalog) -> list[Choice]:
-    """The options a field offers for this spec (empty for a field without a source). Blocking."""
+def choices_for(field: StepField, spec: DatabaseSpec, catalog: Catalog | None) -> list[Choice]:
+    """The options a field offers for this spec (empty for a field without a source).
+
+    Blocking when the source needs the catalog. Without a catalog (None: the gateway is not ready yet)
+    the offline sources are complete and the others offer what the rules alone know, often nothing.
+    """
     if field.source is None:
         return []
     try:
         producer = _SOURCES[field.source]
     except KeyError:
         raise ValueError(f"no choices are defined for source {field.source!r} ({field.path})") from None
-    return producer(spec, catalog)
+    return producer(spec, catalog if catalog is not None else _NoCatalog())
 
 
 # The value preselected when the user has not chosen, where it is not simply the first enabled choice.
@@ -437,7 +488,7 @@ _PREFERRED: dict[str, ChoiceValue] = {
 _NO_DEFAULT = frozenset({"templates", "availability_zones", "log_exports"})
 
 
-def default_choice(field: StepField, spec: DatabaseSpec, catalog: Catalog) -> Choice | None:
+def default_choice(field: StepField, spec: DatabaseSpec, catalog: Catalog | None) -> Choice | None:
     """What to preselect for a field: RDS's default version and groups, the engine's port and username..."""
     rules = _rules(spec)
     if field.path == "connectivity.port":

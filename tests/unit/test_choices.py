@@ -15,7 +15,7 @@ from wizard.catalog import (
     SubnetGroup,
     Vpc,
 )
-from wizard.choices import Choice, account_facts, choices_for, default_choice
+from wizard.choices import Choice, account_facts, choices_for, default_choice, needs_catalog
 from wizard.spec.engines import PI_RETENTION_DAYS
 from wizard.spec.model import DatabaseSpec
 from wizard.steps import STEPS, StepField
@@ -314,3 +314,15 @@ def test_templates_are_the_presets(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     names = [c.value for c in templates]
     assert {"production-postgres", "dev-test-postgres", "teaching-demo"} <= set(names)
     assert all(c.label and c.group == "built-in" for c in templates)
+
+
+def test_offline_choices_need_no_catalog() -> None:
+    spec = _spec(engine={"engine": "mariadb"})
+    assert not needs_catalog(FIELDS["engine.engine"]) and needs_catalog(FIELDS["engine.version"])
+    assert _values(choices_for(FIELDS["monitoring.log_exports"], spec, None))[:2] == ["audit", "error"]
+    assert choices_for(FIELDS["engine.version"], spec, None) == []
+    deployments = choices_for(FIELDS["availability.deployment"], spec, None)
+    assert _values(deployments, enabled=True) == ["single-az", "multi-az-instance"]
+    choice = default_choice(FIELDS["availability.deployment"], spec, None)
+    assert choice is not None and choice.value == "multi-az-instance"
+    assert default_choice(FIELDS["engine.version"], spec, None) is None

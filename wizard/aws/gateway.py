@@ -139,6 +139,7 @@ class Gateway:
         self._calls: Counter[str] = Counter()
         self._requests: Counter[tuple[str, str]] = Counter()
         self._identity: Identity | None = None
+        self._identity_lock = threading.Lock()
         self._catalog: AwsCatalog | None = None
 
     def client(self, service: str) -> Any:
@@ -197,11 +198,12 @@ class Gateway:
 
     def identity(self) -> Identity:
         """Account (sts:GetCallerIdentity, asked once), region, profile, endpoint and label."""
-        if self._identity is None:
-            reply = self.client("sts").get_caller_identity()
-            self._identity = Identity(account=str(reply.get("Account", "")), region=self.region,
-                                      profile=self.profile, endpoint=self.endpoint, label=self.label)
-        return self._identity
+        with self._identity_lock:
+            if self._identity is None:
+                reply = self.client("sts").get_caller_identity()
+                self._identity = Identity(account=str(reply.get("Account", "")), region=self.region,
+                                          profile=self.profile, endpoint=self.endpoint, label=self.label)
+            return self._identity
 
     @property
     def poll_floor_seconds(self) -> float:
