@@ -49,7 +49,30 @@ CLUSTER: dict[str, Any] = {
     "Tags": [{"Key": "Name", "Value": "orders"}],
 }
 
-CASES = [(INSTANCE, "CreateDBInstance"), (SELF_MANAGED, "CreateDBInstance"), (CLUSTER, "CreateDBCluster")]
+def _preset_case(name: str, self_managed: bool = False) -> Any:
+    from presets import load_preset
+    from wizard.spec.request import request_operation, to_request
+
+    spec = load_preset(name)
+    if self_managed:
+        spec.settings.credentials = "self-managed"
+    return pytest.param(to_request(spec), request_operation(spec),
+                        id=f"{name}{'-self-managed' if self_managed else ''}")
+
+
+def _builtin_presets() -> list[str]:
+    from presets import builtin_names
+
+    return builtin_names()
+
+
+CASES = [
+    pytest.param(INSTANCE, "CreateDBInstance", id="instance"),
+    pytest.param(SELF_MANAGED, "CreateDBInstance", id="instance-self-managed"),
+    pytest.param(CLUSTER, "CreateDBCluster", id="cluster"),
+    *(_preset_case(name) for name in _builtin_presets()),
+    *(_preset_case(name, self_managed=True) for name in _builtin_presets()),
+]
 
 
 def parse_cli(text: str) -> tuple[list[str], dict[str, list[str]]]:
@@ -105,7 +128,7 @@ def test_cli_command_parses_back_to_the_request(request_: dict[str, Any], operat
             assert options.pop(name) == [str(v) for v in value], parameter
         else:
             assert options.pop(name) == [str(value)], parameter
-    if "ManageMasterUserPassword" in request_:
+    if request_.get("ManageMasterUserPassword"):
         assert options == {}
     else:
         assert options == {"master-user-password": [f"${PASSWORD_ENV_VAR}"]}
@@ -166,7 +189,7 @@ def test_cloudformation_lints_and_reads_back(request_: dict[str, Any], operation
         if operation == "CreateDBInstance" and name in ("AllocatedStorage", "Port"):
             got = int(got)
         assert got == value, parameter
-    if "ManageMasterUserPassword" in request_:
+    if request_.get("ManageMasterUserPassword"):
         assert props == {}
         assert "Parameters" not in doc
     else:
@@ -236,7 +259,7 @@ def test_terraform_parses_and_matches_the_request(request_: dict[str, Any], oper
         assert got == value, parameter
     assert args.pop("skip_final_snapshot") is False
     assert args.pop("final_snapshot_identifier").endswith("-final")
-    if "ManageMasterUserPassword" in request_:
+    if request_.get("ManageMasterUserPassword"):
         assert args == {}
     else:
         password_arg = "password" if operation == "CreateDBInstance" else "master_password"
@@ -247,3 +270,38 @@ def test_terraform_parses_and_matches_the_request(request_: dict[str, Any], oper
 def test_terraform_strings_never_interpolate() -> None:
     text = render(SELF_MANAGED, "CreateDBInstance", "terraform")
     assert "$${c}" in text
+
+
+@pytest.mark.parametrize("name", _builtin_presets())
+@pytest.mark.parametrize("fmt", ["cli", "cloudformation", "terraform"])
+def test_export_of_a_spec_holding_a_password_never_shows_it(name: str, fmt: str) -> None:
+    from pydantic import SecretStr
+
+    from presets import load_preset
+    from wizard.exports import export
+    from wizard.spec.request import request_operation, to_request
+
+    spec = load_preset(name)
+    spec.settings.credentials = "self-managed"
+    spec.settings.master_password = SecretStr(CANARY)
+    text = export(spec, fmt, endpoint_url="http://127.0.0.1:4566", region="us-east-1")  # type: ignore[arg-type]
+    assert CANARY not in text
+    assert text == render(to_request(spec), request_operation(spec), fmt,  # type: ignore[arg-type]
+                          endpoint_url="http://127.0.0.1:4566", region="us-east-1")
+
+
+@pytest.mark.parametrize("fmt", ["cli", "cloudformation", "terraform"])
+def test_plan_prints_the_export(fmt: str, capsys: pytest.CaptureFixture[str], tmp_path: Any,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from presets import load_preset
+    from wizard.cli import main
+    from wizard.exports import export
+
+    monkeypatch.setenv("RDS_WIZARD_HOME", str(tmp_path))
+    assert main(["plan", "--preset", "production-postgres", "--format", fmt]) == 0
+    assert capsys.readouterr().out.strip() == export(load_preset("production-postgres"), fmt).strip()  # type: ignore[arg-type]
+
+
+def test_unknown_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown export format 'pulumi'"):
+        render(INSTANCE, "CreateDBInstance", "pulumi")  # type: ignore[arg-type]
