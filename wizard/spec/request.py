@@ -304,7 +304,7 @@ def from_request(request: Mapping[str, Any]) -> DatabaseSpec:
         if name == PASSWORD_PARAMETER and isinstance(value, str):
             spec.settings.master_password = SecretStr(value)
             explicit.add(name)
-        elif mapping is None or type_error(name, value) is not None:
+        elif mapping is None or type_error(name, value) is not None or _valueless_tags(name, value):
             extra[name] = value
         else:
             try:
@@ -321,6 +321,11 @@ def from_request(request: Mapping[str, Any]) -> DatabaseSpec:
     spec.extra_parameters = extra
     spec._explicit_parameters = explicit
     return spec
+
+
+def _valueless_tags(name: str, value: Any) -> bool:
+    """Tags where one has no Value: AWS takes them, the spec's key=value map cannot say them exactly."""
+    return name == "Tags" and any("Value" not in tag for tag in value)
 
 
 def _is_empty(value: Any) -> bool:

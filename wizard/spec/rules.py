@@ -74,7 +74,12 @@ class _Checker:
     def add(self, path: str, message: str, severity: Severity = "error",
             parameter: str | None = None) -> None:
         """Record a problem on a spec path; the parameter defaults to the one the path is sent as."""
-        name = parameter if parameter is not None else parameter_for(path, self.spec)
+        if parameter is not None:
+            name = parameter
+        elif path.startswith("extra_parameters."):
+            name = path.removeprefix("extra_parameters.")
+        else:
+            name = parameter_for(path, self.spec)
         self.problems.append(Problem(field=path, parameter=name, message=message, severity=severity))
 
     def warn(self, path: str, message: str) -> None:
@@ -229,7 +234,10 @@ class _Checker:
                                      f"{' or '.join(rules.storage_types)}.")
             return
         low, high = bounds
-        if not low <= size <= high:
+        if size == 0:
+            self.add("storage.allocated_gib", f"Allocated storage is required for {rules.label}: "
+                                              f"{_n(low)}-{_n(high)} GiB on {kind}.")
+        elif not low <= size <= high:
             self.add("storage.allocated_gib",
                      f"Allocated storage {_n(size)} GiB is outside what {rules.label} "
                      f"allows on {kind}: {_n(low)}-{_n(high)} GiB.")
@@ -500,14 +508,17 @@ class _Checker:
 
     def check_tags(self) -> None:
         """Tag keys: 1-128 characters, not starting with aws:; values at most 256 characters."""
-        for key, value in self.spec.tags.items():
+        self._check_tag_items(self.spec.tags, "tags")
+
+    def _check_tag_items(self, tags: dict[str, str], path: str) -> None:
+        for key, value in tags.items():
             if key.lower().startswith("aws:"):
-                self.add("tags", f"Tag key '{key}' starts with 'aws:', which AWS reserves for itself: rename "
-                                 "the key.")
+                self.add(path, f"Tag key '{key}' starts with 'aws:', which AWS reserves for itself: rename "
+                               "the key.")
             if not 1 <= len(key) <= _TAG_KEY_MAX:
-                self.add("tags", f"Tag key '{key[:40]}' must be 1-{_TAG_KEY_MAX} characters: shorten it.")
+                self.add(path, f"Tag key '{key[:40]}' must be 1-{_TAG_KEY_MAX} characters: shorten it.")
             if len(value) > _TAG_VALUE_MAX:
-                self.add("tags",
+                self.add(path,
                          f"Tag '{key}' has a value longer than {_TAG_VALUE_MAX} characters: shorten it.")
 
     def check_extra_parameters(self) -> None:
@@ -525,6 +536,8 @@ class _Checker:
             error = type_error(key, value, members)
             if error is not None:
                 self.add(path, f"{error}.", parameter=key)
+            elif key == "Tags":
+                self._check_tag_items({tag["Key"]: tag.get("Value", "") for tag in value}, path)
             elif key == "StorageType":
                 self.add(path, f"StorageType '{value}' is not a storage type: use one of "
                                f"{', '.join(STORAGE_TYPES)}.", parameter=key)
