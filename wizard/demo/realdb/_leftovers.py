@@ -49,7 +49,11 @@ def owner_alive(folder: Path) -> bool:
     try:
         pid_text, started = (folder / "owner").read_text().split()
     except (OSError, ValueError):
-        return False
+        # A folder is made a moment before its owner file: young ones are being set up right now.
+        try:
+            return time.time() - folder.stat().st_mtime < 60
+        except OSError:
+            return False
     return process_start_time(int(pid_text)) == started
 
 
@@ -173,9 +177,12 @@ def clean_folder(folder: Path) -> None:
     data, other = recorded_paths(folder)
     for data_dir in data:
         clean_data_dir(data_dir)
-    for path in other:
+    for path in [*other, folder]:
         shutil.rmtree(path, ignore_errors=True)
-    shutil.rmtree(folder, ignore_errors=True)
+        if path.parent.name == REGISTRY_NAME:
+            # Only if empty: other wizard processes may be using it.
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()
 
 
 def clean_dead_owners(base: Path | None = None) -> list[Path]:

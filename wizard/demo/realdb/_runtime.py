@@ -12,6 +12,7 @@ import os
 import platform
 import pwd
 import secrets
+import shutil
 import subprocess
 import sys
 import threading
@@ -24,6 +25,7 @@ from wizard.demo.realdb import _leftovers
 
 SERVER_USER = "embedded_postgres"
 PR_SET_CHILD_SUBREAPER = 36
+TMPFS_MIN_FREE = 1 << 30
 
 
 def bin_dir() -> Path | None:
@@ -137,8 +139,11 @@ class Registry:
                 base = _leftovers.registry_base()
                 base.mkdir(mode=0o755, exist_ok=True)
                 _leftovers.clean_dead_owners(base)
+                # Second: a dead owner's data folders in RAM go with its registry folder first.
+                _leftovers.clean_dead_owners(Path("/dev/shm") / _leftovers.REGISTRY_NAME)
                 folder = base / f"{os.getpid()}-{secrets.token_hex(3)}"
-                folder.mkdir(mode=0o755)
+                # parents=True: another process may remove the empty base between these two lines.
+                folder.mkdir(mode=0o755, parents=True)
                 started = _leftovers.process_start_time(os.getpid())
                 (folder / "owner").write_text(f"{os.getpid()} {started}\n")
                 (folder / "paths").touch()
@@ -156,6 +161,31 @@ class Registry:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
+
+    def data_parent(self) -> Path:
+        """Return where data folders go by default: RAM-backed /dev/shm when roomy, else the registry.
+
+        On a busy disk a pair takes 5 s or more to build instead of about 1 s in RAM; a pair's two
+        data folders hold about 80 MB.
+        """
+        folder = self.folder()
+        shm = Path("/dev/shm")
+        try:
+            mounts = Path("/proc/mounts").read_text().split("\n")
+            stats = os.statvfs(shm)
+        except OSError:
+            return folder
+        tmpfs = any(line.split()[1:3] == [str(shm), "tmpfs"] for line in mounts if line.strip())
+        if not tmpfs or stats.f_bavail * stats.f_frsize < TMPFS_MIN_FREE or not os.access(shm, os.W_OK):
+            return folder
+        parent = shm / _leftovers.REGISTRY_NAME / folder.name
+        if not parent.exists():
+            parent.mkdir(mode=0o755, parents=True)
+            parent.parent.chmod(0o755)
+            self.record("dir", parent)
+            # Also an owner file here, so that a later process can tell this folder's owner is gone.
+            shutil.copyfile(folder / "owner", parent / "owner")
+        return parent
 
     def record(self, kind: str, path: Path) -> None:
         """Record a data folder (`kind` "data") or scratch folder ("dir") to clean if we die."""

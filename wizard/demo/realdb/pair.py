@@ -56,7 +56,6 @@ wal_keep_size = 64MB
 password_encryption = scram-sha-256
 log_line_prefix = '%m [%p] '
 log_connections = off
-listen_addresses = ''
 """
 
 HBA = f"""# rds-wizard demo: the admin only through the private socket, everyone else by password on loopback.
@@ -199,8 +198,13 @@ class PostgresPair:
         master_username: str,
         master_password: str,
         initial_database: str | None,
+        *,
+        durable: bool = False,
     ) -> None:
-        """Check the settings and reserve folders; no server starts until `build_primary`."""
+        """Check the settings and reserve folders; no server starts until `build_primary`.
+
+        `durable` turns fsync on: needed only to survive an OS crash, which the demo never simulates.
+        """
         ok, reason = _runtime.realdb_available()
         if not ok:
             raise RealDBError(reason)
@@ -217,11 +221,12 @@ class PostgresPair:
         self.master_username = master_username
         self._password = master_password
         self.database = initial_database
+        self.durable = durable
         self._repl_password = secrets.token_hex(16)
         self._run_as = _runtime.run_as()
         self._lock = threading.RLock()
         _runtime.become_subreaper()
-        parent = Path(root_dir) if root_dir is not None else _runtime.REGISTRY.folder()
+        parent = Path(root_dir) if root_dir is not None else _runtime.REGISTRY.data_parent()
         parent.mkdir(parents=True, exist_ok=True)
         self.home = parent / f"pg-{secrets.token_hex(3)}"
         _runtime.REGISTRY.record("dir", self.home)
@@ -250,9 +255,14 @@ class PostgresPair:
         master_username: str,
         master_password: str,
         initial_database: str | None = None,
+        *,
+        durable: bool = False,
     ) -> PostgresPair:
         """Build the primary, then the standby if an address is given, and wait until it is in sync."""
-        pair = cls(root_dir, primary_addr, standby_addr, master_username, master_password, initial_database)
+        pair = cls(
+            root_dir, primary_addr, standby_addr, master_username, master_password, initial_database,
+            durable=durable,
+        )  # fmt: skip
         try:
             pair.build_primary()
             if standby_addr is not None:
@@ -279,6 +289,10 @@ class PostgresPair:
             )  # fmt: skip
             with (node.data / "postgresql.conf").open("a") as conf:
                 conf.write(SERVER_SETTINGS)
+                # A failure here is a killed process, never a lost OS page cache: without fsync every
+                # acknowledged commit still survives it, and a start after a copy or a crash skips
+                # fsyncing the whole data folder (a second or more on a busy disk).
+                conf.write(f"fsync = {'on' if self.durable else 'off'}\n")
             self._write(node.data / "pg_hba.conf", HBA)
             self._start(node)
             user = _quote_ident(self.master_username)
@@ -395,6 +409,9 @@ class PostgresPair:
                 self.rewind_fallbacks += 1
                 shutil.rmtree(node.data, ignore_errors=True)
                 self._clone(node, primary)
+            # pg_rewind makes the node consistent only at the source's WAL *insert* position; an idle
+            # new primary may not flush (and so not send) that far for seconds. A commit flushes it.
+            self.sql(primary, "SELECT pg_current_xact_id();")
             # pg_rewind copied the new primary's configuration and leaves the old slots: replace both.
             self._configure_standby(node, primary)
             self._start(node)
@@ -447,6 +464,10 @@ class PostgresPair:
                     pss += _kib(Path(f"/proc/{pid}/smaps_rollup").read_text(), "Pss:")
                     count += 1
         return MemoryUsage(count, rss * 1024, pss * 1024)
+
+    def storage_bytes(self) -> int:
+        """Return the size of the pair's folders (RAM, when they are in /dev/shm)."""
+        return sum(f.stat().st_size for f in self.home.rglob("*") if f.is_file() and not f.is_symlink())
 
     def psql_command(self) -> list[str]:
         """Return the bundled psql and its arguments for the master user (the password is asked for)."""
