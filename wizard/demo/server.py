@@ -7,11 +7,13 @@ several demos in one process (tests) never see each other's resources.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
@@ -27,6 +29,8 @@ _ACCOUNTS = itertools.count(1)
 MULTI_AZ_SUBNET_GROUP = "demo-multi-az"
 SINGLE_AZ_SUBNET_GROUP = "demo-single-az"
 SECURITY_GROUP = "demo-db-access"
+# Not an AWS path: where a client in another process asks the demo what a name resolves to.
+INFO_PATH = "/rds-wizard-demo"
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -61,6 +65,8 @@ class DemoAWS:
         account_id = self.account_id
 
         def serialized(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            if environ.get("PATH_INFO", "").startswith(INFO_PATH):
+                return self._info(environ, start_response)
             environ["HTTP_X_MOTO_ACCOUNT_ID"] = account_id
             with self.lock:
                 # The body is built inside the lock so a describe never sees half a transition.
@@ -69,7 +75,8 @@ class DemoAWS:
         self._server: BaseWSGIServer = make_server(host, port, middleware(serialized, self.faults),
                                                    threaded=True, request_handler=_QuietHandler)
         self.endpoint_url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True, name="demo-aws")
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+                                        daemon=True, name="demo-aws")
         self._thread.start()
         self._stopped = False
         self._seed()
@@ -86,6 +93,13 @@ class DemoAWS:
                             aws_access_key_id=self.credentials[0],
                             aws_secret_access_key=self.credentials[1], **config)
 
+    def set_speed(self, speed: float) -> None:
+        """Change how fast demo time passes from now on (steps already scheduled keep their time)."""
+        if speed <= 0:
+            raise ValueError(f"Demo speed must be a positive number, not {speed}.")
+        self.speed = speed
+        self.simulator.speed = speed
+
     def resolve(self, hostname: str) -> list[str]:
         """The loopback address(es) a demo endpoint name resolves to now; [] for other names."""
         return self.simulator.resolve(hostname)
@@ -99,6 +113,28 @@ class DemoAWS:
     def outage_windows(self, identifier: str) -> list[OutageWindow]:
         """The real times an instance's (or cluster's) endpoint refused connections, oldest first."""
         return self.simulator.outage_windows(identifier)
+
+    def _info(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        """The demo's own answers for clients in other processes: what a name resolves to, the outages."""
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        what = environ["PATH_INFO"][len(INFO_PATH):].strip("/")
+        body: Any
+        if what == "resolve" and "host" in query:
+            host = query["host"][0]
+            node = self.node(host)
+            body = {"host": host, "addresses": self.resolve(host),
+                    "node": None if node is None else {"host": node.host, "port": node.port, "az": node.az}}
+        elif what == "outages" and "id" in query:
+            body = [{"kind": o.kind, "from_az": o.from_az, "to_az": o.to_az,
+                     "started_at": o.started_at.isoformat(), "seconds": o.seconds,
+                     "ended_at": o.ended_at.isoformat() if o.ended_at else None}
+                    for o in self.outage_windows(query["id"][0])]
+        else:
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [f"Use {INFO_PATH}/resolve?host=NAME or {INFO_PATH}/outages?id=ID\n".encode()]
+        data = json.dumps(body).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+        return [data]
 
     def stop(self) -> None:
         """Stop serving, stop the simulator, close every listener. Idempotent."""

@@ -186,6 +186,8 @@ class Simulator:
         self._outages: list[OutageWindow] = []
         self._instances: dict[str, _Instance] = {}
         self._clusters: dict[str, _Cluster] = {}
+        # Called (under the lock, on the simulator thread) with each new event: the demo server prints them.
+        self.on_event: list[Callable[[DemoEvent], None]] = []
 
     # -- time ---------------------------------------------------------------------------------------
     def _after(self, real_seconds: float, action: Callable[[], None]) -> None:
@@ -199,7 +201,10 @@ class Simulator:
     # -- events -------------------------------------------------------------------------------------
     def event(self, source_id: str, source_type: str, message: str, category: str, arn: str) -> None:
         """Record an event now."""
-        self._events.append(DemoEvent(datetime.now(UTC), source_id, source_type, message, (category,), arn))
+        event = DemoEvent(datetime.now(UTC), source_id, source_type, message, (category,), arn)
+        self._events.append(event)
+        for callback in self.on_event:
+            callback(event)
 
     def describe_events(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         """Events filtered as DescribeEvents filters them (the caller checks the parameter combination)."""
