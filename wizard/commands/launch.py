@@ -37,12 +37,17 @@ def _load(args: argparse.Namespace) -> Any:
 
 
 def _ask_password(spec: Any) -> bool:
-    """On a terminal, ask for a missing self-managed password (hidden); False when none can be had."""
+    """The self-managed password from the environment, or asked for (hidden) on a terminal; False if none."""
     from pydantic import SecretStr
 
     from wizard.launch import PASSWORD_ENV
 
-    if spec.settings.credentials != "self-managed" or os.environ.get(PASSWORD_ENV):
+    if spec.settings.credentials != "self-managed":
+        return True
+    from_env = os.environ.get(PASSWORD_ENV, "")
+    if from_env:
+        # In memory only, so the rules check it; the spec is never saved from here.
+        spec.settings.master_password = SecretStr(from_env)
         return True
     if not sys.stdin.isatty():
         print(f"rds-wizard: the preset uses a self-managed master password: set {PASSWORD_ENV} (never a "
@@ -64,6 +69,12 @@ def run(args: argparse.Namespace) -> int:
     if spec is None:
         return EXIT_USAGE
     identifier = spec.settings.identifier
+    if not args.yes and not sys.stdin.isatty():
+        print("rds-wizard: refusing to create a database without confirmation: standard input is not a "
+              "terminal. Pass --yes to confirm.", file=sys.stderr)
+        return EXIT_USAGE
+    if not _ask_password(spec):
+        return EXIT_USAGE
     errors = [p for p in validate(spec) if p.is_error]
     if errors:
         print(f"rds-wizard: the preset has {len(errors)} problem(s); nothing was sent to AWS:",
@@ -71,12 +82,6 @@ def run(args: argparse.Namespace) -> int:
         for problem in errors:
             print(f"  - {problem.field}: {problem.message}", file=sys.stderr)
         return EXIT_PROBLEMS
-    if not args.yes and not sys.stdin.isatty():
-        print("rds-wizard: refusing to create a database without confirmation: standard input is not a "
-              "terminal. Pass --yes to confirm.", file=sys.stderr)
-        return EXIT_USAGE
-    if not _ask_password(spec):
-        return EXIT_USAGE
     gateway = _live.open_gateway(args)
     if gateway is None:
         return EXIT_PROBLEMS
