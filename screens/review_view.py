@@ -1,5 +1,5 @@
 """The Review step: every setting grouped as the console shows it, the problems with a jump to their
-step, a monthly cost estimate, the equivalent AWS CLI command, and Save as preset / Launch."""
+step, a monthly cost estimate and the equivalent AWS CLI command (Save and Launch sit in the nav bar)."""
 
 from __future__ import annotations
 
@@ -51,12 +51,6 @@ class ReviewView(VerticalScroll):
             super().__init__()
             self.path = path
 
-    class SaveRequested(Message):
-        """Save as preset was pressed."""
-
-    class LaunchPressed(Message):
-        """Launch was pressed."""
-
     def __init__(self) -> None:
         super().__init__(id="step-review", classes="step-view")
 
@@ -71,7 +65,7 @@ class ReviewView(VerticalScroll):
         for index, problem in enumerate(sorted(problems, key=lambda p: not p.is_error)):
             glyph = messages.PROBLEM_ERROR if problem.is_error else messages.PROBLEM_WARNING
             text = Text(f"{glyph} {problem.message}", style="red" if problem.is_error else "yellow")
-            button = Button(f"{messages.BUTTON_GO}: {step_titles.get(problem.field, '')}", compact=True,
+            button = Button(messages.BUTTON_GO.format(step=step_titles.get(problem.field, "")), compact=True,
                             name=problem.field, id=f"fix-{index}", classes="review-fix")
             row = Horizontal(Static(text, classes="review-problem"), button, classes="review-problem-row")
             widgets.append(row)
@@ -81,11 +75,6 @@ class ReviewView(VerticalScroll):
         widgets.append(Static(self._cost_text(spec), classes="review-cost"))
         widgets.append(Static(messages.REVIEW_CLI, classes="review-heading"))
         widgets.append(Static(cli_text, classes="review-cli"))
-        launch = Button(messages.BUTTON_LAUNCH, variant="success", compact=True, id="launch",
-                        disabled=bool(errors))
-        buttons = Horizontal(Button(messages.BUTTON_SAVE_PRESET, compact=True, id="save-preset"), launch,
-                             classes="review-buttons")
-        widgets.append(buttons)
         if errors:
             widgets.append(Static(messages.REVIEW_LAUNCH_BLOCKED, classes="review-blocked"))
         self.mount_all(widgets)
@@ -121,13 +110,3 @@ class ReviewView(VerticalScroll):
     def _fix(self, event: Button.Pressed) -> None:
         event.stop()
         self.post_message(self.JumpRequested(event.button.name or ""))
-
-    @on(Button.Pressed, "#save-preset")
-    def _save(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.post_message(self.SaveRequested())
-
-    @on(Button.Pressed, "#launch")
-    def _launch(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.post_message(self.LaunchPressed())

@@ -22,7 +22,7 @@ from screens.review_view import ReviewView
 from screens.step_view import StepView
 from screens.widgets.banner import Banner
 from screens.widgets.field_factory import FieldWidget, PasswordField
-from screens.widgets.step_list import StepList
+from screens.widgets.step_list import SHORT_TITLES, StepList
 from wizard.steps import STEP_KEYS, STEPS, Step, StepField, step_for_field
 
 if TYPE_CHECKING:
@@ -77,6 +77,8 @@ class WizardScreen(Screen[None]):
                 yield Static("", id="step-status")
                 with Horizontal(id="nav"):
                     yield Button(messages.BUTTON_BACK, compact=True, id="back")
+                    yield Button(messages.BUTTON_SAVE_PRESET, compact=True, id="save-preset")
+                    yield Button(messages.BUTTON_LAUNCH, variant="success", compact=True, id="launch")
                     yield Button(messages.BUTTON_NEXT, variant="primary", compact=True, id="next")
         yield Footer()
 
@@ -125,7 +127,10 @@ class WizardScreen(Screen[None]):
         self.query_one("#step-docs", Static).update(docs)
         self.query_one("#step-help", Static).update(step.purpose)
         self.query_one("#back", Button).disabled = index == 0
-        self.query_one("#next", Button).display = step.key != "review"
+        on_review = step.key == "review"
+        self.query_one("#next", Button).display = not on_review
+        self.query_one("#save-preset", Button).display = on_review
+        self.query_one("#launch", Button).display = on_review
         if isinstance(view, StepView):
             view.sync(self.wizard.spec)
         self.refresh_problems()
@@ -149,7 +154,7 @@ class WizardScreen(Screen[None]):
                     widget.focus_control()
                     return
         else:
-            self.query_one("#save-preset", Button).focus() if view.query("#save-preset") else None
+            self.query_one("#launch", Button).focus()
 
     async def action_next(self) -> None:
         """Go on, unless this step has errors: then say why and put the cursor on the first one."""
@@ -232,7 +237,10 @@ class WizardScreen(Screen[None]):
             return
         from wizard.spec.fields import set_value
 
+        old_engine = self.wizard.spec.engine.engine
         problem = set_value(self.wizard.spec, step_field.path, event.raw)
+        if step_field.path == "engine.engine":
+            self._carry_engine_defaults(old_engine)
         if problem is None:
             self.parse_problems.pop(step_field.path, None)
         else:
@@ -240,6 +248,23 @@ class WizardScreen(Screen[None]):
         self.spec_changed(reload=step_field.kind not in _TYPED_KINDS)
         if step_field.path.startswith("engine.") or step_field.path == "connectivity.vpc_id":
             self.load_facts()
+
+    def _carry_engine_defaults(self, old_engine: str) -> None:
+        """A username or port left at the old engine's default follows the new engine's default."""
+        from wizard.spec.engines import ENGINES
+
+        spec = self.wizard.spec
+        old, new = ENGINES.get(old_engine), ENGINES.get(spec.engine.engine)
+        if old is None or new is None or old is new:
+            return
+        if spec.settings.master_username == old.default_username:
+            spec.settings.master_username = new.default_username
+        if spec.connectivity.port == old.default_port:
+            spec.connectivity.port = None
+        for key in ("instance", "network"):
+            view = self.step_view(key)
+            if view is not None:
+                view.load_values(spec)
 
     @on(FieldWidget.RetryRequested)
     def _retry_requested(self, event: FieldWidget.RetryRequested) -> None:
@@ -300,6 +325,7 @@ class WizardScreen(Screen[None]):
             self._show_review(view)
         errors = {key: sum(1 for p in self.step_problems(key) if p.is_error) for key in STEP_KEYS}
         self.query_one(StepList).show_steps(STEP_KEYS, self.current, self.reached, errors)
+        self.query_one("#launch", Button).disabled = any(errors.values())
         self._show_status()
 
     @staticmethod
@@ -356,7 +382,7 @@ class WizardScreen(Screen[None]):
                 else:
                     value = display_value(spec, step_field.path)
                 rows.append((step_field.path, step_field.label, value))
-        titles = {p.field: step_for_field(p.field).title for p in self.problems}
+        titles = {p.field: SHORT_TITLES.get(step_for_field(p.field).key, "") for p in self.problems}
         view.show_review(spec, self.problems, rows, titles, self._cli_text())
 
     def _cli_text(self) -> str:
@@ -371,11 +397,11 @@ class WizardScreen(Screen[None]):
     async def _jump_requested(self, event: ReviewView.JumpRequested) -> None:
         await self.jump(step_for_field(event.path).key, focus_path=event.path)
 
-    @on(ReviewView.SaveRequested)
-    def _save_requested(self) -> None:
+    @on(Button.Pressed, "#save-preset")
+    def _save_pressed(self) -> None:
         self.wizard.action_save_preset()
 
-    @on(ReviewView.LaunchPressed)
+    @on(Button.Pressed, "#launch")
     def _launch_pressed(self) -> None:
         self.wizard.action_launch()
 
@@ -440,9 +466,6 @@ class WizardScreen(Screen[None]):
             from wizard.spec.fields import set_value
 
             if set_value(self.wizard.spec, step_field.path, str(default.value)) is None:
-                if stale:
-                    self.notify(messages.CHOICE_REPLACED.format(label=step_field.label, old=value,
-                                                                new=default.value))
                 widget.set_choices(choices, default.value)
                 self.spec_changed(reload=True)
                 if step_field.path.startswith("engine."):

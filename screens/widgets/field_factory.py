@@ -173,8 +173,12 @@ class FieldWidget(Vertical):
 
     def set_choices(self, choices: Sequence[Choice], value: Any) -> None:
         """Offer these choices, with `value` selected."""
+        same = self.choices is not None and _signature(self.choices) == _signature(choices)
         self.choices = list(choices)
         self._status("", retry=False)
+        if same and self._pending_choices is None:
+            self.load_value(value)
+            return
         if not self._composed():
             self._pending_choices = (self.choices, value)
             return
@@ -278,9 +282,14 @@ class ChoiceField(FieldWidget):
         """A drop-down holding only the current value until the choices arrive."""
         value = format_value(self._initial)
         options = [(value, value)] if value else []
-        yield Select(options, value=value if value else Select.NULL, allow_blank=True, compact=True,
+        # A required field with a value offers no blank entry to fall back to.
+        yield Select(options, value=value if value else Select.NULL, allow_blank=self._blank_allowed(),
+                     compact=True,
                      prompt=messages.NO_PREFERENCE if self.step_field.optional else messages.LOADING,
                      classes="field-select")
+
+    def _blank_allowed(self) -> bool:
+        return self.step_field.optional or self._initial is None
 
     def apply_choices(self, choices: list[Choice], value: Any) -> None:
         """Fill the drop-down; a refused choice stays pickable, marked, so its rule can explain why."""
@@ -315,9 +324,7 @@ class RadioField(FieldWidget):
         yield RadioSet(compact=True, classes="field-radio")
 
     def apply_choices(self, choices: list[Choice], value: Any) -> None:
-        """Rebuild the radio buttons."""
-        radio_set = self.query_one(".field-radio", RadioSet)
-        radio_set.remove_children()
+        """Replace the radio set (a new set learns which button is on as it mounts)."""
         text = format_value(value)
         buttons = []
         for choice in choices:
@@ -327,7 +334,13 @@ class RadioField(FieldWidget):
             buttons.append(MarkedRadioButton(Text(choice.label, style="bold"), str(choice.value) == text,
                                              notes=notes, disabled=bool(choice.disabled_reason),
                                              name=str(choice.value)))
-        radio_set.mount_all(buttons)
+        old = self.query_one(".field-radio", RadioSet)
+        had_focus = old.has_focus
+        new = RadioSet(*buttons, compact=True, classes="field-radio")
+        self.mount(new, before=old)
+        old.remove()
+        if had_focus:
+            new.focus()
 
     def load_value(self, value: Any) -> None:
         """Press the button for `value`."""
@@ -424,6 +437,10 @@ class ToggleField(FieldWidget):
     def _changed(self, event: Checkbox.Changed) -> None:
         event.stop()
         self.edited("true" if event.value else "false")
+
+
+def _signature(choices: Sequence[Choice]) -> list[tuple[Any, ...]]:
+    return [(c.value, c.label, c.description, c.disabled_reason) for c in choices]
 
 
 def _choice_prompt(choice: Choice) -> str:
