@@ -1,0 +1,656 @@
+"""The plain front end: the wizard's steps as line-by-line prompts (questionary), for thin SSH sessions,
+screen readers and `TERM=dumb` terminals; plain numbered prompts when standard input is not a terminal,
+so a script can pipe its answers one per line.
+
+It walks `wizard.steps.STEPS` in order with the same defaults, choices and messages as the screens
+(`wizard.choices`, `wizard.spec.fields`, `wizard.spec.rules`), refuses to leave a step that has an
+error, ends with a Review that prints the settings, the problems and the equivalent AWS CLI command,
+and then launches, follows the provisioning as lines and offers the failover test. Ctrl+C exits with
+code 130 and keeps a draft (never the password). Textual is never imported here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+from wizard.steps import STEPS, Step, StepField, step_by_key, step_for_field
+
+if TYPE_CHECKING:
+    from wizard.aws.gateway import Gateway
+    from wizard.catalog import AccountFacts
+    from wizard.choices import Choice
+    from wizard.spec.model import DatabaseSpec
+    from wizard.spec.problems import Problem
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_CANCELLED = 130
+
+# Sources whose choices come from the account (a network round trip the first time).
+_CATALOG_SOURCES = frozenset({"engine_versions", "instance_classes", "storage_types", "vpcs", "subnet_groups",
+                              "security_groups", "availability_zones", "parameter_groups", "option_groups"})
+
+ERROR_MARK = "✗"
+WARNING_MARK = "!"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One entry of a select or checkbox: what is shown, a description, and why it is unavailable."""
+
+    label: str
+    description: str = ""
+    disabled_reason: str | None = None
+
+
+class Prompter(Protocol):
+    """How a question is put to the user. Each method raises KeyboardInterrupt (or EOFError) to cancel."""
+
+    def text(self, label: str, default: str) -> str:
+        """A line of text, `default` offered for editing."""
+        ...
+
+    def select(self, label: str, options: Sequence[Option], default: int) -> int:
+        """The index of one option."""
+        ...
+
+    def checkbox(self, label: str, options: Sequence[Option], checked: Sequence[int]) -> list[int]:
+        """The indexes of any number of options."""
+        ...
+
+    def confirm(self, label: str, default: bool) -> bool:
+        """Yes or no."""
+        ...
+
+    def password(self, label: str) -> str:
+        """A masked line."""
+        ...
+
+
+class QuestionaryPrompter:
+    """Questions asked with questionary (prompt_toolkit): arrow keys, masking, search in long lists."""
+
+    def text(self, label: str, default: str) -> str:
+        """A line of text, `default` prefilled for editing."""
+        import questionary
+
+        return str(questionary.text(label, default=default).unsafe_ask())
+
+    def select(self, label: str, options: Sequence[Option], default: int) -> int:
+        """An arrow-key list; long lists can be filtered by typing."""
+        import questionary
+
+        choices = [questionary.Choice(o.label, value=str(i), disabled=o.disabled_reason,
+                                      description=o.description or None) for i, o in enumerate(options)]
+        searchable = len(options) > 12
+        answer = questionary.select(label, choices=choices, default=str(default),
+                                    use_search_filter=searchable, use_jk_keys=not searchable).unsafe_ask()
+        return int(answer)
+
+    def checkbox(self, label: str, options: Sequence[Option], checked: Sequence[int]) -> list[int]:
+        """A list with space to toggle and Enter to accept."""
+        import questionary
+
+        choices = [questionary.Choice(o.label, value=str(i), disabled=o.disabled_reason, checked=i in checked,
+                                      description=o.description or None) for i, o in enumerate(options)]
+        return [int(v) for v in questionary.checkbox(label, choices=choices).unsafe_ask()]
+
+    def confirm(self, label: str, default: bool) -> bool:
+        """y or n; Enter takes the default."""
+        import questionary
+
+        return bool(questionary.confirm(label, default=default).unsafe_ask())
+
+    def password(self, label: str) -> str:
+        """A masked line."""
+        import questionary
+
+        return str(questionary.password(label).unsafe_ask())
+
+
+class LinePrompter:
+    """Numbered questions read one line at a time: for piped answers and the simplest terminals.
+
+    Enter keeps the offered answer; `-` clears an optional one. A choice is picked by its number or by
+    its text. The end of the input cancels, like Ctrl+C.
+    """
+
+    def __init__(self, stdin: TextIO | None = None, stdout: TextIO | None = None) -> None:
+        self._in = stdin if stdin is not None else sys.stdin
+        self._out = stdout if stdout is not None else sys.stdout
+
+    def _read(self, prompt: str) -> str:
+        self._out.write(prompt)
+        self._out.flush()
+        line = self._in.readline()
+        if not line:
+            self._out.write("\n")
+            raise EOFError
+        answer = line.rstrip("\r\n")
+        if not self._in.isatty():
+            # Piped answers are not echoed by a terminal: echo them so the transcript reads in order.
+            self._out.write(answer + "\n")
+        return answer
+
+    def _say(self, line: str) -> None:
+        self._out.write(line + "\n")
+
+    def text(self, label: str, default: str) -> str:
+        """The typed line; Enter keeps `default`, `-` clears it."""
+        answer = self._read(f"{label} [{default}]: " if default else f"{label}: ").strip()
+        if answer == "-":
+            return ""
+        return answer or default
+
+    def _list(self, options: Sequence[Option]) -> None:
+        for i, option in enumerate(options, 1):
+            extra = f" - {option.description}" if option.description else ""
+            if option.disabled_reason:
+                self._say(f"   {i:>2}) {option.label} (unavailable: {option.disabled_reason})")
+            else:
+                self._say(f"   {i:>2}) {option.label}{extra}")
+
+    def _pick(self, token: str, options: Sequence[Option]) -> int | None:
+        token = token.strip()
+        if token.isdigit() and 1 <= int(token) <= len(options):
+            index = int(token) - 1
+        else:
+            matches = [i for i, o in enumerate(options) if o.label.lower() == token.lower()]
+            if not matches:
+                matches = [i for i, o in enumerate(options) if o.label.lower().startswith(token.lower())]
+            if len(matches) != 1:
+                return None
+            index = matches[0]
+        return None if options[index].disabled_reason else index
+
+    def select(self, label: str, options: Sequence[Option], default: int) -> int:
+        """A number (or the option's text); Enter keeps the default."""
+        self._list(options)
+        while True:
+            answer = self._read(f"{label} [{default + 1}) {options[default].label}]: ").strip()
+            if not answer:
+                return default
+            index = self._pick(answer, options)
+            if index is not None:
+                return index
+            self._say(f"{ERROR_MARK} Type one of the available numbers 1-{len(options)}.")
+
+    def checkbox(self, label: str, options: Sequence[Option], checked: Sequence[int]) -> list[int]:
+        """Numbers separated by commas; Enter keeps the current ones, `-` picks none."""
+        self._list(options)
+        current = ",".join(str(i + 1) for i in checked) or "none"
+        while True:
+            answer = self._read(f"{label} (numbers, comma-separated) [{current}]: ").strip()
+            if not answer:
+                return list(checked)
+            if answer == "-":
+                return []
+            picked = [self._pick(token, options) for token in answer.split(",") if token.strip()]
+            if all(p is not None for p in picked):
+                return sorted({p for p in picked if p is not None})
+            self._say(f"{ERROR_MARK} Type available numbers 1-{len(options)}, separated by commas.")
+
+    def confirm(self, label: str, default: bool) -> bool:
+        """y or n; Enter takes the default."""
+        while True:
+            answer = self._read(f"{label} [{'Y/n' if default else 'y/N'}]: ").strip().lower()
+            if not answer:
+                return default
+            if answer in ("y", "yes"):
+                return True
+            if answer in ("n", "no"):
+                return False
+            self._say(f"{ERROR_MARK} Answer y or n.")
+
+    def password(self, label: str) -> str:
+        """A line, never echoed."""
+        if self._in is sys.stdin and sys.stdin.isatty():
+            import getpass
+
+            return getpass.getpass(f"{label}: ")
+        self._out.write(f"{label}: ")
+        self._out.flush()
+        line = self._in.readline()
+        if not line:
+            self._out.write("\n")
+            raise EOFError
+        self._out.write("********\n")
+        return line.rstrip("\r\n")
+
+
+def _as_text(value: Any) -> str:
+    """A spec value as the text a user would type for it ('' for nothing)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return ",".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def _choice_option(choice: Choice) -> Option:
+    """A choice as a prompt option: its label (with its group) and why it is unavailable."""
+    label = choice.label if not choice.group else f"{choice.label}  [{choice.group}]"
+    return Option(label, choice.description, choice.disabled_reason)
+
+
+class PlainWizard:
+    """The six steps as prompts, over one spec and one gateway."""
+
+    def __init__(self, spec: DatabaseSpec, gateway: Gateway, prompter: Prompter,
+                 say: Callable[[str], None] | None = None) -> None:
+        self.spec = spec
+        self.gateway = gateway
+        self.prompter = prompter
+        self.say: Callable[[str], None] = say or (lambda line: print(line, flush=True))
+        self.step_key = STEPS[0].key
+        self.template: str | None = None
+        self._loaded: set[str] = set()
+
+    # -- look-ups --------------------------------------------------------------------------------
+
+    def choices(self, field: StepField) -> list[Choice]:
+        """The field's choices, saying so first when they need the account."""
+        from wizard.choices import choices_for
+
+        if field.source in _CATALOG_SOURCES and field.source not in self._loaded:
+            self.say(f"Loading {field.label.lower()} ...")
+            self._loaded.add(field.source)
+        return choices_for(field, self.spec, self.gateway.catalog)
+
+    def facts(self) -> AccountFacts | None:
+        """What the rules may know of the account; None when it cannot be looked up."""
+        from wizard.choices import account_facts
+
+        try:
+            return account_facts(self.spec, self.gateway.catalog)
+        except Exception as exc:  # a failed look-up must not stop the wizard: the offline rules still run
+            self.say(f"{WARNING_MARK} Could not look up the account ({type(exc).__name__}: {exc}); "
+                     "the checks that need it are skipped.")
+            return None
+
+    def problems(self) -> list[Problem]:
+        """Every problem the rules find in the spec as it stands."""
+        from wizard.spec.rules import validate
+
+        return validate(self.spec, self.facts())
+
+    # -- fields ----------------------------------------------------------------------------------
+
+    def _value(self, field: StepField) -> Any:
+        from wizard.spec.fields import get_value
+
+        return get_value(self.spec, field.path)
+
+    def _prompt_choice(self, field: StepField, label: str) -> Any:
+        from wizard.choices import Choice, default_choice
+
+        choices = self.choices(field)
+        current = self.template if field.kind == "template" else self._value(field)
+        if field.kind == "multi-choice":
+            selected = set(current or [])
+            options = [_choice_option(c) for c in choices]
+            checked = [i for i, c in enumerate(choices) if c.enabled and c.value in selected]
+            return [choices[i].value for i in self.prompter.checkbox(label, options, checked)]
+        if field.optional:
+            # Leaving an optional choice unset is an answer too: RDS's default (or, for a template, none).
+            none_label = ("None: keep the answers as they are" if field.kind == "template"
+                          else "No preference (RDS chooses)")
+            choices = [Choice("", none_label), *choices]
+        enabled = [i for i, c in enumerate(choices) if c.enabled]
+        if not enabled:
+            reason = next((c.disabled_reason for c in choices if c.disabled_reason), "")
+            self.say(f"{ERROR_MARK} No {field.label.lower()} can be chosen: {reason}")
+            return current
+        default = next((i for i in enabled if current not in (None, "") and choices[i].value == current),
+                       None)
+        if default is None and field.kind != "template":
+            preferred = default_choice(field, self.spec, self.gateway.catalog)
+            if preferred is not None:
+                default = next((i for i in enabled if choices[i].value == preferred.value), None)
+        if default is None:
+            default = enabled[0]
+        index = self.prompter.select(label, [_choice_option(c) for c in choices], default)
+        return choices[index].value
+
+    def _prompt_password(self, label: str) -> str:
+        while True:
+            first = self.prompter.password(label)
+            second = self.prompter.password(f"{label} (again)")
+            if first == second:
+                return first
+            self.say(f"{ERROR_MARK} {label}: the two entries differ. Type the same password twice.")
+
+    def prompt(self, field: StepField) -> Any:
+        """Ask one field; the raw answer for `set_value`."""
+        label = field.label + ("" if not field.optional else " (optional)")
+        if field.kind in ("choice", "multi-choice", "template") and field.source:
+            return self._prompt_choice(field, label)
+        if field.kind == "toggle":
+            return self.prompter.confirm(label, bool(self._value(field)))
+        if field.kind == "password":
+            return self._prompt_password(label)
+        current = _as_text(self._value(field))
+        if not current:
+            from wizard.choices import default_choice
+
+            preferred = default_choice(field, self.spec, self.gateway.catalog)
+            if preferred is not None:
+                label += f" (empty: {preferred.value})"
+            elif field.placeholder:
+                label += f" (e.g. {field.placeholder})"
+        return self.prompter.text(label, current)
+
+    def field_errors(self, field: StepField, problems: Sequence[Problem]) -> list[Problem]:
+        """The errors the rules attach to this field."""
+        return [p for p in problems if p.is_error
+                and (p.field == field.path or p.field.startswith(field.path + "."))]
+
+    def ask(self, field: StepField) -> None:
+        """Ask a field until its answer parses and breaks no rule of its own."""
+        from wizard.spec.fields import set_value
+
+        self.say(f"  {field.help}")
+        while True:
+            raw = self.prompt(field)
+            if field.kind == "template":
+                self.apply_template(str(raw) if raw else None)
+                return
+            problem = set_value(self.spec, field.path, raw)
+            if problem is not None:
+                self.say(f"{ERROR_MARK} {problem.message}")
+                continue
+            errors = self.field_errors(field, self.problems())
+            if not errors:
+                return
+            for error in errors:
+                self.say(f"{ERROR_MARK} {error.message}")
+
+    def apply_template(self, name: str | None) -> None:
+        """Fill the later steps from a template (a preset), keeping the identifier and the password."""
+        if not name or name == self.template:
+            return
+        from presets import load_preset
+
+        try:
+            spec = load_preset(name)
+        except Exception as exc:  # a broken preset is reported; the answers so far stay
+            self.say(f"{ERROR_MARK} The template {name} could not be loaded: {exc}")
+            return
+        if self.spec.settings.identifier:
+            spec.settings.identifier = self.spec.settings.identifier
+        spec.settings.master_password = self.spec.settings.master_password
+        self.spec = spec
+        self.template = name
+        self.say(f"Applied the template {name}: the next questions offer its answers.")
+
+    # -- steps -----------------------------------------------------------------------------------
+
+    def run_step(self, step: Step) -> None:
+        """Ask every field of a step, then re-ask any field the rules still refuse."""
+        number = [s.key for s in STEPS].index(step.key) + 1
+        self.say("")
+        self.say(f"Step {number} of {len(STEPS)}: {step.title}")
+        self.say(step.purpose)
+        asked: set[str] = set()
+        advanced = False
+        while True:
+            # Visibility follows the answers (a self-managed password appears once chosen).
+            visible = [f for f in step.visible_fields(self.spec) if advanced or not f.advanced]
+            pending = next((f for f in visible if f.path not in asked), None)
+            if pending is not None:
+                asked.add(pending.path)
+                self.ask(pending)
+                continue
+            hidden = [f for f in step.visible_fields(self.spec) if f.advanced and f.path not in asked]
+            if advanced or not hidden:
+                break
+            names = ", ".join(f.label for f in hidden)
+            advanced = self.prompter.confirm(f"Change the advanced settings ({names})?", False)
+            if not advanced:
+                break
+        self.settle(step)
+
+    def settle(self, step: Step) -> None:
+        """Refuse to leave the step while it has an error: show each and re-ask its field."""
+        while True:
+            problems = self.problems()
+            fields = step.visible_fields(self.spec)
+            failing = [(f, self.field_errors(f, problems)) for f in fields]
+            failing = [(f, errors) for f, errors in failing if errors]
+            if not failing:
+                break
+            field, errors = failing[0]
+            for error in errors:
+                self.say(f"{ERROR_MARK} {field.label}: {error.message}")
+            self.ask(field)
+        paths = {f.path for f in step.visible_fields(self.spec)}
+        for warning in (p for p in self.problems() if not p.is_error and p.field in paths):
+            self.say(f"{WARNING_MARK} {warning.message}")
+
+    # -- review ----------------------------------------------------------------------------------
+
+    def shown(self, field: StepField) -> str:
+        """A setting for the review: the choice's label where it has one, never a password."""
+        from wizard.spec.fields import display_value
+
+        value = self._value(field)
+        if field.kind == "password":
+            return "set (not shown)" if value else "not set"
+        if value in (None, "", [], {}):
+            return "not set (RDS's default)" if field.optional else "not set"
+        if field.source and field.kind in ("choice", "multi-choice"):
+            try:
+                labels = {c.value: c.label for c in self.choices(field)}
+            except Exception:  # the label is a nicety: the value itself is shown instead
+                labels = {}
+            values = value if isinstance(value, list) else [value]
+            return ", ".join(labels.get(v, str(v)) for v in values)
+        return display_value(self.spec, field.path)
+
+    def print_review(self, problems: Sequence[Problem]) -> None:
+        """The settings grouped by step, the problems, and the equivalent AWS CLI command."""
+        from wizard.exports import export
+
+        self.say("")
+        self.say(f"Step {len(STEPS)} of {len(STEPS)}: Review")
+        for step in STEPS[:-1]:
+            self.say(f"{step.title}:")
+            for field in step.visible_fields(self.spec):
+                if field.kind != "template":
+                    self.say(f"  {field.label}: {self.shown(field)}")
+        errors = [p for p in problems if p.is_error]
+        warnings = [p for p in problems if not p.is_error]
+        for problem in errors:
+            self.say(f"{ERROR_MARK} {step_for_field(problem.field).title}: {problem.message}")
+        for problem in warnings:
+            self.say(f"{WARNING_MARK} {problem.message}")
+        identity = self.gateway.identity()
+        endpoint = identity.endpoint if identity.label != "AWS" else None
+        self.say("")
+        self.say("The equivalent AWS CLI command:")
+        self.say(export(self.spec, "cli", endpoint_url=endpoint, region=identity.region).rstrip("\n"))
+
+    def review(self) -> int:
+        """Review, then launch, save a preset, change a step or stop (keeping the draft)."""
+        from wizard import drafts
+
+        while True:
+            self.step_key = "review"
+            drafts.save_draft(self.spec, "review")
+            problems = self.problems()
+            self.print_review(problems)
+            errors = [p for p in problems if p.is_error]
+            actions: list[tuple[str, str]] = []
+            if not errors:
+                actions.append(("launch", "Launch: create the database now"))
+            actions += [("preset", "Save as preset"), ("change", "Change a step"),
+                        ("quit", "Quit (the answers stay as a draft)")]
+            default = 0
+            if errors:
+                default = 1
+            choice = actions[self.prompter.select("What next?", [Option(label) for _, label in actions],
+                                                  default)][0]
+            if choice == "launch":
+                outcome = self.launch()
+                if outcome is not None:
+                    return outcome
+            if choice == "preset":
+                self.save_preset()
+            elif choice == "change":
+                first = step_for_field(errors[0].field).key if errors else STEPS[0].key
+                steps = STEPS[:-1]
+                index = self.prompter.select("Which step?", [Option(s.title) for s in steps],
+                                             [s.key for s in steps].index(first) if first in
+                                             [s.key for s in steps] else 0)
+                self.run_step(steps[index])
+            else:
+                self.say("Stopped. Your answers are kept as a draft; run rds-wizard again to resume.")
+                return EXIT_OK
+
+    def save_preset(self) -> None:
+        """Save the spec (never its password) as a user preset."""
+        from presets import save_preset
+
+        default = self.spec.settings.identifier or "my-database"
+        while True:
+            name = self.prompter.text("Preset name (or a file path)", default).strip()
+            if not name:
+                self.say(f"{ERROR_MARK} Preset name: type a name such as {default}.")
+                continue
+            try:
+                path = save_preset(self.spec, name)
+            except (OSError, ValueError) as exc:
+                self.say(f"{ERROR_MARK} Could not save the preset: {exc}")
+                continue
+            self.say(f"Saved the preset to {path} (without any password).")
+            self.say(f"Use it with: rds-wizard --preset {name}   or   rds-wizard launch --preset {name}")
+            return
+
+    # -- launch ----------------------------------------------------------------------------------
+
+    def launch(self) -> int | None:
+        """Create the database, follow it as lines, then offer the failover test; None: back to Review."""
+        from wizard import drafts
+        from wizard.launch import LaunchError, launch
+
+        kind = "cluster" if self.spec.is_cluster else "instance"
+        identity = self.gateway.identity()
+        demo = identity.label == "DEMO"
+        where = identity.summary()
+        question = f"Create the DB {kind} {self.spec.settings.identifier} in {where}?"
+        if not demo:
+            question += " It is billed to this account until you delete it."
+        if not self.prompter.confirm(question, demo):
+            self.say("Not created.")
+            return None
+        self.say(f"Creating the DB {kind} {self.spec.settings.identifier} ...")
+        try:
+            result = launch(self.spec, self.gateway)
+        except LaunchError as exc:
+            # Nothing was created: back to Review, where the setting can be changed.
+            self.say(f"{ERROR_MARK} {exc.render()}")
+            return None
+        drafts.discard_draft()
+        self.step_key = "launched"
+        from wizard.plain_progress import failover_lines, follow_lines
+
+        outcome = follow_lines(result, self.gateway, self.say)
+        if outcome != EXIT_OK or not self.spec.is_multi_az:
+            return outcome
+        if not self.prompter.confirm("Run the guided failover test now (forces a failover and measures "
+                                     "the downtime)?", False):
+            if not demo:
+                self.say(f"Later: rds-wizard failover-test {result.identifier}")
+            return EXIT_OK
+        return failover_lines(result.identifier, result.kind, self.gateway,
+                              lambda label: self.prompter.text(label, ""), self.say)
+
+    # -- the whole walk ----------------------------------------------------------------------------
+
+    def run(self, start: str = STEPS[0].key) -> int:
+        """Walk the steps from `start`, then review."""
+        from wizard import drafts
+
+        keys = [s.key for s in STEPS]
+        for step in STEPS[keys.index(start):-1]:
+            self.step_key = step.key
+            self.run_step(step)
+            following = keys[keys.index(step.key) + 1]
+            drafts.save_draft(self.spec, following)
+        return self.review()
+
+
+def make_prompter(stdin: TextIO | None = None) -> Prompter:
+    """questionary on a terminal; numbered line prompts when input or output is a pipe or a file."""
+    stream = stdin if stdin is not None else sys.stdin
+    if stream.isatty() and sys.stdout.isatty():
+        return QuestionaryPrompter()
+    return LinePrompter(stream)
+
+
+def _initial_spec(args: argparse.Namespace, prompter: Prompter,
+                  say: Callable[[str], None]) -> tuple[DatabaseSpec, str]:
+    """The spec to start from: a preset, a resumed draft, or the defaults; and the step to start at."""
+    from wizard import drafts
+    from wizard.spec.model import DatabaseSpec
+
+    preset = getattr(args, "preset", None)
+    if preset:
+        from presets import load_preset
+
+        return load_preset(preset), STEPS[0].key
+    draft = drafts.load_draft()
+    if draft is not None:
+        step = step_by_key(draft.step_key) if draft.step_key in {s.key for s in STEPS} else STEPS[0]
+        when = draft.saved_at.strftime("%Y-%m-%d %H:%M") if hasattr(draft.saved_at, "strftime") \
+            else str(draft.saved_at)
+        if prompter.confirm(f"Resume the unfinished wizard saved {when} (at {step.title})?", True):
+            return draft.spec, step.key
+        drafts.discard_draft()
+    return DatabaseSpec(), STEPS[0].key
+
+
+def run_plain(args: argparse.Namespace, prompter: Prompter | None = None,
+              say: Callable[[str], None] | None = None) -> int:
+    """The plain wizard from start to finish; the exit code (130 when cancelled, with a draft kept)."""
+    from wizard import drafts
+    from wizard.aws import ConnectionOptions, explain, open_gateway
+
+    out: Callable[[str], None] = say or (lambda line: print(line, flush=True))
+    prompter = prompter or make_prompter()
+    opts = ConnectionOptions.from_args(args)
+    out("rds-wizard (plain mode). Ctrl+C stops at any time and keeps your answers as a draft.")
+    out("Starting the demo AWS ..." if opts.demo else "Connecting to AWS ...")
+    try:
+        gateway = open_gateway(opts)
+        out(f"Connected: {gateway.identity().summary()}")
+    except KeyboardInterrupt:
+        out("Cancelled.")
+        return EXIT_CANCELLED
+    except Exception as exc:
+        out(f"{ERROR_MARK} {explain(exc).render()}")
+        return EXIT_PROBLEMS
+    wizard: PlainWizard | None = None
+    try:
+        spec, start = _initial_spec(args, prompter, out)
+        wizard = PlainWizard(spec, gateway, prompter, out)
+        return wizard.run(start)
+    except (KeyboardInterrupt, EOFError):
+        if wizard is not None and wizard.step_key != "launched":
+            drafts.save_draft(wizard.spec, wizard.step_key)
+            out("")
+            out("Cancelled. Your answers are kept as a draft (never the password); "
+                "run rds-wizard again to resume.")
+        else:
+            out("\nCancelled.")
+        return EXIT_CANCELLED
+    finally:
+        gateway.close()

@@ -1,0 +1,94 @@
+"""Provisioning progress and the guided failover test as plain lines, for the plain front end.
+
+The measuring and following live in `wizard.aws.provisioning` and `wizard.aws.failover`; this module only
+phrases what they report, one line per change, so a screen reader or a log reads it in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wizard.aws.provisioning import Kind, Progress
+    from wizard.aws.timing import GatewayLike
+    from wizard.launch import LaunchResult
+
+Say = Callable[[str], None]
+Ask = Callable[[str], str]
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+
+
+def follow_lines(result: LaunchResult, gateway: GatewayLike, say: Say) -> int:
+    """Follow a create until it is available (or stops progressing), one line per change."""
+    from wizard.aws.provisioning import connection_summary, follow, format_duration
+
+    shown: set[str] = set()
+
+    def on_update(progress: Progress) -> None:
+        stamp = f"[{format_duration(progress.aws_elapsed)}]"
+        for update in progress.updates:
+            say(f"{stamp} {update.message}" + (f" Next: {update.next_step}" if update.next_step else ""))
+        for notice in progress.notices:
+            if notice.title not in shown:
+                shown.add(notice.title)
+                say(f"! {notice.title}" + (f" {notice.next_step}" if notice.next_step else ""))
+
+    say(f"Following {result.identifier} until it is available (Ctrl+C stops following; the create goes on).")
+    last = follow(result.follower(gateway), on_update)
+    if last.outcome != "available":
+        say(f"✗ {result.identifier} did not become available: {last.status or last.outcome}.")
+        return EXIT_PROBLEMS
+    if result.password_generated and result.password is not None:
+        # The console's "View credential details": shown this once, stored nowhere.
+        say(f"Generated master password (shown once, stored nowhere): {result.password.get_secret_value()}")
+    summary = connection_summary(last, gateway, password_shown_once=result.password_generated,
+                                 username=result.master_username, database=result.database_name)
+    for line in summary.lines():
+        say(line)
+    return EXIT_OK
+
+
+def failover_lines(identifier: str, kind: Kind, gateway: GatewayLike, ask: Ask, say: Say) -> int:
+    """The guided failover test: checklist, what will happen, typed confirmation, live timeline, report."""
+    from wizard.aws.failover import FailoverRefused, FailoverTest, TimelineEntry, preflight
+    from wizard.reports import save_report, summary_rows
+
+    say(f"Checking {identifier} before the failover test ...")
+    try:
+        pre = preflight(gateway, identifier, kind=kind)
+    except FailoverRefused as exc:
+        say(f"✗ {exc.reason}" + (f" Next: {exc.next_step}" if exc.next_step else ""))
+        return EXIT_PROBLEMS
+    for check in pre.checks:
+        say(f"  [{check.status}] {check.label}: {check.detail}")
+    if not pre.can_run:
+        say(f"✗ The failover test will not run: {pre.refusal}")
+        return EXIT_PROBLEMS
+    say("What will happen:")
+    for line in pre.what_will_happen:
+        say(f"  {line}")
+    typed = ask(f"Type {identifier} to force the failover (anything else cancels)").strip()
+    if typed.lower() != identifier.lower():
+        say("Not confirmed: nothing was sent.")
+        return EXIT_OK
+
+    def on_entry(entry: TimelineEntry) -> None:
+        say(f"  {entry.t:+8.2f} s  {entry.kind:<6} {entry.message}")
+
+    try:
+        report = FailoverTest(gateway, pre, on_entry=on_entry).run(confirmation=typed)
+    except FailoverRefused as exc:
+        say(f"✗ {exc.reason}" + (f" Next: {exc.next_step}" if exc.next_step else ""))
+        return EXIT_PROBLEMS
+    say("Failover test result:")
+    for label, value in summary_rows(report):
+        say(f"  {label}: {value}")
+    for advice in report.advice:
+        say(f"  - {advice}")
+    secrets = [pre.credentials.password] if pre.credentials is not None else []
+    markdown, data = save_report(report, secrets=secrets)
+    say(f"Report saved: {markdown} (and {data.name})")
+    return EXIT_OK
