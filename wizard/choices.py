@@ -30,7 +30,7 @@ from wizard.spec.engines import (
     PI_RETENTION_DAYS,
     EngineRules,
 )
-from wizard.spec.model import STORAGE_TYPES, DatabaseSpec
+from wizard.spec.model import STORAGE_TYPES, DatabaseSpec, InstanceSection
 from wizard.steps import StepField
 
 ChoiceValue = str | int
@@ -481,6 +481,7 @@ _PREFERRED: dict[str, ChoiceValue] = {
     "deployments": "multi-az-instance",
     "credentials": "secrets-manager",
     "storage_types": "gp3",
+    "instance_classes": InstanceSection().instance_class,
     "pi_retention": 7,
     "monitoring_intervals": 0,
 }

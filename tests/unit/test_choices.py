@@ -274,6 +274,8 @@ def test_log_exports_per_engine() -> None:
     ("availability.deployment", {}, "multi-az-instance"),
     ("availability.deployment", {"engine": {"engine": "sqlserver-ex"}}, "single-az"),
     ("storage.type", {"instance": {"instance_class": "db.m6g.large"}}, "gp3"),
+    ("instance.instance_class", {}, "db.m6g.large"),
+    ("instance.instance_class", {"engine": {"engine": "postgres", "version": "17.2"}}, "db.m7g.large"),
     ("settings.credentials", {}, "secrets-manager"),
     ("connectivity.vpc_id", {}, "vpc-1"),
     ("connectivity.subnet_group", {}, "three-az"),
