@@ -1,0 +1,40 @@
+"""Reading demo fault specs, and which calls a fault hits (no server involved)."""
+
+from __future__ import annotations
+
+import pytest
+
+from wizard.demo.faults import Faults, FaultSpecError, operation_of, parse_faults
+
+
+def test_parse_every_kind() -> None:
+    rules = parse_faults("throttle:DescribeDBInstances:3, "
+                         "fail:CreateDBInstance:1:InsufficientDBInstanceCapacity,"
+                         "drop:10s,drop:500ms,drop:DescribeEvents:2")
+    assert [(r.kind, r.operation) for r in rules] == [
+        ("throttle", "DescribeDBInstances"), ("fail", "CreateDBInstance"), ("drop", "*"), ("drop", "*"),
+        ("drop", "DescribeEvents")]
+    assert rules[1].code == "InsufficientDBInstanceCapacity"
+    assert (rules[2].window, rules[3].window) == (10.0, 0.5)
+
+
+@pytest.mark.parametrize("spec", ["throttle", "throttle:X:many", "drop:soon", "explode:X:1", "fail:X:1"])
+def test_unreadable_specs_name_the_part(spec: str) -> None:
+    with pytest.raises(FaultSpecError, match=spec.split(",")[0]):
+        parse_faults(spec)
+
+
+def test_counted_fault_is_used_up_and_only_hits_its_operation() -> None:
+    faults = Faults()
+    faults.add("throttle:DescribeDBInstances:2")
+    assert faults.take("DescribeEvents") is None
+    assert faults.take("DescribeDBInstances") is not None
+    assert faults.take("DescribeDBInstances") is not None
+    assert faults.take("DescribeDBInstances") is None
+    assert faults.injected == {"throttle:DescribeDBInstances": 2}
+
+
+def test_operation_of_query_and_json_requests() -> None:
+    assert operation_of({}, b"Action=DescribeDBInstances&Version=2014-10-31") == "DescribeDBInstances"
+    assert operation_of({"HTTP_X_AMZ_TARGET": "secretsmanager.GetSecretValue"}, b"{}") == "GetSecretValue"
+    assert operation_of({"QUERY_STRING": "Action=DescribeVpcs"}, b"") == "DescribeVpcs"

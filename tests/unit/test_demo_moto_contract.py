@@ -1,0 +1,89 @@
+"""The moto internals the demo relies on (wizard/demo/motopatches.py). If moto changes, this fails first.
+
+moto is pinned exactly in pyproject.toml; upgrading it means re-reading motopatches.py against these.
+"""
+
+from __future__ import annotations
+
+import inspect
+from importlib.metadata import version
+
+import pytest
+
+
+def test_moto_is_the_pinned_version() -> None:
+    assert version("moto") == "5.2.5"
+
+
+def test_rds_response_handlers_the_demo_wraps_exist() -> None:
+    from moto.rds.responses import RDSResponse
+
+    for name in ("describe_orderable_db_instance_options", "describe_option_groups", "create_db_instance",
+                 "reboot_db_instance", "delete_db_instance", "create_db_cluster", "failover_db_cluster",
+                 "delete_db_cluster", "describe_events"):
+        assert callable(getattr(RDSResponse, name)), name
+
+
+def test_moto_has_no_engine_versions_handler_of_its_own() -> None:
+    # The demo adds it; if moto grows one, compare the two before keeping ours.
+    from moto.rds.responses import RDSResponse
+
+    original = RDSResponse.__dict__.get("describe_db_engine_versions")
+    assert original is None or original.__module__ == "wizard.demo.motopatches"
+
+
+def test_model_attributes_the_simulator_sets() -> None:
+    from moto.rds.models import DBCluster, DBInstance, DBInstanceClustered
+
+    assert isinstance(DBInstance.__dict__["endpoint"], property)
+    status = DBCluster.__dict__["status"]
+    assert isinstance(status, property) and status.fset is not None
+    for name in ("endpoint", "reader_endpoint", "members", "db_cluster_arn"):
+        assert name in dir(DBCluster), name
+    init = inspect.signature(DBInstance.__init__).parameters
+    for name in ("availability_zone", "multi_az", "db_subnet_group_name", "preferred_maintenance_window"):
+        assert name in init, name
+    assert "promotion_tier" in inspect.signature(DBInstanceClustered.__init__).parameters
+
+
+def test_maintenance_window_check_is_looked_up_on_the_models_module() -> None:
+    import moto.rds.models as models
+
+    assert "valid_preferred_maintenance_window" in vars(models)
+    source = (inspect.getsource(models.DBInstance.__init__)
+              + inspect.getsource(models.RDSBackend.modify_db_instance))
+    assert source.count("valid_preferred_maintenance_window(") == 2
+
+
+def test_managed_secret_string_is_generated_by_one_method() -> None:
+    from moto.rds.models import MasterUserSecret
+
+    assert "_generate_secret_string()" in inspect.getsource(MasterUserSecret._create_secret)
+
+
+def test_backend_collections_and_option_group_constructor() -> None:
+    from moto.rds.models import OptionGroup, RDSBackend
+
+    backend = RDSBackend("us-east-1", "123456789012")
+    for name in ("databases", "clusters", "subnet_groups", "option_groups", "db_parameter_groups"):
+        collection = getattr(backend, name)
+        assert hasattr(collection, "get") and hasattr(collection, "values"), name
+    params = inspect.signature(OptionGroup.__init__).parameters
+    wanted = {"option_group_name", "engine_name", "major_engine_version", "option_group_description"}
+    assert wanted <= set(params)
+
+
+def test_server_app_and_account_header() -> None:
+    from moto.core.responses import BaseResponse
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    assert callable(DomainDispatcherApplication) and callable(create_backend_app)
+    assert "x-moto-account-id" in inspect.getsource(BaseResponse.get_current_account)
+
+
+@pytest.mark.parametrize("window", ["sun:23:30-mon:00:30"])
+def test_stock_moto_still_refuses_a_window_across_midnight(window: str) -> None:
+    # The reason the demo replaces the check; when this fails, moto fixed it and the patch can go.
+    from moto.rds.utils import valid_preferred_maintenance_window
+
+    assert valid_preferred_maintenance_window(window, "03:00-03:30") is not None
