@@ -204,7 +204,8 @@ def what_will_happen(target: Target, scale: float, demo: bool) -> list[str]:
     typical = TYPICAL_OUTAGE_CLUSTER if cluster else TYPICAL_OUTAGE_INSTANCE
     standby = ", ".join(target.standby_azs) or "the standby's AZ"
     lines = [
-        (f"RDS fails the writer over to a reader in {standby} (FailoverDBCluster)." if cluster else
+        (f"RDS fails the writer over to a reader (in {' or '.join(target.standby_azs) or 'another AZ'}) "
+         "with FailoverDBCluster; the old writer becomes a reader." if cluster else
          f"RDS reboots the primary with failover (RebootDBInstance ForceFailover): the standby in {standby} "
          "becomes the primary and the old primary becomes the new standby."),
         f"On real AWS the database is unreachable for typically {typical}"
@@ -242,8 +243,10 @@ def preflight(gateway: GatewayLike, identifier: str, *, kind: Kind | None = None
                         "Wait until "
                         f"it is available (rds-wizard watch {identifier})."))
     if target.standby_azs:
+        roles = ("Writer", "readers") if target.kind == "cluster" else ("Primary", "standby")
         checks.append(Check("standby", "Standby AZ known", "ok",
-                            f"Primary in {target.primary_az}, standby in {', '.join(target.standby_azs)}."))
+                            f"{roles[0]} in {target.primary_az}, "
+                            f"{roles[1]} in {', '.join(target.standby_azs)}."))
     elif multi:
         checks.append(Check("standby", "Standby AZ known", "warning",
                             "AWS does not report the standby's AZ yet; the AZ swap is judged from "
@@ -479,7 +482,7 @@ def decide_verdict(*, az_swapped: bool, available_after: bool, abandoned: bool, 
 
 
 def advice_for(report_app: AppProbeReport | None, outage_aws_seconds: float | None, tcp_measured: bool,
-               demo: bool) -> list[str]:
+               demo: bool, kind: Kind = "instance") -> list[str]:
     """What an application should do, tuned to what the test saw."""
     advice = [
         "Reconnect on a dropped connection, with a short backoff, and retry the transaction that failed; "
@@ -497,14 +500,17 @@ def advice_for(report_app: AppProbeReport | None, outage_aws_seconds: float | No
     if not tcp_measured:
         advice.append("Run the test from a machine inside the VPC to measure the outage clients see.")
     if demo:
-        advice.append("This was the demo: on real AWS expect 60-120 s for a Multi-AZ DB instance.")
+        typical = (f"{TYPICAL_OUTAGE_CLUSTER} for a Multi-AZ DB cluster" if kind == "cluster" else
+                   f"{TYPICAL_OUTAGE_INSTANCE} for a Multi-AZ DB instance")
+        advice.append(f"This was the demo: on real AWS expect {typical}.")
     return advice
 
 
 def _replication_line(kind: Kind, app: AppProbeReport | None) -> str:
     mode = "semisynchronous" if kind == "cluster" else "synchronous"
+    holder = "at least one reader" if kind == "cluster" else "the standby"
     if app is None:
-        return (f"{mode.capitalize()} replication means a commit is acknowledged only once the standby has "
+        return (f"{mode.capitalize()} replication means a commit is acknowledged only once {holder} has "
                 "it, so no acknowledged write should be lost (not verified: no application probe ran).")
     if not app.verified:
         return f"The read-back could not run ({app.note}); RPO was not verified."
@@ -625,6 +631,8 @@ class FailoverTest:
             raise FailoverRefused(f"AWS refused the failover: {reason}", step) from None
         state = self._watch(client, target, before_primary, seen)
         self._stop_probes(dns, tcp, app)
+        if dns is not None:
+            dns.step()  # a last answer, in case the switch fell between two samples
         return self._report(state, requested_at, before_primary, before_standby, dns, tcp, app, app_name,
                             notes)
 
@@ -767,7 +775,7 @@ class FailoverTest:
             tcp_measured=tcp is not None, outage=outage, dns_before=dns_before, dns_after=dns_after,
             dns_switch_offset=(switched.at - requested_at) if switched else None, app=app_report,
             measurement_notes=notes, verdict=verdict, verdict_reasons=reasons,
-            advice=advice_for(app_report, outage_aws, tcp is not None, self.pre.demo),
+            advice=advice_for(app_report, outage_aws, tcp is not None, self.pre.demo, target.kind),
             replication_line=_replication_line(target.kind, app_report),
             timeline=sorted(self.timeline, key=lambda e: e.t),
             writes_around=writes_around(attempts, requested_at))
