@@ -73,8 +73,9 @@ REQUESTS: list[dict[str, Any]] = [
      "MasterUsername": "admin", "AllocatedStorage": "100", "Iops": 1000, "CharacterSetName": "AL32UTF8",
      "Timezone": "UTC", "Bogus": {"a": [1, None]}, "MultiAZ": "yes", "StorageType": "gp4",
      "Tags": [{"Key": "a"}], "VpcSecurityGroupIds": [], "MasterUserPassword": 12345678},
-    # Nearly empty. (An empty request reads as a fresh spec, which writes all its settings.)
+    # Nearly empty, and empty.
     {"Engine": "postgres"},
+    {},
 ]
 
 

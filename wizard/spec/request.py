@@ -80,6 +80,10 @@ CREATE_DB_CLUSTER_MEMBERS: Mapping[str, str] = {
 
 # Written only with include_password=True, never from the table.
 PASSWORD_PARAMETER = "MasterUserPassword"
+# Kept among a spec's explicit parameters (no parameter has this name) to say it was read from a
+# request: such a spec writes back only what the request had, while one built in the wizard or loaded
+# from a preset writes every setting it has.
+FROM_REQUEST = "(read from a request)"
 # Parameters that carry a secret: never written to a preset, draft or printed request.
 SECRET_PARAMETERS: frozenset[str] = frozenset({PASSWORD_PARAMETER, "TdeCredentialPassword"})
 
@@ -319,7 +323,7 @@ def from_request(request: Mapping[str, Any]) -> DatabaseSpec:
         if mapping.parameter not in explicit:
             _set(spec, mapping.path, _default_spec_value(mapping, spec))
     spec.extra_parameters = extra
-    spec._explicit_parameters = explicit
+    spec._explicit_parameters = explicit | {FROM_REQUEST}
     return spec
 
 
@@ -347,6 +351,7 @@ def to_request(spec: DatabaseSpec, include_password: bool = False) -> dict[str, 
     """
     cluster = spec.is_cluster
     explicit = spec._explicit_parameters
+    from_a_request = FROM_REQUEST in explicit
     request: dict[str, Any] = {}
     for mapping in MAPPINGS:
         name = mapping.parameter
@@ -355,7 +360,7 @@ def to_request(spec: DatabaseSpec, include_password: bool = False) -> dict[str, 
                 continue
             name = mapping.cluster_parameter
         value = _get(spec, mapping.path)
-        if explicit:
+        if from_a_request:
             write = mapping.parameter in explicit or value != _default_spec_value(mapping, spec)
         else:
             write = not _is_empty(value)
