@@ -138,3 +138,13 @@ def test_a_corrupt_draft_is_set_aside_with_a_warning(content: str, caplog: pytes
     assert "could not be read" in caplog.text
     assert not draft_path().exists()
     assert load_draft() is None
+
+
+def test_the_format_documented_in_the_readme_loads(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "presets" / "README.md").read_text()
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "documented.toml"
+    path.write_text(example)
+    spec = load_preset(path)
+    assert spec.storage.max_allocated_gib == 1000
+    assert spec.extra_parameters == {"CharacterSetName": "AL32UTF8"}
