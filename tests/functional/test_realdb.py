@@ -235,3 +235,37 @@ def test_dead_owners_leftovers_are_cleaned(tmp_path: Path) -> None:
     (alive / "owner").write_text(f"{os.getpid()} {_leftovers.process_start_time(os.getpid())}\n")
     assert _leftovers.clean_dead_owners(base) == [dead]
     assert not dead.exists() and not stray.exists() and alive.exists()
+
+
+@pytest.mark.slow
+def test_demo_network_seam_failover_reboot_and_back() -> None:
+    from wizard.demo.network import InstanceInfo, NodeAddress
+    from wizard.demo.realdb.network import realdb_factory
+
+    info = InstanceInfo("teaching-db", "postgres", 5432, "demo_admin", None)
+    a, b = (NodeAddress(az, *free_loopback()) for az in ("us-east-1a", "us-east-1b"))
+    network = realdb_factory(lambda _: PASSWORD, lambda _: "appdb")(info, {a.az: a, b.az: b})
+    network.start(a, b)
+    try:
+        pair = network.pair
+        assert pair is not None and pair.in_sync()
+        with psycopg.connect(**pair.connect_kwargs(), autocommit=True) as conn:
+            conn.execute("CREATE TABLE beats (id integer PRIMARY KEY)")
+            conn.execute("INSERT INTO beats VALUES (1)")
+        network.begin_outage()  # a reboot without failover: the same primary comes back
+        with pytest.raises(psycopg.OperationalError):
+            psycopg.connect(**pair.connect_kwargs())
+        network.end_outage(a, b)
+        assert pair.current_primary_addr() == (a.host, a.port)
+        pair.wait_in_sync()
+        for primary, standby, row in ((b, a, 2), (a, b, 3)):  # failover there, then back
+            network.begin_outage()
+            network.end_outage(primary, standby)
+            assert pair.current_primary_addr() == (primary.host, primary.port)
+            with psycopg.connect(**pair.connect_kwargs(), autocommit=True) as conn:
+                conn.execute("INSERT INTO beats VALUES (%s)", (row,))
+        assert rows_on_primary(pair) == {1, 2, 3}
+        assert not network.problems
+    finally:
+        network.stop()
+    assert not pair.home.exists()

@@ -239,6 +239,7 @@ class PostgresPair:
         self._standby: _Node | None = None
         self._down: _Node | None = None
         self._stopped = False
+        self._killed_at: float | None = None  # set while the primary is down and not yet replaced
         self.rewind_fallbacks = 0  # rejoins that needed a fresh copy because pg_rewind could not work
 
     def __repr__(self) -> str:
@@ -371,8 +372,31 @@ class PostgresPair:
 
     # ----------------------------------------------------------------- failover
 
+    def kill_primary(self) -> float:
+        """SIGKILL every process of the primary, as a host failure would; return when (time.time()).
+
+        The endpoint still points at it; follow with `fail_over` or `restart_primary`.
+        """
+        with self._lock:
+            if self._killed_at is None:
+                self._killed_at = time.time()
+                self._kill(self._primary)
+            return self._killed_at
+
+    def restart_primary(self) -> float:
+        """Start a killed primary again in place (a reboot without failover); return when it is up.
+
+        It runs crash recovery; a standby reconnects to it by itself.
+        """
+        with self._lock:
+            if self._killed_at is None:
+                raise RealDBError("The primary is running; there is nothing to restart.")
+            self._start(self._primary)
+            self._killed_at = None
+            return time.time()
+
     def fail_over(self) -> FailoverTimes:
-        """Kill the primary's processes with SIGKILL, as a host failure would, and promote the standby.
+        """Kill the primary (unless `kill_primary` already did) and promote the standby.
 
         Commits proceed on the new primary at once, without a synchronous standby until
         `rejoin_old_primary` brings the old one back.
@@ -381,18 +405,18 @@ class PostgresPair:
             standby, old = self._standby, self._primary
             if standby is None:
                 raise RealDBError("A failover needs a standby; this is a single server.")
-            killed_at = time.time()
-            self._kill(old)
+            killed_at = self.kill_primary()
             self._promote(standby)
             promoted_at = time.time()
             self._primary, self._standby, self._down = standby, None, old
+            self._killed_at = None
             return FailoverTimes(old.addr, standby.addr, killed_at, promoted_at)
 
     def rejoin_old_primary(self, timeout: float = 60.0) -> RejoinTimes:
         """Rewind the failed primary onto the new timeline and make it the synchronous standby."""
         with self._lock:
             node, primary = self._down, self._primary
-            if node is None:
+            if node is None or self._stopped:
                 raise RealDBError("There is no failed primary to rejoin.")
             started_at = time.time()
             _leftovers.kill_processes_in(node.data)
@@ -418,8 +442,8 @@ class PostgresPair:
             self._standby, self._down = node, None
             self._wait_streaming(primary, node, timeout)
             self._set_sync_standby(primary, node.name)
-        in_sync_at = self.wait_in_sync(timeout)
-        return RejoinTimes(node.addr, started_at, in_sync_at)
+            in_sync_at = self.wait_in_sync(timeout)
+            return RejoinTimes(node.addr, started_at, in_sync_at)
 
     # ----------------------------------------------------------------- access
 
@@ -614,7 +638,7 @@ class PostgresPair:
         self.sql(primary, f"ALTER SYSTEM SET synchronous_standby_names = {value};\nSELECT pg_reload_conf();")
 
     def _sync_state(self) -> str | None:
-        if self._standby is None:
+        if self._standby is None or self._killed_at is not None:
             return None
         rows = self.sql(
             self._primary,

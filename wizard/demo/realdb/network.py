@@ -1,0 +1,104 @@
+"""A real PostgreSQL pair behind a demo instance's endpoint: the `wizard.demo.network` seam.
+
+`RealPostgresNetwork` implements ``InstanceNetwork``: `start` builds the pair and returns once the
+standby is in sync (so the instance turns ``available`` only then), `begin_outage` kills the primary
+like a failed host, `end_outage` promotes the standby when the endpoint moves to it (and rejoins
+the old primary in the background) or restarts the primary in place for a reboot, `stop` removes
+everything. `realdb_factory` makes a ``NetworkFactory`` for PostgreSQL instances.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from wizard.demo.network import InstanceInfo, NodeAddress
+from wizard.demo.realdb.pair import Address, PostgresPair, RealDBError
+
+log = logging.getLogger(__name__)
+
+
+def _addr(node: NodeAddress) -> Address:
+    return node.host, node.port
+
+
+class RealPostgresNetwork:
+    """A demo instance whose endpoint leads to a real PostgreSQL primary (and synchronous standby)."""
+
+    def __init__(self, info: InstanceInfo, password: str, database: str | None = None) -> None:
+        """Remember what to build; nothing starts before `start`."""
+        self.info = info
+        self._password = password
+        self._database = database
+        self.pair: PostgresPair | None = None
+        self.problems: list[str] = []  # what went wrong in the background, for the demo to show
+        self._rejoin: threading.Thread | None = None
+
+    def start(self, primary: NodeAddress, standby: NodeAddress | None) -> None:
+        """Build the servers and wait until the standby confirms commits (about 1-2 s)."""
+        self.pair = PostgresPair.create(
+            None,
+            _addr(primary),
+            _addr(standby) if standby else None,
+            self.info.master_username or "postgres",
+            self._password,
+            self._database,
+        )
+
+    def begin_outage(self) -> None:
+        """Kill the primary's processes, as a host failure does."""
+        if self.pair is not None:
+            self.pair.kill_primary()
+
+    def end_outage(self, primary: NodeAddress, standby: NodeAddress | None) -> None:
+        """Promote the standby if the endpoint moved to it, else restart the primary in place."""
+        pair = self.pair
+        if pair is None:
+            return
+        if pair.current_standby_addr() == _addr(primary):
+            pair.fail_over()
+            self._rejoin = threading.Thread(
+                target=self._rejoin_old_primary, daemon=True, name="realdb-rejoin"
+            )
+            self._rejoin.start()
+            return
+        if pair.current_primary_addr() != _addr(primary):
+            # The standby is still being rebuilt after an earlier failover: recover where we are.
+            self.problems.append(
+                f"{self.info.identifier}: no standby in sync to fail over to; restarted the primary instead"
+            )
+        pair.restart_primary()
+
+    def _rejoin_old_primary(self) -> None:
+        assert self.pair is not None
+        try:
+            self.pair.rejoin_old_primary()
+        except RealDBError as exc:
+            log.warning("realdb rejoin failed: %s", exc)
+            self.problems.append(f"{self.info.identifier}: the old primary could not rejoin: {exc}")
+
+    def stop(self) -> None:
+        """Stop and remove the servers."""
+        if self._rejoin is not None:
+            self._rejoin.join(timeout=30)
+        if self.pair is not None:
+            self.pair.stop()
+
+
+def realdb_factory(
+    password_for: Callable[[InstanceInfo], str],
+    database_for: Callable[[InstanceInfo], str | None] = lambda info: None,
+) -> Callable[[InstanceInfo, dict[str, NodeAddress]], RealPostgresNetwork]:
+    """Return a network factory building real servers, given how to find each instance's password.
+
+    Only for engine ``postgres`` DB instances: other engines and Multi-AZ DB cluster members keep the
+    simulated listener (the caller chooses).
+    """
+
+    def factory(info: InstanceInfo, addresses: dict[str, NodeAddress]) -> RealPostgresNetwork:
+        if info.engine != "postgres":
+            raise ValueError(f"real servers exist only for engine postgres, not {info.engine}")
+        return RealPostgresNetwork(info, password_for(info), database_for(info))
+
+    return factory
