@@ -168,6 +168,14 @@ def test_single_server_then_multi_az_conversion() -> None:
         assert rows_on_primary(single) == {1}
         assert single.current_primary_addr() != addr
 
+        single.remove_standby()  # back to Single-AZ: commits must not wait for a standby any more
+        assert single.current_standby_addr() is None
+        with psycopg.connect(**single.connect_kwargs(), autocommit=True) as conn:
+            conn.execute("INSERT INTO beats VALUES (2)")
+        single.kill_primary()  # a Single-AZ reboot
+        single.restart_primary()
+        assert rows_on_primary(single) == {1, 2}
+
 
 @pytest.mark.slow
 def test_stop_leaves_no_process_folder_or_shared_memory() -> None:

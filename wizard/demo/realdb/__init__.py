@@ -26,10 +26,19 @@ API::
   Multi-AZ; `set_master_password()` changes the password.
 - `fail_over()` returns `FailoverTimes` (killed_at, promoted_at as time.time()); commits go on
   at once on the new primary, unprotected until `rejoin_old_primary()` returns `RejoinTimes`
-  (started_at, in_sync_at). The next `fail_over()` goes back to the first address.
-- `memory_usage()`, `psql_command()`, `sql(node, text)` (admin SQL through the private socket).
+  (started_at, in_sync_at). The next `fail_over()` goes back to the first address. For an outage
+  with a length of its own: `kill_primary()` now, later `fail_over()` (promote) or
+  `restart_primary()` (a reboot without failover, crash recovery in place).
+- `wizard.demo.realdb.network`: `RealPostgresNetwork` / `realdb_factory(password_for)` implement the
+  demo's ``InstanceNetwork`` seam (start / begin_outage / end_outage / stop) with a pair.
+- `memory_usage()`, `storage_bytes()`, `psql_command()` (the bundled psql),
+  `sql(node, text)` (admin SQL through the private socket), `in_sync()`.
 - Errors are `RealDBError` (a server step failed, with the server's words) or `ValueError` (a
   bad name or address, with the rule and the fix).
+
+Data folders go to /dev/shm when it is a roomy tmpfs (about 1 s to build a pair instead of 5 s or
+more on a busy disk) and run with fsync off: a simulated failure kills processes, never the OS,
+so every acknowledged commit survives it all the same (`durable=True` turns fsync on).
 
 Each server listens on its own loopback address and a private unix socket folder. Admin access is
 the trust-authenticated ``rdsadmin`` through that socket only; TCP logins use SCRAM passwords.
