@@ -1,7 +1,7 @@
 """Ownership records and cleanup of the servers a wizard process starts (stdlib only).
 
 Every wizard process that starts servers gets one registry folder under
-``<tmp>/rds-wizard-realdb/<pid>-<token>/`` holding an ``owner`` file (pid and kernel start time, so
+``<tmp>/rds-wizard-realdb-<uid>/<pid>-<token>/`` holding an ``owner`` file (pid and kernel start time, so
 a reused pid is not mistaken for the owner) and a ``paths`` file listing every data folder and
 scratch folder it created. Whatever a dead owner left behind (server processes, SysV shared
 memory, folders) is removed by `clean_dead_owners`, which runs before a process starts its first
@@ -24,7 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REGISTRY_NAME = "rds-wizard-realdb"
+# One per OS user: another user's folders are neither writable nor theirs to clean.
+REGISTRY_NAME = f"rds-wizard-realdb-{os.getuid()}"
 IPC_RMID = 0
 
 
