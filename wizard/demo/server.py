@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -53,6 +54,15 @@ class DemoAWS:
         started = time.monotonic()
         if faults:
             parse_faults(faults)  # a bad spec fails before anything is started
+        # Bound first, so a port in use raises OSError before anything runs (werkzeug's own bind would
+        # print a message and exit the whole process).
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            listener.bind((host, port))
+            listener.listen(64)
+        except OSError:
+            listener.close()
+            raise
         self.speed = speed
         self.region = REGION
         self.account_id = f"{999_000_000_000 + os.getpid() % 100_000 * 1000 + next(_ACCOUNTS):012d}"
@@ -72,14 +82,21 @@ class DemoAWS:
                 # The body is built inside the lock so a describe never sees half a transition.
                 return list(moto_app(environ, start_response))
 
-        self._server: BaseWSGIServer = make_server(host, port, middleware(serialized, self.faults),
-                                                   threaded=True, request_handler=_QuietHandler)
-        self.endpoint_url = f"http://{host}:{self._server.server_port}"
+        bound_port = int(listener.getsockname()[1])
+        with listener:
+            self._server: BaseWSGIServer = make_server(
+                host, bound_port, middleware(serialized, self.faults), threaded=True,
+                request_handler=_QuietHandler, fd=listener.fileno())
+        self.endpoint_url = f"http://{host}:{bound_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
                                         daemon=True, name="demo-aws")
         self._thread.start()
         self._stopped = False
-        self._seed()
+        try:
+            self._seed()
+        except BaseException:
+            self.stop()
+            raise
         if faults:
             self.faults.add(faults)
         self.ready_seconds = time.monotonic() - started
