@@ -12,6 +12,7 @@ from spec_support import GOOD_PASSWORD, error_parameters, errors, self_managed, 
 from wizard.catalog import AccountFacts, OrderableOption, SubnetGroup
 from wizard.spec.engines import ENGINE_ORDER, ENGINES
 from wizard.spec.model import DatabaseSpec
+from wizard.spec.request import from_request
 from wizard.spec.rules import validate
 
 ALL_ENGINES = list(ENGINE_ORDER)
@@ -510,6 +511,17 @@ def test_tags_without_a_value_are_accepted_and_still_checked() -> None:
     expect(spec, "Tags", True)
     spec.extra_parameters = {"Tags": [{"Key": "aws:team"}]}
     expect(spec, "Tags", False)
+
+
+def test_case_that_aws_folds_is_a_warning_and_the_rules_still_apply() -> None:
+    spec = from_request({"DBInstanceIdentifier": "orders-db", "DBInstanceClass": "db.m6g.large",
+                         "Engine": "Db2-SE", "MasterUsername": "dbadmin", "AllocatedStorage": 100,
+                         "StorageType": "GP2", "ManageMasterUserPassword": True})
+    assert {"Engine", "StorageType"} <= warning_parameters(spec)
+    assert "StorageType" in error_parameters(spec)  # Db2 offers no gp2, however it is spelled
+    spec.extra_parameters = {"StorageType": "GP3"}
+    spec.storage.type = "gp3"
+    assert errors(spec) == []
 
 
 def test_unknown_parameter_suggests_the_real_name() -> None:

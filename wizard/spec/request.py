@@ -11,6 +11,7 @@ report. Nothing here raises on a strange request: the rules decide what is wrong
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -315,16 +316,30 @@ def from_request(request: Mapping[str, Any]) -> DatabaseSpec:
                 _set(spec, mapping.path, _to_spec_value(mapping, value))
             except ValidationError:
                 extra[name] = value
+                _set_case_folded(spec, mapping, value)
             else:
                 explicit.add(name)
     # Absent parameters take the value AWS would use; defaults that depend on other settings
     # (StorageType on Iops, PubliclyAccessible on the subnet group) are computed once those are set.
     for mapping in MAPPINGS:
-        if mapping.parameter not in explicit:
+        if mapping.parameter not in explicit and not (mapping.parameter in extra and
+                                                      _folded(spec, mapping, extra[mapping.parameter])):
             _set(spec, mapping.path, _default_spec_value(mapping, spec))
     spec.extra_parameters = extra
     spec._explicit_parameters = explicit | {FROM_REQUEST}
     return spec
+
+
+def _set_case_folded(spec: DatabaseSpec, mapping: ParamMapping, value: Any) -> None:
+    """Let the rules see `GP3` as gp3 (RDS folds the case) while the request keeps what it said."""
+    if isinstance(value, str) and value != value.lower():
+        with contextlib.suppress(ValidationError):
+            _set(spec, mapping.path, value.lower())
+
+
+def _folded(spec: DatabaseSpec, mapping: ParamMapping, value: Any) -> bool:
+    """Whether the spec holds the case-folded form of a value kept in extra_parameters."""
+    return isinstance(value, str) and _get(spec, mapping.path) == value.lower() != value
 
 
 def _valueless_tags(name: str, value: Any) -> bool:

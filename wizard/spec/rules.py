@@ -68,7 +68,8 @@ class _Checker:
         self.spec = spec
         self.facts = facts
         self.check_password = check_password
-        self.rules: EngineRules | None = engine_rules(spec.engine.engine)
+        # RDS folds the engine name's case (CloudFormation's own samples say "MySQL").
+        self.rules: EngineRules | None = engine_rules(spec.engine.engine.lower())
         self.problems: list[Problem] = []
 
     def add(self, path: str, message: str, severity: Severity = "error",
@@ -98,7 +99,10 @@ class _Checker:
         engine = self.spec.engine.engine
         if not engine:
             self.add("engine.engine", f"Engine is required: choose one of {', '.join(ENGINE_ORDER)}.")
-        elif self.rules is None and is_api_engine(engine):
+        elif self.rules is not None and engine != self.rules.engine:
+            self.warn("engine.engine", f"Engine '{engine}': AWS spells it '{self.rules.engine}'; write it in "
+                                       "lowercase.")
+        elif self.rules is None and is_api_engine(engine.lower()):
             self.warn("engine.engine",
                       f"Engine '{engine}' is accepted by RDS but this wizard has no rules for "
                       "it: only the engine-independent rules were checked.")
@@ -538,6 +542,9 @@ class _Checker:
                 self.add(path, f"{error}.", parameter=key)
             elif key == "Tags":
                 self._check_tag_items({tag["Key"]: tag.get("Value", "") for tag in value}, path)
+            elif key == "StorageType" and str(value).lower() in STORAGE_TYPES:
+                self.warn(path, f"StorageType '{value}': AWS spells it '{str(value).lower()}'; write it in "
+                                "lowercase.")
             elif key == "StorageType":
                 self.add(path, f"StorageType '{value}' is not a storage type: use one of "
                                f"{', '.join(STORAGE_TYPES)}.", parameter=key)
@@ -667,7 +674,8 @@ def validate(spec: DatabaseSpec, facts: AccountFacts | None = None, *,
         check(checker)
     # A value that did not fit the model is reported once, as such, not again by the rules that then
     # saw the setting's default in its place.
-    broken = {key for key in spec.extra_parameters if key in MODELLED_PARAMETERS}
+    broken = {key for key, value in spec.extra_parameters.items() if key in MODELLED_PARAMETERS
+              and not (key == "StorageType" and str(value).lower() in STORAGE_TYPES)}
     problems = [p for p in checker.problems
                 if p.parameter not in broken or p.field.startswith("extra_parameters.")]
     return [p for p in problems if p.is_error] + [p for p in problems if not p.is_error]
