@@ -110,43 +110,48 @@ def remove_shared_memory(key: int, shmid: int) -> bool:
 def kill_processes_in(data_dir: Path, timeout: float = 10.0) -> None:
     """SIGKILL the postmaster of `data_dir` and every process working there, and wait until gone.
 
-    The postmaster goes first so it cannot fork replacements. Children of ours left as zombies
-    are reaped here; others are reaped by whoever is their parent now.
+    The postmaster goes first so it cannot fork replacements. Those that are our children (orphans
+    handed to us as subreaper) are reaped here; others are reaped by whoever is their parent now.
     """
+    killed: set[int] = set()
     pid = postmaster_pid(data_dir)
     if pid is not None and _proc_cwd(pid) == str(data_dir):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+            killed.add(pid)
     deadline = time.monotonic() + timeout
     while True:
         remaining = processes_in(data_dir)
         for child in remaining:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child, signal.SIGKILL)
-        reap_zombie_children()
+                killed.add(child)
         if not remaining or time.monotonic() > deadline:
-            return
+            break
         time.sleep(0.005)
+    _reap(killed, deadline)
 
 
-def reap_zombie_children(skip: frozenset[int] = frozenset()) -> None:
-    """Reap exited ``postgres`` processes that are our children (orphans handed to us as subreaper).
+def _state(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
 
-    Only zombies named ``postgres`` are reaped, so children that other code waits for are left alone.
-    """
-    me = os.getpid()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) in skip:
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        comm = stat[stat.find("(") + 1 : stat.rfind(")")]
-        fields = stat.rsplit(")", 1)[1].split()
-        if fields[0] == "Z" and int(fields[1]) == me and comm == "postgres":
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(int(entry), os.WNOHANG)
+
+def _reap(pids: set[int], deadline: float) -> None:
+    """Wait until every pid is gone: reaped by us, or a zombie or gone if someone else's child."""
+    pending = set(pids)
+    while pending and time.monotonic() < deadline:
+        for pid in list(pending):
+            try:
+                done = os.waitpid(pid, os.WNOHANG)[0] == pid
+            except ChildProcessError:
+                done = _state(pid) in (None, "Z", "X")
+            if done:
+                pending.discard(pid)
+        if pending:
+            time.sleep(0.002)
 
 
 def recorded_paths(folder: Path) -> tuple[list[Path], list[Path]]:

@@ -184,9 +184,6 @@ class _Node:
         return self.proc is not None and self.proc.poll() is None
 
 
-_POSTMASTERS: set[int] = set()
-
-
 class PostgresPair:
     """A real PostgreSQL primary and, in Multi-AZ mode, a synchronous standby; see the package docs."""
 
@@ -589,7 +586,6 @@ class PostgresPair:
                 cwd=node.home, start_new_session=True, **kwargs,
             )  # fmt: skip
         assert node.proc is not None
-        _POSTMASTERS.add(node.proc.pid)
         # "ready" means accepting connections: read-write, or read-only for a hot standby.
         deadline = time.monotonic() + START_TIMEOUT
         while node.status() != "ready":
@@ -678,9 +674,7 @@ class PostgresPair:
             with contextlib.suppress(ProcessLookupError):
                 node.proc.kill()
             node.proc.wait()
-            _POSTMASTERS.discard(node.proc.pid)
         _leftovers.kill_processes_in(node.data)
-        _leftovers.reap_zombie_children(frozenset(_POSTMASTERS))
 
     def _stop_node(self, node: _Node, immediate: bool = False) -> None:
         if node.proc is not None and node.proc.poll() is None:
