@@ -56,6 +56,12 @@ _TAG_KEY_MAX = 128
 _TAG_VALUE_MAX = 256
 
 
+def _q(text: object) -> str:
+    """User text quoted for a message, shortened so a pasted essay does not become the message."""
+    shown = str(text)
+    return repr(shown if len(shown) <= 60 else shown[:57] + "...")
+
+
 def _n(value: float) -> str:
     """A number as people read it: 65,536 and 0.5."""
     return f"{value:,}" if isinstance(value, int) or value != int(value) else f"{int(value):,}"
@@ -100,22 +106,22 @@ class _Checker:
         if not engine:
             self.add("engine.engine", f"Engine is required: choose one of {', '.join(ENGINE_ORDER)}.")
         elif self.rules is not None and engine != self.rules.engine:
-            self.warn("engine.engine", f"Engine '{engine}': AWS spells it '{self.rules.engine}'; write it in "
-                                       "lowercase.")
+            self.warn("engine.engine",
+                      f"Engine {_q(engine)}: AWS spells it '{self.rules.engine}'; write it in lowercase.")
         elif self.rules is None and is_api_engine(engine.lower()):
             self.warn("engine.engine",
-                      f"Engine '{engine}' is accepted by RDS but this wizard has no rules for "
+                      f"Engine {_q(engine)} is accepted by RDS but this wizard has no rules for "
                       "it: only the engine-independent rules were checked.")
         elif self.rules is None:
             close = difflib.get_close_matches(engine, ENGINE_ORDER, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            self.add("engine.engine", f"Engine '{engine}' is not an RDS engine{hint}: use one of "
+            self.add("engine.engine", f"Engine {_q(engine)} is not an RDS engine{hint}: use one of "
                                       f"{', '.join(ENGINE_ORDER)}.")
         license_model = self.spec.engine.license_model
         if self.rules is not None and license_model is not None and not self.spec.is_cluster \
                 and license_model not in self.rules.license_models:
             self.add("engine.license_model",
-                     f"License model '{license_model}' is not offered for "
+                     f"License model {_q(license_model)} is not offered for "
                      f"{self.rules.label}: use {' or '.join(self.rules.license_models)}.")
 
     def check_identifier(self) -> None:
@@ -129,13 +135,13 @@ class _Checker:
                            "letter (e.g. orders-db).")
             return
         if len(ident) > limit:
-            self.add(path, f"{what} '{ident}' is {len(ident)} characters long: the limit is {limit}. "
+            self.add(path, f"{what} {_q(ident)} is {len(ident)} characters long: the limit is {limit}. "
                            "Shorten it.")
         if not _IDENTIFIER_RE.fullmatch(ident):
-            self.add(path, f"{what} '{ident}' may contain only letters, digits and hyphens and must start "
+            self.add(path, f"{what} {_q(ident)} may contain only letters, digits and hyphens and must start "
                            "with a letter: rename it (e.g. orders-db).")
         if ident.endswith("-") or "--" in ident:
-            self.add(path, f"{what} '{ident}' may not end with a hyphen or contain two hyphens in a row: "
+            self.add(path, f"{what} {_q(ident)} may not end with a hyphen or contain two hyphens in a row: "
                            "remove the extra hyphen.")
 
     def check_username(self) -> None:
@@ -150,14 +156,14 @@ class _Checker:
             return
         limit = self.rules.username_max_length
         if len(name) > limit:
-            self.add(path, f"Master username '{name}' is {len(name)} characters long: RDS allows at most "
+            self.add(path, f"Master username {_q(name)} is {len(name)} characters long: RDS allows at most "
                            f"{limit}. Shorten it.")
         if not _USERNAME_RE.fullmatch(name):
-            self.add(path, f"Master username '{name}' may contain only letters, digits and underscores and "
+            self.add(path, f"Master username {_q(name)} may contain only letters, digits and underscores and "
                            "must start with a letter: rename it (e.g. "
                            f"'{self.rules.default_username}').")
         if name.lower() in self.rules.reserved_usernames:
-            self.add(path, f"Master username '{name}' is a reserved word on {self.rules.label}: choose "
+            self.add(path, f"Master username {_q(name)} is a reserved word on {self.rules.label}: choose "
                            f"another name (e.g. 'dbadmin').")
 
     def check_credentials(self) -> None:
@@ -206,8 +212,8 @@ class _Checker:
         path = "instance.instance_class"
         if not cls:
             self.add(path, "DB instance class is required: choose one, e.g. db.m6g.large.")
-        elif not cls.startswith("db.") or cls.count(".") < 2:
-            self.add(path, f"DB instance class '{cls}' is not an RDS class name: RDS classes look like "
+        elif not cls.startswith("db.") or (self.rules is not None and cls.count(".") < 2):
+            self.add(path, f"DB instance class {_q(cls)} is not an RDS class name: RDS classes look like "
                            "db.m6g.large (note the 'db.' prefix).")
 
     # -- storage ---------------------------------------------------------------------------------------
@@ -409,13 +415,13 @@ class _Checker:
                            "it and create databases after launch.")
             return
         if not 1 <= len(name) <= rule.max_length:
-            self.add(path, f"Initial database name '{name}' must be 1-{rule.max_length} characters on "
+            self.add(path, f"Initial database name {_q(name)} must be 1-{rule.max_length} characters on "
                            f"{self.rules.label}: shorten it.")
         if name and not rule.matches(name):
-            self.add(path, f"Initial database name '{name}' must {rule.pattern_text} on {self.rules.label}: "
-                           "rename it.")
+            self.add(path, f"Initial database name {_q(name)} must {rule.pattern_text} on "
+                           f"{self.rules.label}: rename it.")
         if name.lower() in rule.forbidden:
-            self.add(path, f"Initial database name '{name}' is reserved on {self.rules.label}: choose "
+            self.add(path, f"Initial database name {_q(name)} is reserved on {self.rules.label}: choose "
                            "another (the default is ORCL).")
 
     def check_backup_and_maintenance(self) -> None:
@@ -507,7 +513,7 @@ class _Checker:
         for log in monitoring.log_exports:
             if log not in allowed:
                 where = self.rules.label + (" Multi-AZ DB clusters" if self.spec.is_cluster else "")
-                self.add("monitoring.log_exports", f"Log export '{log}' does not exist for {where}: use "
+                self.add("monitoring.log_exports", f"Log export {_q(log)} does not exist for {where}: use "
                                                    f"{', '.join(allowed) or 'none'}.")
 
     def check_tags(self) -> None:
@@ -517,13 +523,13 @@ class _Checker:
     def _check_tag_items(self, tags: dict[str, str], path: str) -> None:
         for key, value in tags.items():
             if key.lower().startswith("aws:"):
-                self.add(path, f"Tag key '{key}' starts with 'aws:', which AWS reserves for itself: rename "
+                self.add(path, f"Tag key {_q(key)} starts with 'aws:', which AWS reserves for itself: rename "
                                "the key.")
             if not 1 <= len(key) <= _TAG_KEY_MAX:
-                self.add(path, f"Tag key '{key[:40]}' must be 1-{_TAG_KEY_MAX} characters: shorten it.")
+                self.add(path, f"Tag key {_q(key)} must be 1-{_TAG_KEY_MAX} characters: shorten it.")
             if len(value) > _TAG_VALUE_MAX:
                 self.add(path,
-                         f"Tag '{key}' has a value longer than {_TAG_VALUE_MAX} characters: shorten it.")
+                         f"Tag {_q(key)} has a value longer than {_TAG_VALUE_MAX} characters: shorten it.")
 
     def check_extra_parameters(self) -> None:
         """Parameters the wizard does not model: real ones of the right type, for the right call."""
@@ -534,7 +540,7 @@ class _Checker:
             if key not in members:
                 close = difflib.get_close_matches(key, list(members), n=1)
                 hint = f" (did you mean {close[0]}?)" if close else ""
-                self.add(path, f"Unknown parameter '{key}': it is not a {operation} parameter{hint}. "
+                self.add(path, f"Unknown parameter {_q(key)}: it is not a {operation} parameter{hint}. "
                                "Remove it or correct its name.", parameter=key)
                 continue
             error = type_error(key, value, members)
@@ -584,7 +590,7 @@ class _Checker:
                 return
         elif name not in groups:
             self.add(path,
-                     f"DB subnet group '{name}' was not found in this region: choose an existing one or "
+                     f"DB subnet group {_q(name)} was not found in this region: choose an existing one or "
                      "create it first.")
             return
         else:
