@@ -32,7 +32,7 @@ API::
 - `wizard.demo.realdb.network`: `RealPostgresNetwork` / `realdb_factory(password_for)` implement the
   demo's ``InstanceNetwork`` seam (start / begin_outage / end_outage / stop) with a pair.
 - `memory_usage()`, `storage_bytes()`, `psql_command()` (the bundled psql),
-  `sql(node, text)` (admin SQL through the private socket), `in_sync()`.
+  `sql(text)` (admin SQL on the primary through its private socket), `in_sync()`.
 - Errors are `RealDBError` (a server step failed, with the server's words) or `ValueError` (a
   bad name or address, with the rule and the fix).
 

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -26,7 +27,18 @@ Address = tuple[str, int]
 ADMIN_USER = "rdsadmin"  # the bootstrap superuser, named after RDS's own hidden admin
 REPLICATION_USER = "rdsrepladmin"
 ADMIN_ROLE = "rds_superuser"
-RESERVED_USERS = frozenset({ADMIN_USER, REPLICATION_USER, ADMIN_ROLE, "postgres_reserved"})
+RESERVED_USERS = frozenset(
+    {
+        ADMIN_USER,
+        REPLICATION_USER,
+        ADMIN_ROLE,
+        "public",
+        "none",
+        "current_user",
+        "session_user",
+        "current_role",
+    }
+)
 NODE_NAMES = ("node_a", "node_b")
 START_TIMEOUT = 60.0
 POLL = 0.005
@@ -118,7 +130,10 @@ class MemoryUsage:
 def scram_verifier(password: str, iterations: int = 4096) -> str:
     """Return the SCRAM-SHA-256 verifier PostgreSQL stores, so the plain password never reaches it."""
     salt = secrets.token_bytes(16)
-    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+    # libpq SASLpreps the password before hashing; NFKC is that for all but exotic characters (and
+    # RDS master passwords are printable ASCII, which SASLprep leaves alone).
+    prepared = unicodedata.normalize("NFKC", password)
+    salted = hashlib.pbkdf2_hmac("sha256", prepared.encode(), salt, iterations)
     stored_key = hashlib.sha256(hmac.new(salted, b"Client Key", "sha256").digest()).digest()
     server_key = hmac.new(salted, b"Server Key", "sha256").digest()
 
@@ -305,7 +320,7 @@ class PostgresPair:
             ]
             if self.database is not None:
                 statements.append(f"CREATE DATABASE {_quote_ident(self.database)} OWNER {user}")
-            self.sql(node, ";\n".join(statements) + ";")
+            self._sql(node, ";\n".join(statements) + ";")
 
     def build_standby(self, standby_addr: Address | None = None) -> None:
         """Clone the primary into a streaming standby, then make replication synchronous.
@@ -362,7 +377,7 @@ class PostgresPair:
                 return
             self._set_sync_standby(self._primary, None)
             self._stop_node(node)
-            self.sql(self._primary, _drop_slot(node.name))
+            self._sql(self._primary, _drop_slot(node.name))
             shutil.rmtree(node.home, ignore_errors=True)
             self._nodes.remove(node)
             self._standby = self._down = None
@@ -432,7 +447,7 @@ class PostgresPair:
                 self._clone(node, primary)
             # pg_rewind makes the node consistent only at the source's WAL *insert* position; an idle
             # new primary may not flush (and so not send) that far for seconds. A commit flushes it.
-            self.sql(primary, "SELECT pg_current_xact_id();")
+            self._sql(primary, "SELECT pg_current_xact_id();")
             # pg_rewind copied the new primary's configuration and leaves the old slots: replace both.
             self._configure_standby(node, primary)
             self._start(node)
@@ -469,7 +484,7 @@ class PostgresPair:
     def set_master_password(self, password: str) -> None:
         """Change the master user's password (a ModifyDBInstance MasterUserPassword)."""
         with self._lock:
-            self.sql(
+            self._sql(
                 self._primary,
                 f"ALTER ROLE {_quote_ident(self.master_username)} PASSWORD '{scram_verifier(password)}';",
             )
@@ -498,9 +513,12 @@ class PostgresPair:
             "-U", self.master_username, "-d", str(kw["dbname"]),
         ]  # fmt: skip
 
-    def sql(self, node: _Node | None, statements: str, dbname: str = "postgres") -> str:
-        """Run SQL as the admin through `node`'s private socket (the primary if None); return rows."""
-        node = node or self._primary
+    def sql(self, statements: str, dbname: str = "postgres") -> str:
+        """Run SQL as the admin on the current primary through its private socket; return the rows."""
+        with self._lock:
+            return self._sql(self._primary, statements, dbname)
+
+    def _sql(self, node: _Node, statements: str, dbname: str = "postgres") -> str:
         result = subprocess.run(
             [
                 str(_runtime.binary("psql")), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
@@ -616,7 +634,7 @@ class PostgresPair:
 
     def _create_slot(self, primary: _Node, name: str) -> None:
         # Created before the copy, so the primary keeps every WAL segment the standby will need.
-        self.sql(
+        self._sql(
             primary,
             f"{_drop_slot(name)}\nSELECT pg_create_physical_replication_slot('{name}', true);",
         )
@@ -631,12 +649,12 @@ class PostgresPair:
 
     def _set_sync_standby(self, primary: _Node, name: str | None) -> None:
         value = f"'FIRST 1 ({name})'" if name else "DEFAULT"
-        self.sql(primary, f"ALTER SYSTEM SET synchronous_standby_names = {value};\nSELECT pg_reload_conf();")
+        self._sql(primary, f"ALTER SYSTEM SET synchronous_standby_names = {value};\nSELECT pg_reload_conf();")
 
     def _sync_state(self) -> str | None:
         if self._standby is None or self._killed_at is not None:
             return None
-        rows = self.sql(
+        rows = self._sql(
             self._primary,
             f"SELECT sync_state FROM pg_stat_replication WHERE application_name = '{self._standby.name}' "
             "AND state = 'streaming';",
@@ -649,7 +667,7 @@ class PostgresPair:
             f"SELECT count(*) FROM pg_stat_replication WHERE application_name = '{node.name}' "
             "AND state = 'streaming';"
         )
-        while self.sql(primary, query).strip() != "1":
+        while self._sql(primary, query).strip() != "1":
             if not node.running():
                 raise RealDBError(f"The standby {node.name} stopped:\n{node.log_tail()}")
             if time.monotonic() > deadline:
