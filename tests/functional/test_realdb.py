@@ -257,6 +257,9 @@ def test_demo_network_seam_failover_reboot_and_back() -> None:
     try:
         pair = network.pair
         assert pair is not None and pair.in_sync()
+        assert pair.sql("SELECT application_name, sync_state FROM pg_stat_replication").split() == [
+            "us_east_1b|sync"
+        ]
         with psycopg.connect(**pair.connect_kwargs(), autocommit=True) as conn:
             conn.execute("CREATE TABLE beats (id integer PRIMARY KEY)")
             conn.execute("INSERT INTO beats VALUES (1)")

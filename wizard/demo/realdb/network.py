@@ -44,6 +44,7 @@ class RealPostgresNetwork:
             self.info.master_username or "postgres",
             self._password,
             self._database,
+            names=(primary.az, standby.az if standby else "standby"),
         )
 
     def begin_outage(self) -> None:

@@ -211,11 +211,13 @@ class PostgresPair:
         master_password: str,
         initial_database: str | None,
         *,
+        names: tuple[str, str] = NODE_NAMES,
         durable: bool = False,
     ) -> None:
         """Check the settings and reserve folders; no server starts until `build_primary`.
 
-        `durable` turns fsync on: needed only to survive an OS crash, which the demo never simulates.
+        `names` name the first and second server (e.g. their AZs); `durable` turns fsync on, needed
+        only to survive an OS crash, which the demo never simulates.
         """
         ok, reason = _runtime.realdb_available()
         if not ok:
@@ -244,9 +246,15 @@ class PostgresPair:
         _runtime.REGISTRY.record("dir", self.home)
         self.home.mkdir(mode=0o711)
         _runtime.REGISTRY.track(self)
-        self._nodes = [_Node(NODE_NAMES[0], self.home / "a", primary_addr)]
+        # (server name, folder) per AZ: the names show in pg_stat_replication and slot names.
+        self._slots = [
+            (_server_name(name), self.home / folder) for name, folder in zip(names, "ab", strict=True)
+        ]
+        if self._slots[0][0] == self._slots[1][0]:
+            raise ValueError(f"The two servers need different names, not {names[0]!r} twice.")
+        self._nodes = [_Node(*self._slots[0], primary_addr)]
         if standby_addr is not None:
-            self._nodes.append(_Node(NODE_NAMES[1], self.home / "b", standby_addr))
+            self._nodes.append(_Node(*self._slots[1], standby_addr))
         self._primary = self._nodes[0]
         self._standby: _Node | None = None
         self._down: _Node | None = None
@@ -269,12 +277,13 @@ class PostgresPair:
         master_password: str,
         initial_database: str | None = None,
         *,
+        names: tuple[str, str] = NODE_NAMES,
         durable: bool = False,
     ) -> PostgresPair:
         """Build the primary, then the standby if an address is given, and wait until it is in sync."""
         pair = cls(
             root_dir, primary_addr, standby_addr, master_username, master_password, initial_database,
-            durable=durable,
+            names=names, durable=durable,
         )  # fmt: skip
         try:
             pair.build_primary()
@@ -334,9 +343,8 @@ class PostgresPair:
             if len(self._nodes) == 1:
                 if standby_addr is None:
                     raise RealDBError("build_standby needs the standby's address: none was given before.")
-                taken = {n.name for n in self._nodes}
-                name = next(n for n in NODE_NAMES if n not in taken)
-                self._nodes.append(_Node(name, self.home / name[-1], standby_addr))
+                name, home = next(slot for slot in self._slots if slot[0] != self._primary.name)
+                self._nodes.append(_Node(name, home, standby_addr))
             node = next(n for n in self._nodes if n is not self._primary)
             primary = self._primary
             self._make_home(node)
@@ -701,6 +709,11 @@ class PostgresPair:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 node.proc.wait(timeout=15)
         self._kill(node)
+
+
+def _server_name(name: str) -> str:
+    """Turn a label such as an AZ name into a replication slot and application name."""
+    return re.sub(r"[^a-z0-9_]", "_", name.lower())[:63] or "server"
 
 
 def _drop_slot(name: str) -> str:
