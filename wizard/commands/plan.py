@@ -18,7 +18,7 @@ EXIT_USAGE = 2
 def run(args: argparse.Namespace) -> int:
     """Validate the preset; print its request or export; exit 1 when a rule is broken."""
     from presets import PresetError, load_preset
-    from wizard.spec.request import to_request
+    from wizard.spec.request import request_operation, to_request
     from wizard.spec.rules import validate
 
     try:
@@ -38,6 +38,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     fmt = getattr(args, "format", "json")
     if fmt == "json":
+        command = "create-db-cluster" if request_operation(spec) == "CreateDBCluster" else "create-db-instance"
+        print(f"# A {request_operation(spec)} request. Save it as request.json and run: "
+              f"aws rds {command} --cli-input-json file://request.json", file=sys.stderr)
         print(json.dumps(to_request(spec), indent=2))
         return EXIT_OK
     from wizard.exports import FORMATS, export
