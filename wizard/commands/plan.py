@@ -38,8 +38,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     fmt = getattr(args, "format", "json")
     if fmt == "json":
-        command = "create-db-cluster" if request_operation(spec) == "CreateDBCluster" else "create-db-instance"
-        print(f"# A {request_operation(spec)} request. Save it as request.json and run: "
+        operation = request_operation(spec)
+        command = "create-db-cluster" if operation == "CreateDBCluster" else "create-db-instance"
+        print(f"# A {operation} request. Save it as request.json and run: "
               f"aws rds {command} --cli-input-json file://request.json", file=sys.stderr)
         print(json.dumps(to_request(spec), indent=2))
         return EXIT_OK
