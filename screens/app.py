@@ -7,6 +7,7 @@ before boto3 (or the demo) is even imported.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -17,6 +18,7 @@ from textual.screen import Screen
 
 from screens import messages
 from screens.dialogs import QuitDialog, ResumeDialog, SavePresetDialog
+from screens.widgets.banner import Banner
 from screens.wizard_screen import WizardScreen
 from wizard.spec.model import DatabaseSpec
 from wizard.steps import STEP_KEYS, STEPS, step_by_key
@@ -122,18 +124,21 @@ class WizardApp(App[int]):
 
     def _gateway_opened(self, gateway: GatewayLike) -> None:
         self.gateway = gateway
-        self.wizard_screen.gateway_ready()
+        with contextlib.suppress(LookupError):  # the app is closing
+            self.wizard_screen.gateway_ready()
 
     def _identity_known(self, identity: Identity) -> None:
         self.identity = identity
-        self.wizard_screen.query_one("#banner").show_identity(  # type: ignore[attr-defined]
-            identity.label, identity.account, identity.region, identity.profile)
+        with contextlib.suppress(LookupError):
+            self.wizard_screen.query_one(Banner).show_identity(identity.label, identity.account,
+                                                               identity.region, identity.profile)
 
     def _gateway_failed(self, exc: BaseException) -> None:
         from wizard.aws.errors import explain
 
         error = explain(exc)
-        self.wizard_screen.query_one("#banner").show_failed(error.title)  # type: ignore[attr-defined]
+        with contextlib.suppress(LookupError):
+            self.wizard_screen.query_one(Banner).show_failed(error.title)
         self.notify(error.render(), title=error.title, severity="error", timeout=15)
 
     def on_unmount(self) -> None:

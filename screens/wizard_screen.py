@@ -324,6 +324,8 @@ class WizardScreen(Screen[None]):
         elif isinstance(view, ReviewView):
             self._show_review(view)
         errors = {key: sum(1 for p in self.step_problems(key) if p.is_error) for key in STEP_KEYS}
+        if not self.query(StepList):
+            return  # torn down while a worker's result was on its way
         self.query_one(StepList).show_steps(STEP_KEYS, self.current, self.reached, errors)
         self.query_one("#launch", Button).disabled = any(errors.values())
         self._show_status()
@@ -440,6 +442,8 @@ class WizardScreen(Screen[None]):
             self.app.call_from_thread(self._choices_loaded, step_key, step_field, choices, default)
 
     def _choices_failed(self, step_key: str, step_field: StepField, exc: BaseException) -> None:
+        if not self.is_attached:
+            return
         from wizard.aws.errors import explain
 
         view = self.step_view(step_key)
@@ -452,6 +456,8 @@ class WizardScreen(Screen[None]):
 
     def _choices_loaded(self, step_key: str, step_field: StepField, choices: list[Choice],
                         default: Choice | None) -> None:
+        if not self.is_attached:
+            return
         view = self.step_view(step_key)
         widget = view.field_widget(step_field.path) if view else None
         if widget is None:
@@ -493,6 +499,8 @@ class WizardScreen(Screen[None]):
             self.app.call_from_thread(self._facts_loaded, facts)
 
     def _facts_loaded(self, facts: AccountFacts) -> None:
+        if not self.is_attached:
+            return
         self.facts = facts
         self.refresh_problems()
 
