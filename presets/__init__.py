@@ -168,6 +168,8 @@ def save_preset(spec: DatabaseSpec, name_or_path: str | Path, title: str = "", d
         name = str(name_or_path)
         if not name or any(c in name for c in "/\\.") or name.startswith("-"):
             raise PresetError(f"Preset name '{name}' cannot be a file name: use letters, digits and hyphens.")
+        if name in builtin_names():
+            raise PresetError(f"'{name}' is a built-in preset: save yours under another name.")
         path = _user_dir() / f"{name}{SUFFIX}"
     path.parent.mkdir(parents=True, exist_ok=True)
     text = tomli_w.dumps(preset_data(spec, title or path.stem, description))

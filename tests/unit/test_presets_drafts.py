@@ -74,6 +74,12 @@ def test_save_and_load_by_name_never_writes_the_password(tmp_path: Path) -> None
     assert mine and not mine[0].builtin and mine[0].title == "Mine"
 
 
+def test_saving_under_a_builtin_or_unusable_name_is_refused() -> None:
+    for name in ("production-postgres", "../x", ""):
+        with pytest.raises(PresetError):
+            save_preset(valid_spec(), name)
+
+
 def test_load_by_path(tmp_path: Path) -> None:
     path = save_preset(valid_spec("mysql"), tmp_path / "x.toml")
     assert load_preset(str(path)).engine.engine == "mysql"

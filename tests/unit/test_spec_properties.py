@@ -69,3 +69,28 @@ def test_lint_exits_0_1_or_2_on_any_file(content: str) -> None:
             handle.write(content)
         for fmt in ("text", "json"):
             assert main(["lint", path, "--format", fmt]) in (0, 1, 2)
+
+
+SECTION_VALUES = st.dictionaries(
+    st.sampled_from(["engine", "version", "identifier", "master_username", "credentials", "instance_class",
+                     "type", "allocated_gib", "iops", "throughput_mibps", "max_allocated_gib", "deployment",
+                     "port", "availability_zone", "name", "retention_days", "window", "monitoring_interval",
+                     "log_exports", "performance_insights_retention_days", "nope"]),
+    PLAUSIBLE | JSON, max_size=6)
+MODEL_INPUT = st.dictionaries(
+    st.sampled_from(["engine", "settings", "instance", "storage", "availability", "connectivity", "database",
+                     "backup", "maintenance", "protection", "monitoring", "tags", "extra_parameters"]),
+    SECTION_VALUES, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MODEL_INPUT)
+def test_any_model_input_is_refused_cleanly_or_validates(data: dict[str, Any]) -> None:
+    from pydantic import ValidationError
+
+    try:
+        spec = DatabaseSpec.model_validate(data)
+    except ValidationError:
+        return
+    assert all(isinstance(p, Problem) for p in validate(spec))
+    to_request(spec)
