@@ -75,7 +75,7 @@ def test_save_and_load_by_name_never_writes_the_password(tmp_path: Path) -> None
 
 
 def test_saving_under_a_builtin_or_unusable_name_is_refused() -> None:
-    for name in ("production-postgres", "../x", ""):
+    for name in ("production-postgres", "my.preset", ""):
         with pytest.raises(PresetError):
             save_preset(valid_spec(), name)
 
