@@ -503,10 +503,11 @@ class PostgresPair:
         count = rss = pss = 0
         for node in self._nodes:
             for pid in _leftovers.processes_in(node.data):
-                with contextlib.suppress(OSError, ValueError, IndexError):
-                    rss += _kib(Path(f"/proc/{pid}/status").read_text(), "VmRSS:")
-                    pss += _kib(Path(f"/proc/{pid}/smaps_rollup").read_text(), "Pss:")
-                    count += 1
+                # A process may exit meanwhile (a zombie has no VmRSS line): it then counts for nothing.
+                with contextlib.suppress(OSError, ValueError, IndexError, StopIteration):
+                    one_rss = _kib(Path(f"/proc/{pid}/status").read_text(), "VmRSS:")
+                    one_pss = _kib(Path(f"/proc/{pid}/smaps_rollup").read_text(), "Pss:")
+                    rss, pss, count = rss + one_rss, pss + one_pss, count + 1
         return MemoryUsage(count, rss * 1024, pss * 1024)
 
     def storage_bytes(self) -> int:
