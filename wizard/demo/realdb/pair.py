@@ -512,7 +512,13 @@ class PostgresPair:
 
     def storage_bytes(self) -> int:
         """Return the size of the pair's folders (RAM, when they are in /dev/shm)."""
-        return sum(f.stat().st_size for f in self.home.rglob("*") if f.is_file() and not f.is_symlink())
+        total = 0
+        for folder, _, files in os.walk(self.home):
+            for name in files:
+                # Servers create and remove files (WAL, temp) while we count.
+                with contextlib.suppress(OSError):
+                    total += os.lstat(os.path.join(folder, name)).st_size
+        return total
 
     def psql_command(self) -> list[str]:
         """Return the bundled psql and its arguments for the master user (the password is asked for)."""
