@@ -100,11 +100,14 @@ def test_verdict_rules(kwargs: dict[str, object], verdict: str) -> None:
 
 def test_writes_around_collapse_failures_into_runs() -> None:
     attempts = [WriteAttempt(10.0 + i * 0.05, 10.01 + i * 0.05, True, i + 1) for i in range(10)]
+    attempts.append(WriteAttempt(10.45, 10.46, False, 11, "server closed the connection"))
     attempts += [WriteAttempt(10.5 + i * 0.05, 10.51 + i * 0.05, False, None, "refused") for i in range(20)]
-    attempts += [WriteAttempt(11.5 + i * 0.05, 11.51 + i * 0.05, True, 11 + i) for i in range(10)]
+    attempts += [WriteAttempt(11.5 + i * 0.05, 11.51 + i * 0.05, True, 12 + i) for i in range(10)]
     lines = writes_around(attempts, requested_at=10.4)
-    assert len(lines) == 7
-    assert "20 attempt(s) failed" in lines[3] and "refused" in lines[3]
+    assert len(lines) == 8
+    assert "heartbeat 11 FAILED, outcome unknown" in lines[3] and "server closed" in lines[3]
+    assert "20 reconnect attempt(s) failed" in lines[4] and "refused" in lines[4]
+    assert "heartbeat 12 committed" in lines[5]
     assert lines[0].strip().startswith("+0.") or lines[0].strip().startswith("-0.")
 
 

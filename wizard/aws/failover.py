@@ -20,7 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -58,6 +58,7 @@ AZ_GRACE_AWS_SECONDS = 5 * 60.0
 MIN_DEADLINE_SECONDS = 60.0
 MIN_AZ_GRACE_SECONDS = 5.0
 WARM_UP_SECONDS = 0.5
+POST_ROLL_SECONDS = 0.5
 
 _COMPLETED = re.compile(r"failover.*(complete|completed|finished)|completed.*failover", re.IGNORECASE)
 _STARTED = re.compile(r"failover.*start|start.*failover", re.IGNORECASE)
@@ -539,14 +540,19 @@ def writes_around(attempts: list[WriteAttempt], requested_at: float, limit: int 
             lines.append(f"{a.started - requested_at:+8.3f} s  heartbeat {a.seq} committed")
             i += 1
             continue
+        if a.seq is not None:
+            # The commit was sent: whether it reached the database is unknown to the client.
+            lines.append(f"{a.started - requested_at:+8.3f} s  heartbeat {a.seq} FAILED, outcome unknown "
+                         f"({a.error or 'error'})")
+            i += 1
+            continue
         j = i
-        while j < hi and not attempts[j].ok:
+        while j < hi and not attempts[j].ok and attempts[j].seq is None:
             j += 1
         run = attempts[i:j]
-        error = run[0].error or "error"
         span = run[-1].ended - run[0].started
-        lines.append(f"{a.started - requested_at:+8.3f} s  {len(run)} attempt(s) failed over "
-                     f"{format_duration(span)} ({error})")
+        lines.append(f"{a.started - requested_at:+8.3f} s  {len(run)} reconnect attempt(s) failed over "
+                     f"{format_duration(span)} ({run[-1].error or 'error'})")
         i = j
     return lines
 
@@ -601,7 +607,9 @@ class FailoverTest:
         endpoint = fresh.endpoint or target.endpoint or ""
         resolve = self.gateway.resolve
         notes: list[str] = []
-        dns = DnsWatcher(endpoint, resolve, self._listener) if endpoint else None
+        # About every second on real AWS; finer in a fast demo, where the whole outage lasts seconds.
+        dns_interval = max(0.1, min(1.0, 10.0 / self.scale))
+        dns = DnsWatcher(endpoint, resolve, self._listener, interval=dns_interval) if endpoint else None
         tcp: TcpProbe | None = None
         if self.pre.reachable and endpoint and target.port:
             rtt = self.pre.connect_seconds or 0.0
@@ -610,8 +618,9 @@ class FailoverTest:
         else:
             notes.append("The endpoint is not reachable from this machine: the outage is measured from "
                          "status and events only.")
+        # Until the request is sent, offsets count towards the planned moment (negative before it).
+        self._t0 = time.time() + WARM_UP_SECONDS
         app, app_name = self._start_app_probe(endpoint, notes)
-        self._t0 = time.time()
         for probe in (dns, tcp):
             if probe is not None:
                 probe.start()
@@ -630,6 +639,8 @@ class FailoverTest:
             reason, step = _explained(exc, target.identifier)
             raise FailoverRefused(f"AWS refused the failover: {reason}", step) from None
         state = self._watch(client, target, before_primary, seen)
+        if not state["stopped"]:
+            time.sleep(POST_ROLL_SECONDS)  # a few more samples after recovery, for the timeline
         self._stop_probes(dns, tcp, app)
         if dns is not None:
             dns.step()  # a last answer, in case the switch fell between two samples
@@ -777,7 +788,8 @@ class FailoverTest:
             measurement_notes=notes, verdict=verdict, verdict_reasons=reasons,
             advice=advice_for(app_report, outage_aws, tcp is not None, self.pre.demo, target.kind),
             replication_line=_replication_line(target.kind, app_report),
-            timeline=sorted(self.timeline, key=lambda e: e.t),
+            timeline=sorted((replace(e, t=e.at.timestamp() - requested_at) for e in self.timeline),
+                            key=lambda e: e.t),
             writes_around=writes_around(attempts, requested_at))
 
     def _app_report(self, app: AppProbe, name: str) -> AppProbeReport:
