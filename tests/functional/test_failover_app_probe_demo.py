@@ -40,7 +40,8 @@ def demo_gateway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tu
     started: list[Any] = []
 
     def with_real_servers(speed: float | None = None, **_: Any) -> Any:
-        started.append(original(speed, network_factory=realdb_factory(lambda _i: PASSWORD, lambda _i: "appdb")))
+        factory = realdb_factory(lambda _i: PASSWORD, lambda _i: "appdb")
+        started.append(original(speed, network_factory=factory))
         return started[-1]
 
     monkeypatch.setattr(wizard.demo, "start_demo", with_real_servers)
