@@ -57,8 +57,17 @@ def test_maintenance_window_check_is_looked_up_on_the_models_module() -> None:
 
 def test_managed_secret_string_is_generated_by_one_method() -> None:
     from moto.rds.models import MasterUserSecret
+    from moto.secretsmanager.models import FakeSecret
 
     assert "_generate_secret_string()" in inspect.getsource(MasterUserSecret._create_secret)
+    assert "self.secret_string" in inspect.getsource(FakeSecret.__init__)
+
+
+def test_master_password_is_kept_behind_a_refusing_property() -> None:
+    from moto.rds.models import DBInstance
+
+    assert "self._master_user_password = value" in inspect.getsource(DBInstance.__dict__[
+        "master_user_password"].fset)
 
 
 def test_backend_collections_and_option_group_constructor() -> None:

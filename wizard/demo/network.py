@@ -17,7 +17,7 @@ import socket
 import struct
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 
@@ -38,7 +38,8 @@ class InstanceInfo:
     engine: str
     port: int
     master_username: str | None
-    secret_arn: str | None
+    master_password: str | None = field(repr=False, default=None)  # never printed or logged
+    secret_arn: str | None = None
 
 
 class InstanceNetwork(Protocol):
@@ -205,6 +206,11 @@ class AddressPlan:
                 if nodes is not None:
                     return nodes
         raise OSError("no free loopback address for a demo endpoint")
+
+    def rebind(self, addresses: dict[str, NodeAddress]) -> dict[str, _Node]:
+        """Nodes on addresses handed out before (after a factory's network gave them back)."""
+        return {zone: _Node(address, _bind(address.host, address.port))
+                for zone, address in addresses.items()}
 
     def _try_slot(self, zones: list[str], port: int, slot: int) -> dict[str, _Node] | None:
         nodes: dict[str, _Node] = {}

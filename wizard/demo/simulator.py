@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import json
 import logging
 import random
 import threading
@@ -248,7 +249,9 @@ class Simulator:
         arn = db.db_instance_arn
 
         def created() -> None:
-            self._open_network(state)
+            self._open_network(state, reachable)
+
+        def reachable() -> None:
             self.event(identifier, "db-instance", MSG_CREATED, "creation", arn)
             if multi_az:
                 db.status = "modifying"
@@ -276,19 +279,53 @@ class Simulator:
 
         self._after(CREATE_MULTI_AZ if multi_az else CREATE_SINGLE_AZ, created)
 
-    def _open_network(self, state: _Instance) -> None:
+    def _open_network(self, state: _Instance, then: Callable[[], None]) -> None:
+        """Make the instance reachable at its primary, then go on with its lifecycle.
+
+        Simulated listeners start at once. A factory's network (a real database pair) may take seconds,
+        so it starts on its own thread, outside the demo's lock, and the lifecycle waits for it; if it
+        fails, simulated listeners take its place so the demo goes on.
+        """
         db = state.db
+        factory = self._network_factory
+        if factory is None:
+            self._open_tcp(state)
+            then()
+            return
         nodes = self._plan.reserve(state.zones, int(db.port))
         state.addresses = {zone: node.address for zone, node in nodes.items()}
-        if self._network_factory is None:
-            state.network = TcpNetwork(nodes)
-        else:
-            for node in nodes.values():
-                node.close()  # the factory's own servers bind these addresses
-            secret = getattr(db, "master_user_secret", None)
-            info = InstanceInfo(state.identifier, db.engine, int(db.port), db.master_username,
-                                secret.secret_arn if secret is not None else None)
-            state.network = self._network_factory(info, dict(state.addresses))
+        for node in nodes.values():
+            node.close()  # the factory's own servers bind these addresses
+        def start() -> None:
+            network: InstanceNetwork
+            try:
+                secret = getattr(db, "master_user_secret", None)
+                info = InstanceInfo(state.identifier, db.engine, int(db.port), db.master_username,
+                                    _master_password(db), secret.secret_arn if secret is not None else None)
+                network = factory(info, dict(state.addresses))
+                network.start(state.primary, state.standby)
+            except Exception:
+                _log.exception("the demo network for %s failed to start; simulated listeners instead",
+                               state.identifier)
+                network = TcpNetwork(self._plan.rebind(state.addresses))
+                network.start(state.primary, state.standby)
+            self._scheduler.at(time.monotonic(), lambda: self._network_started(state, network, then))
+
+        threading.Thread(target=start, daemon=True, name=f"demo-network-{state.identifier}").start()
+
+    def _network_started(self, state: _Instance, network: InstanceNetwork, then: Callable[[], None]) -> None:
+        if state.identifier not in self._instances:  # deleted meanwhile
+            network.stop()
+            return
+        state.network = network
+        state.reachable = True
+        then()
+
+    def _open_tcp(self, state: _Instance) -> None:
+        """Simulated listeners on fresh addresses, listening at the primary from now on."""
+        nodes = self._plan.reserve(state.zones, int(state.db.port))
+        state.addresses = {zone: node.address for zone, node in nodes.items()}
+        state.network = TcpNetwork(nodes)
         state.network.start(state.primary, state.standby)
         state.reachable = True
 
@@ -356,7 +393,7 @@ class Simulator:
 
         def created() -> None:
             for member in members:
-                self._open_network(self._instances[member.db_instance_identifier])
+                self._open_tcp(self._instances[member.db_instance_identifier])
                 self.event(member.db_instance_identifier, "db-instance", MSG_CREATED, "creation",
                            member.db_instance_arn)
                 member.status = "available"
@@ -461,6 +498,17 @@ class Simulator:
                 if state.network is not None:
                     state.network.stop()
             self._instances.clear()
+
+
+def _master_password(db: Any) -> str | None:
+    """The instance's master password: self-managed, or from the secret RDS manages for it."""
+    secret = getattr(db, "master_user_secret", None)
+    if secret is None:
+        # moto's property refuses to give the password back; the attribute behind it keeps it.
+        password = vars(db).get("_master_user_password")
+        return str(password) if password else None
+    value = json.loads(secret.secret.secret_string)
+    return str(value["password"])
 
 
 def _as_utc(value: Any) -> datetime | None:

@@ -1,0 +1,79 @@
+"""The seam for a real database behind a demo endpoint: what a network factory is told, and when."""
+
+from __future__ import annotations
+
+from demo_support import connects, follow_statuses
+
+from wizard.demo import start_demo
+from wizard.demo.network import InstanceInfo, NodeAddress
+
+
+class _Recorder:
+    """A stand-in for helper G's real PostgreSQL pair: records every call."""
+
+    def __init__(self, info: InstanceInfo, addresses: dict[str, NodeAddress]) -> None:
+        self.info = info
+        self.addresses = addresses
+        self.calls: list[tuple[str, str | None]] = []
+
+    def start(self, primary: NodeAddress, standby: NodeAddress | None) -> None:
+        self.calls.append(("start", primary.az))
+
+    def begin_outage(self) -> None:
+        self.calls.append(("begin_outage", None))
+
+    def end_outage(self, primary: NodeAddress, standby: NodeAddress | None) -> None:
+        self.calls.append(("end_outage", primary.az))
+
+    def stop(self) -> None:
+        self.calls.append(("stop", None))
+
+
+def test_factory_gets_the_instance_its_addresses_and_the_failover_hooks() -> None:
+    made: list[_Recorder] = []
+
+    def factory(info: InstanceInfo, addresses: dict[str, NodeAddress]) -> _Recorder:
+        made.append(_Recorder(info, addresses))
+        return made[-1]
+
+    demo = start_demo(speed=1000, network_factory=factory)
+    try:
+        rds = demo.client("rds")
+        rds.create_db_instance(DBInstanceIdentifier="real-db", DBInstanceClass="db.m6g.large",
+                               Engine="postgres", MultiAZ=True, MasterUsername="app_admin",
+                               MasterUserPassword="not-a-real-pw-1", AllocatedStorage=20,
+                               DBSubnetGroupName="demo-multi-az")
+        before = follow_statuses(rds, "real-db")[-1]
+        [network] = made
+        info = network.info
+        assert (info.identifier, info.engine, info.port) == ("real-db", "postgres", 5432)
+        assert network.info.master_username == "app_admin"
+        assert network.info.master_password == "not-a-real-pw-1"
+        assert "not-a-real-pw-1" not in repr(network.info)
+        assert set(network.addresses) == {before["AvailabilityZone"], before["SecondaryAvailabilityZone"]}
+        hosts = {a.host for a in network.addresses.values()}
+        assert len(hosts) == 2 or len({a.port for a in network.addresses.values()}) == 2
+        rds.reboot_db_instance(DBInstanceIdentifier="real-db", ForceFailover=True)
+        follow_statuses(rds, "real-db")
+        assert network.calls == [("start", before["AvailabilityZone"]), ("begin_outage", None),
+                                 ("end_outage", before["SecondaryAvailabilityZone"])]
+    finally:
+        demo.stop()
+    assert network.calls[-1] == ("stop", None)
+
+
+def test_a_failing_factory_falls_back_to_simulated_listeners() -> None:
+    def factory(info: InstanceInfo, addresses: dict[str, NodeAddress]) -> _Recorder:
+        raise RuntimeError("no database binaries here")
+
+    demo = start_demo(speed=1000, network_factory=factory)
+    try:
+        rds = demo.client("rds")
+        rds.create_db_instance(DBInstanceIdentifier="plain-db", DBInstanceClass="db.m6g.large",
+                               Engine="mysql", MasterUsername="admin", MasterUserPassword="not-a-real-pw-1",
+                               AllocatedStorage=20, DBSubnetGroupName="demo-multi-az")
+        db = follow_statuses(rds, "plain-db")[-1]
+        [address] = demo.resolve(db["Endpoint"]["Address"])
+        assert connects(address, db["Endpoint"]["Port"])
+    finally:
+        demo.stop()
