@@ -432,8 +432,14 @@ class PlainWizard:
                 self.say(f"{ERROR_MARK} {field.label}: {error.message}")
             self.ask(field)
         paths = {f.path for f in step.visible_fields(self.spec)}
-        for warning in (p for p in self.problems() if not p.is_error and p.field in paths):
-            self.say(f"{WARNING_MARK} {warning.message}")
+        keys = [s.key for s in STEPS]
+        for problem in self.problems():
+            owner = step_for_field(problem.field)
+            if problem.is_error and keys.index(owner.key) < keys.index(step.key):
+                # An answer here broke an earlier step's setting: say so now; Review offers the way back.
+                self.say(f"{ERROR_MARK} {owner.title}: {problem.message} (Review lets you change that step.)")
+            elif not problem.is_error and problem.field in paths:
+                self.say(f"{WARNING_MARK} {problem.message}")
 
     # -- review ----------------------------------------------------------------------------------
 
@@ -610,9 +616,9 @@ def _initial_spec(args: argparse.Namespace, prompter: Prompter,
     draft = drafts.load_draft()
     if draft is not None:
         step = step_by_key(draft.step_key) if draft.step_key in {s.key for s in STEPS} else STEPS[0]
-        when = draft.saved_at.strftime("%Y-%m-%d %H:%M") if hasattr(draft.saved_at, "strftime") \
-            else str(draft.saved_at)
-        if prompter.confirm(f"Resume the unfinished wizard saved {when} (at {step.title})?", True):
+        when = draft.saved_at.strftime("%Y-%m-%d %H:%M UTC")
+        say(f"Found an unfinished wizard saved {when}, at the step {step.title}.")
+        if prompter.confirm("Resume it (no: start over)?", True):
             return draft.spec, step.key
         drafts.discard_draft()
     return DatabaseSpec(), STEPS[0].key
