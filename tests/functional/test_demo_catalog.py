@@ -88,3 +88,16 @@ def test_seeded_security_group(demo: Any) -> None:
     assert "demo-db-access" in names
     azs = {s["AvailabilityZone"] for s in ec2.describe_subnets()["Subnets"]}
     assert len(azs) >= 3
+
+
+def test_calls_are_counted_by_service_and_operation() -> None:
+    demo = start_demo(speed=1000)
+    try:
+        assert sum(demo.calls.values()) == 0  # the seed's own calls are not counted
+        rds = demo.client("rds")
+        rds.describe_db_engine_versions(Engine="postgres")
+        rds.describe_db_engine_versions(Engine="mysql")
+        demo.client("ec2").describe_vpcs()
+        assert demo.calls == {"rds.DescribeDBEngineVersions": 2, "ec2.DescribeVpcs": 1}
+    finally:
+        demo.stop()

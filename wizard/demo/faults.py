@@ -23,6 +23,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 ENV_VAR = "RDS_WIZARD_DEMO_FAULTS"
+# Where the middleware leaves the request's operation for the app behind it (the call counter).
+OPERATION_KEY = "rds_wizard.operation"
 
 _MESSAGES = {
     "Throttling": "Rate exceeded",
@@ -144,7 +146,9 @@ def middleware(app: WsgiApp, faults: Faults) -> WsgiApp:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(body)
-        rule = faults.take(operation_of(environ, body))
+        operation = operation_of(environ, body)
+        environ[OPERATION_KEY] = operation
+        rule = faults.take(operation)
         if rule is None:
             return app(environ, start_response)
         if rule.kind == "drop":

@@ -12,6 +12,7 @@ import os
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
@@ -19,7 +20,7 @@ from urllib.parse import parse_qs
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from wizard.demo import DEFAULT_SPEED, catalogdata, motopatches
-from wizard.demo.faults import ENV_VAR, Faults, middleware, parse_faults
+from wizard.demo.faults import ENV_VAR, OPERATION_KEY, Faults, middleware, parse_faults
 from wizard.demo.network import NetworkFactory, NodeAddress
 from wizard.demo.simulator import OutageWindow, Simulator
 
@@ -32,6 +33,13 @@ SINGLE_AZ_SUBNET_GROUP = "demo-single-az"
 SECURITY_GROUP = "demo-db-access"
 # Not an AWS path: where a client in another process asks the demo what a name resolves to.
 INFO_PATH = "/rds-wizard-demo"
+
+
+def _service_of(environ: dict[str, Any]) -> str:
+    """The service a signed request is for, from its credential scope (…/us-east-1/rds/aws4_request)."""
+    authorization = str(environ.get("HTTP_AUTHORIZATION", ""))
+    scope = authorization.partition("Credential=")[2].split(",", 1)[0].split("/")
+    return scope[3] if len(scope) > 3 else "unknown"
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -69,6 +77,8 @@ class DemoAWS:
         self.credentials = (ACCESS_KEY, SECRET_KEY)
         self.lock = threading.RLock()
         self.faults = Faults()
+        # AWS calls served, by "service.Operation" (the seed's own calls are not counted).
+        self.calls: Counter[str] = Counter()
         self.simulator = Simulator(speed, self.lock, network_factory)
         motopatches.register(self.account_id, self.simulator)
         moto_app = DomainDispatcherApplication(create_backend_app)
@@ -79,6 +89,7 @@ class DemoAWS:
                 return self._info(environ, start_response)
             environ["HTTP_X_MOTO_ACCOUNT_ID"] = account_id
             with self.lock:
+                self.calls[f"{_service_of(environ)}.{environ.get(OPERATION_KEY, '')}"] += 1
                 # The body is built inside the lock so a describe never sees half a transition.
                 return list(moto_app(environ, start_response))
 
@@ -97,6 +108,7 @@ class DemoAWS:
         except BaseException:
             self.stop()
             raise
+        self.calls.clear()
         if faults:
             self.faults.add(faults)
         self.ready_seconds = time.monotonic() - started
