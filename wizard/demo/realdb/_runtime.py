@@ -101,6 +101,11 @@ def realdb_available() -> tuple[bool, str]:
         result = subprocess.run(
             [str(postgres), "--version"], capture_output=True, text=True, timeout=10, **kwargs
         )
+    except PermissionError:
+        return False, (
+            f"the server user '{SERVER_USER}' may not run {postgres}: every folder above it must be "
+            "readable and searchable by others (chmod o+rx), e.g. install the wizard outside /root"
+        )
     except (OSError, subprocess.SubprocessError) as exc:
         return False, f"the bundled PostgreSQL server cannot start: {exc}"
     if result.returncode != 0:
