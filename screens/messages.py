@@ -30,7 +30,7 @@ BUTTON_NEXT = "Next"
 BUTTON_RETRY = "Retry"
 BUTTON_SAVE_PRESET = "Save as preset"
 BUTTON_LAUNCH = "Launch"
-BUTTON_GO = "Go to {step}"
+BUTTON_GO = "Step {step} ›"
 
 LOADING = "Loading from AWS…"
 LOADING_WAIT_GATEWAY = "Waiting for the connection to AWS…"

@@ -56,9 +56,10 @@ class ReviewView(VerticalScroll):
 
     def show_review(self, spec: DatabaseSpec, problems: Sequence[Problem],
                     rows: Sequence[tuple[str, str, str]], step_titles: dict[str, str], cli_text: str) -> None:
-        """Rebuild: `rows` are (path, label, shown value); `step_titles` maps a problem's path to its step."""
+        """Rebuild: `rows` are (path, label, shown value); `step_titles` names each problem's step."""
         self.remove_children()
-        widgets: list[Static | Horizontal] = [Static(messages.REVIEW_PROBLEMS, classes="review-heading")]
+        heading = Static(messages.REVIEW_PROBLEMS, classes="review-heading -first")
+        widgets: list[Static | Horizontal] = [heading]
         errors = [p for p in problems if p.is_error]
         if not problems:
             widgets.append(Static(messages.REVIEW_NO_PROBLEMS, classes="review-ok"))

@@ -22,7 +22,7 @@ from screens.review_view import ReviewView
 from screens.step_view import StepView
 from screens.widgets.banner import Banner
 from screens.widgets.field_factory import FieldWidget, PasswordField
-from screens.widgets.step_list import SHORT_TITLES, StepList
+from screens.widgets.step_list import StepList
 from wizard.steps import STEP_KEYS, STEPS, Step, StepField, step_for_field
 
 if TYPE_CHECKING:
@@ -384,7 +384,7 @@ class WizardScreen(Screen[None]):
                 else:
                     value = display_value(spec, step_field.path)
                 rows.append((step_field.path, step_field.label, value))
-        titles = {p.field: SHORT_TITLES.get(step_for_field(p.field).key, "") for p in self.problems}
+        titles = {p.field: str(STEP_KEYS.index(step_for_field(p.field).key) + 1) for p in self.problems}
         view.show_review(spec, self.problems, rows, titles, self._cli_text())
 
     def _cli_text(self) -> str:

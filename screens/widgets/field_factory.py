@@ -300,6 +300,9 @@ class ChoiceField(FieldWidget):
             select.set_options(options)
             select.prompt = messages.NO_PREFERENCE if self.step_field.optional else "Choose…"
             if text and any(v == text for _, v in options):
+                # set_options may already hold this value, leaving the old label on screen: go through
+                # "nothing" so the watcher redraws the label.
+                select.set_reactive(Select.value, Select.NULL)
                 select.value = text
 
     def load_value(self, value: Any) -> None:

@@ -1,0 +1,112 @@
+"""Snapshots of every wizard step at 80x24 (pytest-textual-snapshot), on the in-memory catalog.
+
+Regenerate with `pytest tests/functional/test_tui_snapshots.py --snapshot-update` only after looking at
+the report of what changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+from tui_support import MemoryCatalog
+
+from screens.app import WizardApp, make_app
+
+SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def _steady(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RDS_WIZARD_HOME", str(tmp_path))
+    # A blinking cursor would make every other screenshot differ.
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+
+
+def _app() -> WizardApp:
+    return make_app(catalog=MemoryCatalog(), demo=True, resume=False)
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _to(step: str, edits: Callable[[Pilot[Any]], Awaitable[None]] | None = None) -> Callable[[Pilot[Any]],
+                                                                                              Awaitable[None]]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app: WizardApp = pilot.app  # type: ignore[assignment]
+        await _settle(pilot)
+        while app.wizard_screen.step.key != step:
+            if app.wizard_screen.step.key == "instance" and not app.spec.settings.identifier:
+                box = app.screen.query_one("#field-settings-identifier Input", Input)
+                box.focus()
+                await pilot.press(*"orders-db")
+            await pilot.press("ctrl+n")
+            await _settle(pilot)
+        if edits is not None:
+            await edits(pilot)
+            await _settle(pilot)
+
+    return run_before
+
+
+async def _bad_identifier(pilot: Pilot[Any]) -> None:
+    box = pilot.app.screen.query_one("#field-settings-identifier Input", Input)
+    box.focus()
+    box.value = ""
+    await pilot.press(*"1bad--name", "ctrl+n")
+
+
+async def _overlapping_windows(pilot: Pilot[Any]) -> None:
+    for path, text in (("backup-window", "05:00-05:30"), ("maintenance-window", "sun:05:00-sun:05:30")):
+        box = pilot.app.screen.query_one(f"#field-{path} Input", Input)
+        box.focus()
+        await pilot.press(*text)
+    pilot.app.screen.query_one("#step-backup").scroll_to(y=17, animate=False)
+
+
+async def _scroll_to_diagram(pilot: Pilot[Any]) -> None:
+    pilot.app.screen.query_one("#step-availability").scroll_end(animate=False)
+
+
+async def _quit(pilot: Pilot[Any]) -> None:
+    await pilot.press("ctrl+q")
+
+
+def test_engine_step(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=SIZE, run_before=_to("engine"))
+
+
+def test_instance_step(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=SIZE, run_before=_to("instance"))
+
+
+def test_instance_step_blocked_by_an_error(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=SIZE, run_before=_to("instance", _bad_identifier))
+
+
+def test_availability_step_with_diagram(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=SIZE, run_before=_to("availability", _scroll_to_diagram))
+
+
+def test_network_step(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=SIZE, run_before=_to("network"))
+
+
+def test_backup_step_with_overlapping_windows(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=SIZE, run_before=_to("backup", _overlapping_windows))
+
+
+def test_review_step(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=SIZE, run_before=_to("review"))
+
+
+def test_quit_asks_about_the_draft(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=SIZE, run_before=_to("network", _quit))
