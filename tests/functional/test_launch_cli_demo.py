@@ -163,3 +163,37 @@ def test_watch_and_failover_test_name_a_missing_identifier(
     assert "no DB instance or Multi-AZ DB cluster named nope-db" in capsys.readouterr().err
     assert main(["failover-test", "nope-db", "--yes", "--demo", "--demo-speed", DEMO_SPEED]) == 1
     assert "nope-db" in capsys.readouterr().err
+
+
+def test_a_multi_az_cluster_launches_and_fails_over_its_writer(
+        home: Path, demos: list[Any], capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["launch", "--demo", "--preset", "multi-az-cluster-postgres", "--yes", "--failover-test",
+                 "--demo-speed", DEMO_SPEED])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert "FailoverDBCluster" in out and "writer AZ:" in out
+    [report_path] = _reports(home)
+    report = json.loads(report_path.read_text())
+    assert report["kind"] == "cluster" and report["az_swapped"] is True
+    [demo] = demos
+    [window] = demo.outage_windows(report["identifier"])
+    assert report["outage"] is not None
+    assert abs(report["outage"]["start"] - window.started_at.timestamp()) <= 0.5
+
+
+def test_quitting_mid_provisioning_says_how_to_reattach(
+        home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from wizard.commands import _live
+
+    shown: list[Any] = []
+
+    def quit_after_first(progress: Any) -> None:
+        shown.append(progress)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_live, "print_progress", quit_after_first)
+    code = main(["launch", "--demo", "--preset", "teaching-demo", "--yes", "--demo-speed", "30"])
+    out = capsys.readouterr().out
+    assert code == 130
+    assert len(shown) == 1 and shown[0].status == "creating"
+    assert "rds-wizard watch demo-db" in out
