@@ -141,7 +141,8 @@ class FailoverScreen(Screen[None]):
             yield LiveTopology(id="fo-topology")
             yield Static("Timeline (seconds from the failover request)", classes="section-title",
                          markup=False)
-            yield RichLog(id="fo-timeline", wrap=True, markup=False, highlight=False, max_lines=5000)
+            yield RichLog(id="fo-timeline", wrap=True, markup=False, highlight=False, max_lines=5000,
+                          min_width=20)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -217,7 +218,7 @@ class FailoverScreen(Screen[None]):
                 "What will happen:\n" + "\n".join(f" - {line}" for line in pre.what_will_happen))
             start = self.query_one("#fo-start", Button)
             start.display = True
-            start.focus()
+            start.focus(scroll_visible=False)
         else:
             self.phase = "refused"
             self.query_one("#fo-phase", Static).update(
@@ -268,7 +269,10 @@ class FailoverScreen(Screen[None]):
         panel.display = True
         self.query_one("#fo-phase", Static).update(
             f"Done: {report.verdict.upper()}. The report is below and saved; Esc goes back, r checks again.")
-        self.query_one("#fo-body", VerticalScroll).scroll_home(animate=False)
+        scroller = self.query_one("#fo-body", VerticalScroll)
+        scroller.focus(scroll_visible=False)
+        # After the next refresh, once the report panel has its size; scrolling now would be undone.
+        self.call_after_refresh(scroller.scroll_home, animate=False)
         self.refresh_bindings()
 
     # ---- actions -----------------------------------------------------------------------------------
@@ -297,7 +301,10 @@ class FailoverScreen(Screen[None]):
             self.query_one("#fo-what").display = False
             self.query_one("#fo-phase", Static).update(
                 "Failing over… Quitting now stops only the measuring; the failover carries on in AWS.")
-            self.query_one("#fo-timeline", RichLog).focus()
+            self.query_one("#fo-timeline", RichLog).focus(scroll_visible=False)
+            # Bring the diagram and the timeline into view without an animation a later scroll would race.
+            self.query_one("#fo-body", VerticalScroll).scroll_to_widget(
+                self.query_one("#fo-topology"), animate=False, top=True)
             self.refresh_bindings()
             self._run_test(pre, pre.target.identifier)
 

@@ -48,7 +48,7 @@ class TypedConfirmScreen(ModalScreen[bool]):
             with VerticalScroll(id="confirm-body-scroll"):
                 yield Static(self._body, id="confirm-body", markup=False)
             yield Static(f"Type {self._identifier} to confirm:", id="confirm-prompt", markup=False)
-            yield Input(placeholder=self._identifier, id="confirm-input", compact=True)
+            yield Input(placeholder="type the identifier here", id="confirm-input", compact=True)
             yield Static("", id="confirm-error", markup=False)
             with Horizontal(id="confirm-buttons", classes="dialog-buttons"):
                 yield Button(self._action_label, id="confirm-go", compact=True,
@@ -114,9 +114,9 @@ def launch_summary(spec: DatabaseSpec, target: str, is_demo: bool) -> str:
             lines.append("Multi-AZ bills the standby too: about twice a single-AZ instance.")
         if spec.protection.deletion_protection:
             lines.append("Deletion protection is on: turn it off before you can delete it.")
-    lines.append("Creating a Multi-AZ database usually takes 15-40 minutes; quitting the wizard "
-                 "does not stop it." if spec.is_multi_az else
-                 "Creating usually takes 5-10 minutes; quitting the wizard does not stop it.")
+    lines.append(("On real AWS creating a Multi-AZ database takes 15-40 minutes" if spec.is_multi_az else
+                  "On real AWS creating takes 5-10 minutes")
+                 + ("; the demo runs faster." if is_demo else "; quitting the wizard does not stop it."))
     return "\n".join(lines)
 
 
@@ -150,6 +150,6 @@ def start_launch(app: WizardApp) -> None:
         if confirmed:
             from screens.provisioning import ProvisioningScreen
 
-            app.push_screen(ProvisioningScreen(gateway, spec=spec))  # type: ignore[arg-type]
+            app.push_screen(ProvisioningScreen(gateway, spec=spec, demo=is_demo))  # type: ignore[arg-type]
 
     app.push_screen(LaunchConfirmScreen(spec, target=target, is_demo=is_demo), answered)

@@ -37,7 +37,8 @@ PASSWORD_MASK = "●" * 12
 
 
 def _clock_time(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%H:%M:%S")
+    # Local time, like the line-mode `launch` and `watch` output, so the two can be compared.
+    return at.astimezone().strftime("%H:%M:%S")
 
 
 def stage_line(progress: Progress) -> Text:
@@ -116,7 +117,8 @@ class ProvisioningScreen(Screen[None]):
 
     def __init__(self, gateway: GatewayLike, *, spec: DatabaseSpec | None = None,
                  identifier: str | None = None, kind: Kind = "instance",
-                 follower: Follower | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+                 follower: Follower | None = None, demo: bool = False,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(classes="provisioning")
         if spec is None and identifier is None and follower is None:
             raise ValueError("ProvisioningScreen needs a spec to launch, an identifier or a follower")
@@ -126,6 +128,7 @@ class ProvisioningScreen(Screen[None]):
                            else identifier or (follower.identifier if follower else ""))
         self.kind: Kind = ("cluster" if spec.is_cluster else "instance") if spec is not None else kind
         self._follower = follower
+        self.demo = demo
         self._clock = clock
         self.result: LaunchResult | None = None
         self.progress: Progress | None = None
@@ -139,20 +142,21 @@ class ProvisioningScreen(Screen[None]):
     # ---- layout -------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        """Stage line, time, warnings, the ready panel, the topology, events and the quit note."""
+        """Stage line, time, the quit note, warnings, the ready panel, the topology and the events."""
         yield Header()
         with VerticalScroll(id="prov-body"):
             yield Static(self._title_text(), id="prov-title", markup=False)
             yield Static("", id="prov-stages")
             yield Static("Starting…", id="prov-time", markup=False)
+            yield Static(self._quit_note(), id="prov-note", classes="note", markup=False)
             yield Static("", id="prov-warning", classes="warning-panel", markup=False)
             yield Static("", id="prov-ready", classes="ready-panel", markup=False)
             yield Button("Run the failover test (f)", id="prov-failover", classes="launch-action",
                          compact=True)
             yield LiveTopology(id="prov-topology")
             yield Static("Events and changes", classes="section-title", markup=False)
-            yield RichLog(id="prov-events", wrap=True, markup=False, highlight=False, max_lines=2000)
-            yield Static(self._quit_note(), id="prov-note", classes="note", markup=False)
+            yield RichLog(id="prov-events", wrap=True, markup=False, highlight=False, max_lines=2000,
+                          min_width=20)
         yield Footer()
 
     def _title_text(self) -> str:
@@ -161,6 +165,9 @@ class ProvisioningScreen(Screen[None]):
         return f"{verb} {what} {self.identifier}"
 
     def _quit_note(self) -> str:
+        if self.demo:
+            return ("This demo AWS lives inside the wizard: quitting ends it. On real AWS quitting stops "
+                    f"nothing and `rds-wizard watch {self.identifier}` re-attaches.")
         return (f"Quitting (Ctrl+Q) stops nothing in AWS: {self.identifier} keeps being created. "
                 f"Re-attach any time with: rds-wizard watch {self.identifier}")
 
@@ -220,7 +227,8 @@ class ProvisioningScreen(Screen[None]):
     @on(Crashed)
     def _on_crashed(self, message: Crashed) -> None:
         self._show_warning(f"Following stopped unexpectedly: {message.text}\n"
-                           f"Nothing changes in AWS. Re-attach with: rds-wizard watch {self.identifier}",
+                           f"Nothing changes in AWS. Re-attach with: rds-wizard watch {self.identifier}"
+                           if not self.demo else f"Following stopped unexpectedly: {message.text}",
                            severity="error")
 
     @on(ProgressArrived)
@@ -250,7 +258,8 @@ class ProvisioningScreen(Screen[None]):
             self._show_ready(progress)
         if progress.finished:
             self.query_one("#prov-note", Static).update(
-                f"Following has ended. Re-check any time with: rds-wizard watch {self.identifier}")
+                "Following has ended." + ("" if self.demo else
+                                          f" Re-check any time with: rds-wizard watch {self.identifier}"))
         self.refresh_bindings()
 
     # ---- rendering helpers --------------------------------------------------------------------------
@@ -314,7 +323,8 @@ class ProvisioningScreen(Screen[None]):
         self._render_ready()
         self.query_one("#prov-ready").display = True
         self.query_one("#prov-failover").display = self._can_failover()
-        self.query_one("#prov-body", VerticalScroll).scroll_home(animate=False)
+        # After the next refresh, once the ready panel has its size; scrolling now would be undone.
+        self.call_after_refresh(self.query_one("#prov-body", VerticalScroll).scroll_home, animate=False)
 
     def _render_ready(self) -> None:
         if self._summary is None:
