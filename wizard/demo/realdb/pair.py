@@ -199,6 +199,11 @@ class _Node:
         return self.proc is not None and self.proc.poll() is None
 
 
+# One fresh initdb per registry folder (so per process), copied for every primary.
+_TEMPLATE_LOCK = threading.Lock()
+_TEMPLATES: dict[Path, Path] = {}
+
+
 class PostgresPair:
     """A real PostgreSQL primary and, in Multi-AZ mode, a synchronous standby; see the package docs."""
 
@@ -302,13 +307,13 @@ class PostgresPair:
         with self._lock:
             node = self._primary
             self._make_home(node)
-            self._tool(
-                "initdb",
-                "-D", str(node.data), "-U", ADMIN_USER, "-E", "UTF8", "--locale=C",
-                "--auth-local=trust", "--auth-host=scram-sha-256", "--wal-segsize=1",
-                "--no-sync", "--no-instructions",
-                what="initdb (creating the primary's data folder)",
-            )  # fmt: skip
+            # A copy of a fresh initdb is ten times faster than another initdb; roles, passwords
+            # and settings all come after the copy, so nothing of another pair is shared but the
+            # system identifier, which only servers of one pair ever compare.
+            self._run(
+                ["cp", "-a", str(self._initdb_template()), str(node.data)],
+                what="copying a fresh data folder for the primary",
+            )
             with (node.data / "postgresql.conf").open("a") as conf:
                 conf.write(SERVER_SETTINGS)
                 # A failure here is a killed process, never a lost OS page cache: without fsync every
@@ -589,11 +594,34 @@ class PostgresPair:
         if self._run_as is not None:
             self._run_as.chown(path)
 
+    def _initdb_template(self) -> Path:
+        with _TEMPLATE_LOCK:
+            template = _TEMPLATES.get(_runtime.REGISTRY.folder())
+            if template is not None and template.exists():
+                return template
+            home = _runtime.REGISTRY.data_parent() / f"initdb-{secrets.token_hex(3)}"
+            home.mkdir(mode=0o700)
+            if self._run_as is not None:
+                self._run_as.chown(home)
+            _runtime.REGISTRY.record("dir", home)
+            self._tool(
+                "initdb",
+                "-D", str(home / "data"), "-U", ADMIN_USER, "-E", "UTF8", "--locale=C",
+                "--auth-local=trust", "--auth-host=scram-sha-256", "--wal-segsize=1",
+                "--no-sync", "--no-instructions",
+                what="initdb (creating a data folder)",
+            )  # fmt: skip
+            _TEMPLATES[_runtime.REGISTRY.folder()] = home / "data"
+            return home / "data"
+
     def _tool(self, name: str, *args: str, what: str, timeout: float = 120.0) -> str:
+        return self._run([str(_runtime.binary(name)), *args], what=what, timeout=timeout)
+
+    def _run(self, argv: list[str], *, what: str, timeout: float = 120.0) -> str:
         kwargs: dict[str, Any] = self._run_as.popen_kwargs() if self._run_as else {}
         try:
             result = subprocess.run(
-                [str(_runtime.binary(name)), *args],
+                argv,
                 stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
                 env=_tool_env(), cwd=self.home, **kwargs,
             )  # fmt: skip
