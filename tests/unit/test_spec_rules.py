@@ -9,7 +9,7 @@ import pytest
 from pydantic import SecretStr
 from spec_support import GOOD_PASSWORD, error_parameters, errors, self_managed, valid_spec, warning_parameters
 
-from wizard.catalog import AccountFacts, OrderableOption, SubnetGroup
+from wizard.catalog import AccountFacts, OrderableOption, SecurityGroup, SubnetGroup
 from wizard.spec.engines import ENGINE_ORDER, ENGINES
 from wizard.spec.model import DatabaseSpec
 from wizard.spec.request import from_request
@@ -613,3 +613,38 @@ def test_orderable_class_multi_az_capability_and_storage_range() -> None:
     spec.storage.allocated_gib = 100
     spec.storage.type = "gp2"
     assert "StorageType" in error_parameters(spec, facts)
+
+
+def test_orderable_limits_cover_io2_ratios_and_autoscaling() -> None:
+    option = OrderableOption(engine="postgres", version="16.4", instance_class="db.m6i.large",
+                             storage_type="io2", multi_az_capable=True, supports_storage_autoscaling=False,
+                             min_storage_gib=100, max_storage_gib=65536, min_iops=1000, max_iops=256000,
+                             min_iops_per_gib=0.5, max_iops_per_gib=1000)
+    facts = AccountFacts(orderable_options=[option])
+    spec = valid_spec()
+    spec.storage.type = "io2"
+    spec.storage.iops = 100000
+    assert errors(spec, facts) == []  # 1,000 per GiB: io2's own ratio, not io1's 50
+    spec.storage.iops = 100001
+    assert "Iops" in error_parameters(spec, facts)
+    spec.storage.iops = 3000
+    spec.storage.max_allocated_gib = 200
+    assert "MaxAllocatedStorage" in error_parameters(spec, facts)
+
+
+def test_subnet_group_placement_az_and_security_group_vpc() -> None:
+    facts = AccountFacts(subnet_groups=[SubnetGroup("app", "vpc-1", ("us-east-1a", "us-east-1b"))],
+                         security_groups=[SecurityGroup("sg-1", "db", "vpc-1"),
+                                          SecurityGroup("sg-2", "x", "vpc-2")])
+    spec = valid_spec(deployment="single-az")
+    spec.connectivity.subnet_group = "app"
+    spec.connectivity.availability_zone = "us-east-1b"
+    spec.connectivity.security_group_ids = ["sg-1"]
+    assert errors(spec, facts) == []
+    spec.connectivity.availability_zone = "us-east-1c"
+    assert "AvailabilityZone" in error_parameters(spec, facts)
+    spec.connectivity.availability_zone = None
+    spec.connectivity.security_group_ids = ["sg-2"]
+    assert "VpcSecurityGroupIds" in error_parameters(spec, facts)
+    spec.connectivity.security_group_ids = ["sg-9"]
+    assert "VpcSecurityGroupIds" in error_parameters(spec, facts)

@@ -14,7 +14,7 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 
-from wizard.catalog import AccountFacts, OrderableOption
+from wizard.catalog import AccountFacts, OrderableOption, SubnetGroup
 from wizard.spec.engines import (
     CLUSTER_STORAGE_TYPES,
     ENGINE_ORDER,
@@ -595,6 +595,7 @@ class _Checker:
             return
         else:
             group = groups[name]
+        self._check_group_placement(group, facts)
         needed = 3 if self.spec.is_cluster else 2
         azs = sorted(set(group.availability_zones))
         if len(azs) < needed:
@@ -603,6 +604,21 @@ class _Checker:
                            f"({', '.join(azs) or 'none'}): {what} needs subnets in at least {needed}. Add "
                            "subnets in other AZs to the group, or choose another group "
                            "(DBSubnetGroupDoesNotCoverEnoughAZs).")
+
+    def _check_group_placement(self, group: SubnetGroup, facts: AccountFacts) -> None:
+        """The chosen AZ is one the group covers; the security groups are in the group's VPC."""
+        zone = self.spec.connectivity.availability_zone
+        if zone and not self.spec.is_multi_az and zone not in group.availability_zones:
+            self.add("connectivity.availability_zone",
+                     f"Availability Zone {zone} is not covered by DB subnet group '{group.name}' "
+                     f"({', '.join(sorted(group.availability_zones)) or 'no AZs'}): choose one of those, or "
+                     "no preference.")
+        vpcs = {sg.group_id: sg.vpc_id for sg in facts.security_groups or ()}
+        for group_id in self.spec.connectivity.security_group_ids:
+            if group_id in vpcs and vpcs[group_id] != group.vpc_id:
+                self.add("connectivity.security_group_ids",
+                         f"Security group {group_id} is in {vpcs[group_id]}, but DB subnet group "
+                         f"'{group.name}' is in {group.vpc_id}: choose security groups of {group.vpc_id}.")
 
     def _check_orderable(self, options: Sequence[OrderableOption]) -> None:
         spec = self.spec
@@ -644,14 +660,40 @@ class _Checker:
             self.add("storage.allocated_gib", f"Allocated storage {_n(size)} GiB is outside what "
                                               f"{option.instance_class} offers on {option.storage_type}: "
                                               f"{_n(low or 0)}-{_n(high or 0)} GiB.")
+        ceiling = self.spec.storage.max_allocated_gib
+        if ceiling is not None and not self.spec.is_cluster:
+            if not option.supports_storage_autoscaling:
+                self.add("storage.max_allocated_gib",
+                         f"{option.instance_class} on {option.storage_type} does not support storage "
+                         "autoscaling: clear the maximum.")
+            elif high is not None and ceiling > high:
+                self.add("storage.max_allocated_gib",
+                         f"Autoscaling maximum {_n(ceiling)} GiB is above the {_n(high)} GiB "
+                         f"{option.instance_class} offers on {option.storage_type}: lower it.")
         iops = self.spec.storage.iops
-        if iops is None:
-            return
+        if iops is not None:
+            self._check_option_iops(option, size, iops)
+        throughput = self.spec.storage.throughput_mibps
+        low_t, high_t = option.min_throughput_mibps, option.max_throughput_mibps
+        if throughput is not None and ((low_t is not None and throughput < low_t)
+                                       or (high_t is not None and throughput > high_t)):
+            self.add("storage.throughput_mibps", f"Storage throughput {_n(throughput)} MiB/s is outside what "
+                                                 f"{option.instance_class} offers on {option.storage_type}: "
+                                                 f"{_n(low_t or 0)}-{_n(high_t or 0)} MiB/s.")
+
+    def _check_option_iops(self, option: OrderableOption, size: int, iops: int) -> None:
         if (option.min_iops is not None and iops < option.min_iops) or \
                 (option.max_iops is not None and iops > option.max_iops):
             self.add("storage.iops", f"Provisioned IOPS {_n(iops)} is outside what {option.instance_class} "
                                      f"offers on {option.storage_type}: {_n(option.min_iops or 0)}-"
                                      f"{_n(option.max_iops or 0)}.")
+        ratio_low, ratio_high = option.min_iops_per_gib, option.max_iops_per_gib
+        if size > 0 and ((ratio_low is not None and iops < ratio_low * size)
+                         or (ratio_high is not None and iops > ratio_high * size)):
+            self.add("storage.iops", f"Provisioned IOPS {_n(iops)} for {_n(size)} GiB is outside the "
+                                     f"{_n(ratio_low or 0)}-{_n(ratio_high or 0)} IOPS per GiB "
+                                     f"{option.instance_class} offers on {option.storage_type}: change the "
+                                     "IOPS or the storage size.")
 
 
 def _version_key(version: str) -> tuple[int, ...]:
