@@ -594,6 +594,20 @@ class PlainWizard:
         return self.review()
 
 
+def _terminal_say(line: str) -> None:
+    """Print a line; on a terminal, long prose wraps at a word (the CLI command is left whole to copy)."""
+    if sys.stdout.isatty():
+        import shutil
+        import textwrap
+
+        width = shutil.get_terminal_size().columns
+        if len(line) > width and not line.lstrip().startswith(("aws ", "--", "#", "psql ", "mysql ")):
+            indent = " " * (len(line) - len(line.lstrip()))
+            line = textwrap.fill(line, width=width, subsequent_indent=indent + "  ",
+                                 break_long_words=False, break_on_hyphens=False)
+    print(line, flush=True)
+
+
 def make_prompter(stdin: TextIO | None = None) -> Prompter:
     """questionary on a terminal; numbered line prompts when input or output is a pipe or a file."""
     stream = stdin if stdin is not None else sys.stdin
@@ -630,7 +644,7 @@ def run_plain(args: argparse.Namespace, prompter: Prompter | None = None,
     from wizard import drafts
     from wizard.aws import ConnectionOptions, explain, open_gateway
 
-    out: Callable[[str], None] = say or (lambda line: print(line, flush=True))
+    out: Callable[[str], None] = say or _terminal_say
     prompter = prompter or make_prompter()
     opts = ConnectionOptions.from_args(args)
     out("rds-wizard (plain mode). Ctrl+C stops at any time and keeps your answers as a draft.")

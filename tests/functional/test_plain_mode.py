@@ -202,7 +202,7 @@ def test_piped_answers_use_numbered_lines(capsys: pytest.CaptureFixture[str], ho
     import io
 
     answers = "\n".join([
-        "", "", "", "",                     # engine step, defaults, no advanced
+        "99", "", "", "", "",               # wrong template number, then the engine step's defaults
         "9bad", "piped-db", "", "99", "", "", "", "", "", "", "",  # wrong identifier, wrong number
         "", "", "", "", "", "", "", "",     # availability, network
         "", "", "", "", "", "", "", "", "",  # backup and more
@@ -234,3 +234,27 @@ def test_plain_mode_never_imports_textual(home: Path) -> None:
     assert "TEXTUAL []" in done.stdout
     draft = json.dumps([p.read_text() for p in home.rglob("*") if p.is_file()])
     assert "no-textual-db" in draft
+
+
+def test_launch_then_the_failover_test_as_lines(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    import io
+
+    answers = "\n".join([
+        "6", "", "", "n",                   # template: Teaching demo; engine and version from it
+        "fo-db", "", "", "", "", "", "", "", "n",
+        "",                                 # deployment
+        "", "", "", "", "", "n",            # network
+        "", "", "", "y", "", "n", "y", "n",  # backup and more
+        "1", "y",                           # Launch, in the demo
+        "y", "fo-db",                       # the failover test, confirmed by the identifier
+    ]) + "\n"
+    code = run_plain(_args(), prompter=LinePrompter(io.StringIO(answers), sys.stdout))
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "fo-db is available." in out
+    assert "[ok] Multi-AZ" in out
+    assert "Type fo-db to force the failover" in out
+    assert "Verdict: PASS" in out
+    assert "Report saved:" in out
+    reports = list((home / "data" / "reports").glob("failover-fo-db-*.md"))
+    assert reports, out
