@@ -132,7 +132,7 @@ class Registry:
 
     def __init__(self) -> None:
         """Prepare an empty registry; nothing is created until the first server is registered."""
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._folder: Path | None = None
         self._watchdog: subprocess.Popen[bytes] | None = None
         self._stoppers: weakref.WeakSet[_Stoppable] = weakref.WeakSet()
@@ -184,12 +184,13 @@ class Registry:
         if not tmpfs or stats.f_bavail * stats.f_frsize < TMPFS_MIN_FREE or not os.access(shm, os.W_OK):
             return folder
         parent = shm / _leftovers.REGISTRY_NAME / folder.name
-        if not parent.exists():
-            parent.mkdir(mode=0o755, parents=True)
-            parent.parent.chmod(0o755)
-            self.record("dir", parent)
-            # Also an owner file here, so that a later process can tell this folder's owner is gone.
-            shutil.copyfile(folder / "owner", parent / "owner")
+        with self._lock:
+            if not parent.exists():
+                parent.mkdir(mode=0o755, parents=True)
+                parent.parent.chmod(0o755)
+                self.record("dir", parent)
+                # An owner file here too, so that a later process can tell this folder's owner is gone.
+                shutil.copyfile(folder / "owner", parent / "owner")
         return parent
 
     def record(self, kind: str, path: Path) -> None:
