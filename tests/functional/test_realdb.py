@@ -226,8 +226,8 @@ def test_names_and_addresses_are_checked_before_anything_starts() -> None:
         PostgresPair(None, ("127.0.0.2", 5432), None, "rdsadmin", PASSWORD, None)
     with pytest.raises(ValueError, match="must start with a letter"):
         PostgresPair(None, ("127.0.0.2", 5432), None, "1admin", PASSWORD, None)
-    with pytest.raises(ValueError, match="different loopback addresses"):
-        PostgresPair(None, ("127.0.0.2", 5432), ("127.0.0.2", 5433), "admin", PASSWORD, None)
+    with pytest.raises(ValueError, match="its own loopback address"):
+        PostgresPair(None, ("127.0.0.2", 5432), ("127.0.0.2", 5432), "admin", PASSWORD, None)
 
 
 def test_dead_owners_leftovers_are_cleaned(tmp_path: Path) -> None:

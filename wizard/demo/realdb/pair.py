@@ -235,8 +235,11 @@ class PostgresPair:
             )
         if initial_database is not None:
             _check_name("The initial database name", initial_database)
-        if standby_addr is not None and standby_addr[0] == primary_addr[0]:
-            raise ValueError("The primary and the standby need different loopback addresses (one per AZ).")
+        if standby_addr is not None and standby_addr == primary_addr:
+            raise ValueError(
+                f"The primary and the standby cannot both listen on {primary_addr[0]}:{primary_addr[1]}; "
+                "give each AZ its own loopback address (or port)."
+            )
         self.master_username = master_username
         self._password = master_password
         self.database = initial_database
