@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from demo_support import connects, follow_statuses, wait_for
 
 from wizard.demo import start_demo
@@ -171,3 +172,41 @@ def test_stop_closes_every_listener() -> None:
     [address] = demo.resolve(db["Endpoint"]["Address"])
     demo.stop()
     assert not connects(address, 5432)
+
+
+def test_stop_and_start_take_the_endpoint_down_and_up(demo: Any) -> None:
+    rds = demo.client("rds")
+    _create(rds, "night-db", MultiAZ=False)
+    db = follow_statuses(rds, "night-db")[-1]
+    [address] = demo.resolve(db["Endpoint"]["Address"])
+    stopping = rds.stop_db_instance(DBInstanceIdentifier="night-db")["DBInstance"]
+    assert stopping["DBInstanceStatus"] == "stopping"
+    assert not connects(address, 5432)
+    follow_statuses(rds, "night-db", until="stopped")
+    starting = rds.start_db_instance(DBInstanceIdentifier="night-db")["DBInstance"]
+    assert starting["DBInstanceStatus"] == "starting"
+    follow_statuses(rds, "night-db")
+    assert connects(address, 5432)
+    messages = [e["Message"] for e in rds.describe_events(SourceIdentifier="night-db",
+                                                         SourceType="db-instance")["Events"]]
+    assert messages[-2:] == ["DB instance stopped", "DB instance started"]
+
+
+def test_modify_to_multi_az_converts_and_then_fails_over(demo: Any) -> None:
+    rds = demo.client("rds")
+    _create(rds, "grow-db", MultiAZ=False)
+    before = follow_statuses(rds, "grow-db")[-1]
+    modified = rds.modify_db_instance(DBInstanceIdentifier="grow-db", MultiAZ=True, ApplyImmediately=True)
+    assert modified["DBInstance"]["DBInstanceStatus"] == "modifying"
+    with pytest.raises(ClientError) as info:
+        rds.modify_db_instance(DBInstanceIdentifier="grow-db", BackupRetentionPeriod=3, ApplyImmediately=True)
+    assert info.value.response["Error"]["Code"] == "InvalidDBInstanceState"
+    converted = follow_statuses(rds, "grow-db")[-1]
+    standby = converted["SecondaryAvailabilityZone"]
+    assert standby and standby != before["AvailabilityZone"]
+    rds.reboot_db_instance(DBInstanceIdentifier="grow-db", ForceFailover=True)
+    after = follow_statuses(rds, "grow-db")[-1]
+    assert after["AvailabilityZone"] == standby
+    assert after["SecondaryAvailabilityZone"] == before["AvailabilityZone"]
+    [address] = demo.resolve(after["Endpoint"]["Address"])
+    assert connects(address, 5432)

@@ -20,7 +20,8 @@ def test_rds_response_handlers_the_demo_wraps_exist() -> None:
 
     for name in ("describe_orderable_db_instance_options", "describe_option_groups", "create_db_instance",
                  "reboot_db_instance", "delete_db_instance", "create_db_cluster", "failover_db_cluster",
-                 "delete_db_cluster", "describe_events"):
+                 "delete_db_cluster", "describe_events", "modify_db_instance", "stop_db_instance",
+                 "start_db_instance"):
         assert callable(getattr(RDSResponse, name)), name
 
 

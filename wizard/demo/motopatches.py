@@ -173,6 +173,39 @@ def _wrap_reboot(original: Callable[[Any], ActionResult]) -> Callable[[Any], Act
     return handler
 
 
+def _wrap_modify_db_instance(original: Callable[[Any], ActionResult]) -> Callable[[Any], ActionResult]:
+    def handler(self: Any) -> ActionResult:
+        simulator = _simulator(self)
+        if simulator is None:
+            return original(self)
+        db = self.backend.describe_db_instances(self.params.get("DBInstanceIdentifier"))[0]
+        try:
+            simulator.check_modifiable(db)
+        except DemoApiError as error:
+            raise _api_error(error) from None
+        was_multi_az = bool(db.multi_az)
+        result = original(self)
+        if bool(db.multi_az) != was_multi_az:
+            simulator.multi_az_changed(db)
+        return result
+    return handler
+
+
+def _wrap_stop_start(original: Callable[[Any], ActionResult],
+                     stopping: bool) -> Callable[[Any], ActionResult]:
+    def handler(self: Any) -> ActionResult:
+        result = original(self)
+        simulator = _simulator(self)
+        if simulator is not None:
+            db = self.backend.describe_db_instances(self.params.get("DBInstanceIdentifier"))[0]
+            if stopping:
+                simulator.stopped(db)
+            else:
+                simulator.started(db)
+        return result
+    return handler
+
+
 def _wrap_delete_db_instance(original: Callable[[Any], ActionResult]) -> Callable[[Any], ActionResult]:
     def handler(self: Any) -> ActionResult:
         result = original(self)
@@ -312,6 +345,9 @@ def install() -> None:
         response.create_db_instance = _wrap_create_db_instance(RDSResponse.create_db_instance)
         response.reboot_db_instance = _wrap_reboot(RDSResponse.reboot_db_instance)
         response.delete_db_instance = _wrap_delete_db_instance(RDSResponse.delete_db_instance)
+        response.modify_db_instance = _wrap_modify_db_instance(RDSResponse.modify_db_instance)
+        response.stop_db_instance = _wrap_stop_start(RDSResponse.stop_db_instance, stopping=True)
+        response.start_db_instance = _wrap_stop_start(RDSResponse.start_db_instance, stopping=False)
         response.create_db_cluster = _wrap_create_db_cluster(RDSResponse.create_db_cluster)
         response.failover_db_cluster = _wrap_failover_db_cluster(RDSResponse.failover_db_cluster)
         response.delete_db_cluster = _wrap_delete_db_cluster(RDSResponse.delete_db_cluster)

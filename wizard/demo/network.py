@@ -160,6 +160,10 @@ class TcpNetwork:
         self._primary = primary.az
         self._nodes[primary.az].up()
 
+    def add_node(self, node: _Node) -> None:
+        """A standby node added later (an instance modified to Multi-AZ)."""
+        self._nodes[node.address.az] = node
+
     def begin_outage(self) -> None:
         """Stop listening at the primary."""
         if self._primary is not None:

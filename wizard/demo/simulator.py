@@ -40,6 +40,8 @@ BACKUP_SINGLE_AZ = 180.0
 BACKUP_MULTI_AZ = 240.0
 FAILOVER_OUTAGE = (60.0, 120.0)
 REBOOT_OUTAGE = (30.0, 60.0)
+STOP = 120.0
+START = 300.0
 CLUSTER_CREATE = 840.0
 CLUSTER_BACKUP = 180.0
 CLUSTER_FAILOVER_OUTAGE = (15.0, 35.0)
@@ -55,6 +57,9 @@ MSG_FAILOVER_DNS = "Multi-AZ failover to standby complete - DNS propagation may 
 MSG_FAILOVER_DONE = "Multi-AZ instance failover completed."  # RDS-EVENT-0049
 MSG_RESTARTED = "DB instance restarted"  # RDS-EVENT-0006
 MSG_SHUTDOWN = "DB instance shutdown"  # RDS-EVENT-0004
+MSG_STOPPED = "DB instance stopped"  # RDS-EVENT-0087
+MSG_STARTED = "DB instance started"  # RDS-EVENT-0088
+MSG_CONVERTED_TO_SINGLE = "Finished applying modification to convert to a Single-AZ DB instance"
 MSG_CLUSTER_CREATED = "DB cluster created"  # RDS-EVENT-0170
 MSG_CLUSTER_FAILOVER_STARTED = "Started cross AZ failover to DB instance: {target}"  # RDS-EVENT-0073
 MSG_CLUSTER_FAILOVER_DONE = "Completed failover to DB instance: {target}"  # RDS-EVENT-0071
@@ -112,6 +117,7 @@ class _Instance:
     db: Any  # moto DBInstance
     hostname: str
     zones: list[str]  # primary first, then the standby (Multi-AZ)
+    subnet_zones: list[str] = field(default_factory=list)  # what its DB subnet group covers
     network: InstanceNetwork | None = None
     addresses: dict[str, NodeAddress] = field(default_factory=dict)
     reachable: bool = False
@@ -239,7 +245,7 @@ class Simulator:
         chosen = [primary]
         if db.multi_az:
             chosen.append(rng.choice([z for z in zones if z != primary]))
-        state = _Instance(identifier, db, db.address.lower(), chosen)
+        state = _Instance(identifier, db, db.address.lower(), chosen, zones)
         self._instances[identifier] = state
         db.status = "creating"
         db.availability_zone = primary
@@ -369,6 +375,77 @@ class Simulator:
             db.status = "available"
 
         self._after(self._duration(identifier, FAILOVER_OUTAGE if failover else REBOOT_OUTAGE), back)
+
+    def check_modifiable(self, db: Any) -> None:
+        """RDS modifies only an available instance."""
+        if db.db_instance_identifier in self._instances and db.status != "available":
+            raise DemoApiError("InvalidDBInstanceState",
+                               f"Instance {db.db_instance_identifier} is not in available state.")
+
+    def multi_az_changed(self, db: Any) -> None:
+        """ModifyDBInstance turned Multi-AZ on or off: convert (applied at once, as with ApplyImmediately)."""
+        identifier = db.db_instance_identifier
+        state = self._instances.get(identifier)
+        if state is None or not isinstance(state.network, TcpNetwork):
+            return  # a factory's network keeps the shape it was made with
+        network = state.network
+        arn = db.db_instance_arn
+        db.status = "modifying"
+        if db.multi_az:
+            choices = [z for z in state.subnet_zones if z != state.zones[0]]
+            standby = random.Random(f"{identifier}/standby").choice(choices)
+            self.event(identifier, "db-instance", MSG_CONVERTING, "configuration change", arn)
+
+            def converted() -> None:
+                node = self._plan.reserve([standby], int(db.port))[standby]
+                network.add_node(node)
+                state.addresses[standby] = node.address
+                state.zones[1:] = [standby]
+                db.secondary_availability_zone = standby
+                self.event(identifier, "db-instance", MSG_CONVERTED, "configuration change", arn)
+                db.status = "available"
+
+            self._after(CONVERT_TO_MULTI_AZ, converted)
+        else:
+            def single() -> None:
+                del state.zones[1:]
+                db.secondary_availability_zone = None
+                self.event(identifier, "db-instance", MSG_CONVERTED_TO_SINGLE, "configuration change", arn)
+                db.status = "available"
+
+            self._after(CONVERT_TO_MULTI_AZ / 2, single)
+
+    def stopped(self, db: Any) -> None:
+        """StopDBInstance was accepted: `stopping`, the endpoint goes down, then `stopped`."""
+        state = self._instances.get(db.db_instance_identifier)
+        if state is None or state.network is None:
+            return
+        network = state.network
+        db.status = "stopping"
+        network.begin_outage()
+        state.reachable = False
+
+        def done() -> None:
+            db.status = "stopped"
+            self.event(state.identifier, "db-instance", MSG_STOPPED, "notification", db.db_instance_arn)
+
+        self._after(STOP, done)
+
+    def started(self, db: Any) -> None:
+        """StartDBInstance was accepted: `starting`, then the endpoint answers again and `available`."""
+        state = self._instances.get(db.db_instance_identifier)
+        if state is None or state.network is None:
+            return
+        network = state.network
+        db.status = "starting"
+
+        def done() -> None:
+            network.end_outage(state.primary, state.standby)
+            state.reachable = True
+            self.event(state.identifier, "db-instance", MSG_STARTED, "notification", db.db_instance_arn)
+            db.status = "available"
+
+        self._after(START, done)
 
     def instance_deleted(self, identifier: str) -> None:
         """The instance is gone: close its network."""
