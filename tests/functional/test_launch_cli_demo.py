@@ -197,3 +197,13 @@ def test_quitting_mid_provisioning_says_how_to_reattach(
     assert code == 130
     assert len(shown) == 1 and shown[0].status == "creating"
     assert "rds-wizard watch demo-db" in out
+
+
+def test_an_aws_refusal_of_the_create_is_explained_without_a_traceback(
+        home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("RDS_WIZARD_DEMO_FAULTS", "fail:CreateDBInstance:1:InsufficientDBInstanceCapacity")
+    code = main(["launch", "--demo", "--preset", "teaching-demo", "--yes", "--demo-speed", DEMO_SPEED])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "capacity" in err.lower() and "Next:" in err
+    assert "Traceback" not in out + err and "status:" not in out
