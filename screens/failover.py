@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, RichLog, Static
 from textual.worker import get_current_worker
 
+from screens import messages as m
 from screens.launch_confirm import TypedConfirmScreen
 from screens.widgets.live_topology import LiveTopology
 
@@ -60,17 +61,18 @@ def report_text(report: FailoverReport, paths: Sequence[Path]) -> str:
     from wizard.reports import summary_rows
 
     rows = summary_rows(report)
-    lines = [f"VERDICT: {report.verdict.upper()}", *(f"  {reason}" for reason in report.verdict_reasons), ""]
+    lines = [m.FO_VERDICT.format(verdict=report.verdict.upper()),
+             *(f"  {reason}" for reason in report.verdict_reasons), ""]
     lines += [f"{label}: {value}" for label, value in rows[1:]]
     lines += ["", report.replication_line]
     if report.writes_around:
-        lines += ["", "Writes around the failover (seconds from the request):",
+        lines += ["", m.FO_WRITES,
                   *(f"  {line}" for line in report.writes_around)]
     if report.measurement_notes:
-        lines += ["", "Notes:", *(f"  - {note}" for note in report.measurement_notes)]
-    lines += ["", "Advice:", *(f"  - {item}" for item in report.advice)]
+        lines += ["", m.FO_NOTES, *(f"  - {note}" for note in report.measurement_notes)]
+    lines += ["", m.FO_ADVICE, *(f"  - {item}" for item in report.advice)]
     if paths:
-        lines += ["", "Saved:", *(f"  {path}" for path in paths)]
+        lines += ["", m.FO_SAVED, *(f"  {path}" for path in paths)]
     return "\n".join(lines)
 
 
@@ -132,15 +134,14 @@ class FailoverScreen(Screen[None]):
         """Title, phase, checklist, briefing, start button, diagram, timeline and the report."""
         yield Header()
         with VerticalScroll(id="fo-body"):
-            yield Static(f"Failover test: {self.identifier}", id="fo-title", markup=False)
-            yield Static("Checking the database…", id="fo-phase", markup=False)
+            yield Static(m.FO_TITLE.format(identifier=self.identifier), id="fo-title", markup=False)
+            yield Static(m.FO_CHECKING, id="fo-phase", markup=False)
             yield Static("", id="fo-report", classes="report-panel", markup=False)
             yield Static("", id="fo-checks")
             yield Static("", id="fo-what", classes="note", markup=False)
-            yield Button("Start the failover test… (s)", id="fo-start", classes="launch-action", compact=True)
+            yield Button(m.FO_START_BUTTON, id="fo-start", classes="launch-action", compact=True)
             yield LiveTopology(id="fo-topology")
-            yield Static("Timeline (seconds from the failover request)", classes="section-title",
-                         markup=False)
+            yield Static(m.FO_TIMELINE, classes="section-title", markup=False)
             yield RichLog(id="fo-timeline", wrap=True, markup=False, highlight=False, max_lines=5000,
                           min_width=20)
         yield Footer()
@@ -163,8 +164,8 @@ class FailoverScreen(Screen[None]):
             self.post_message(self.Refused(refused.reason, refused.next_step))
             return
         except Exception as exc:  # unexpected: shown as a message, never a traceback
-            self.post_message(self.Refused(f"The preflight stopped unexpectedly: {type(exc).__name__}: {exc}",
-                                           "Nothing was changed in AWS. Press r to check again."))
+            self.post_message(self.Refused(m.FO_PREFLIGHT_CRASHED.format(text=f"{type(exc).__name__}: {exc}"),
+                                           m.FO_PREFLIGHT_CRASHED_NEXT))
             return
         self.post_message(self.Checked(pre))
 
@@ -182,9 +183,8 @@ class FailoverScreen(Screen[None]):
             self.post_message(self.Refused(refused.reason, refused.next_step))
             return
         except Exception as exc:  # unexpected: shown as a message, never a traceback
-            self.post_message(self.Refused(f"The test stopped unexpectedly: {type(exc).__name__}: {exc}",
-                                           "The failover may still be running in AWS: rds-wizard watch "
-                                           f"{self.identifier}"))
+            self.post_message(self.Refused(m.FO_TEST_CRASHED.format(text=f"{type(exc).__name__}: {exc}"),
+                                           m.FO_TEST_CRASHED_NEXT.format(identifier=self.identifier)))
             return
         secrets = [*self._secrets]
         if pre.credentials is not None:
@@ -193,7 +193,7 @@ class FailoverScreen(Screen[None]):
             paths: tuple[Path, ...] = save_report(report, secrets=secrets)
             error = ""
         except OSError as exc:
-            paths, error = (), f"The report could not be saved: {exc}"
+            paths, error = (), m.FO_SAVE_FAILED.format(reason=exc)
         self.post_message(self.Finished(report, paths, error))
 
     # ---- messages ----------------------------------------------------------------------------------
@@ -210,25 +210,23 @@ class FailoverScreen(Screen[None]):
             endpoint=target.endpoint, port=target.port, status=target.status, multi_az=target.multi_az)
         if pre.can_run:
             self.phase = "ready"
-            where = "the demo" if pre.demo else "REAL AWS"
-            self.query_one("#fo-phase", Static).update(
-                f"Ready. This forces a real failover on {where}. Press s to start (you type the "
-                "identifier to confirm).")
+            where = m.FO_WHERE_DEMO if pre.demo else m.FO_WHERE_AWS
+            self.query_one("#fo-phase", Static).update(m.FO_READY.format(where=where))
             self.query_one("#fo-what", Static).update(
-                "What will happen:\n" + "\n".join(f" - {line}" for line in pre.what_will_happen))
+                "\n".join([m.FO_WHAT, *(f" - {line}" for line in pre.what_will_happen)]))
             start = self.query_one("#fo-start", Button)
             start.display = True
             start.focus(scroll_visible=False)
         else:
             self.phase = "refused"
-            self.query_one("#fo-phase", Static).update(
-                f"The test will not run: {pre.refusal}\nNothing was sent to AWS. Press r to check again.")
+            self.query_one("#fo-phase", Static).update(m.FO_REFUSED.format(reason=pre.refusal))
         self.refresh_bindings()
 
     @on(Refused)
     def _on_refused(self, message: Refused) -> None:
         self.phase = "refused"
-        text = message.reason + (f"\nWhat to do: {message.next_step}" if message.next_step else "")
+        text = message.reason + (m.FO_WHAT_TO_DO.format(next_step=message.next_step) if message.next_step
+                                 else "")
         self.query_one("#fo-phase", Static).update(text)
         self.query_one("#fo-start").display = False
         self.refresh_bindings()
@@ -253,7 +251,7 @@ class FailoverScreen(Screen[None]):
             topology.show(kind=topology.kind, primary_az=new, standby_azs=standbys,
                           endpoint=topology.endpoint, port=topology.port, status=topology.status,
                           multi_az=topology.multi_az,
-                          note="The roles swapped: the standby is the primary now.")
+                          note=m.FO_SWAPPED)
 
     @on(Finished)
     def _on_finished(self, message: Finished) -> None:
@@ -267,8 +265,7 @@ class FailoverScreen(Screen[None]):
         for verdict in ("pass", "warning", "fail"):
             panel.set_class(report.verdict == verdict, f"-{verdict}")
         panel.display = True
-        self.query_one("#fo-phase", Static).update(
-            f"Done: {report.verdict.upper()}. The report is below and saved; Esc goes back, r checks again.")
+        self.query_one("#fo-phase", Static).update(m.FO_DONE.format(verdict=report.verdict.upper()))
         scroller = self.query_one("#fo-body", VerticalScroll)
         scroller.focus(scroll_visible=False)
         # After the next refresh, once the report panel has its size; scrolling now would be undone.
@@ -291,7 +288,7 @@ class FailoverScreen(Screen[None]):
         pre = self.preflight
         if pre is None or self.phase != "ready":
             return
-        body = "\n".join(["What will happen:", *(f" - {line}" for line in pre.what_will_happen)])
+        body = "\n".join([m.FO_WHAT, *(f" - {line}" for line in pre.what_will_happen)])
 
         def answered(confirmed: bool | None) -> None:
             if not confirmed:
@@ -299,8 +296,7 @@ class FailoverScreen(Screen[None]):
             self.phase = "running"
             self.query_one("#fo-start").display = False
             self.query_one("#fo-what").display = False
-            self.query_one("#fo-phase", Static).update(
-                "Failing over… Quitting now stops only the measuring; the failover carries on in AWS.")
+            self.query_one("#fo-phase", Static).update(m.FO_RUNNING)
             self.query_one("#fo-timeline", RichLog).focus(scroll_visible=False)
             # Bring the diagram and the timeline into view without an animation a later scroll would race.
             self.query_one("#fo-body", VerticalScroll).scroll_to_widget(
@@ -309,15 +305,15 @@ class FailoverScreen(Screen[None]):
             self._run_test(pre, pre.target.identifier)
 
         self.app.push_screen(TypedConfirmScreen(
-            title=f"Force a failover of {pre.target.identifier}?", body=body,
+            title=m.FO_CONFIRM_TITLE.format(identifier=pre.target.identifier), body=body,
             identifier=pre.target.identifier,
-            action_label="Fail over (demo)" if pre.demo else "Fail over on AWS", danger=not pre.demo),
+            action_label=m.FO_CONFIRM_DEMO if pre.demo else m.FO_CONFIRM_AWS, danger=not pre.demo),
             answered)
 
     def action_recheck(self) -> None:
         """Run the preflight again (after a refusal, or for another test after a report)."""
         self.phase = "checking"
-        self.query_one("#fo-phase", Static).update("Checking the database…")
+        self.query_one("#fo-phase", Static).update(m.FO_CHECKING)
         self.query_one("#fo-what").display = True
         self.query_one("#fo-start").display = False
         self.refresh_bindings()

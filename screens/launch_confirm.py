@@ -15,17 +15,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from screens import messages as m
 from wizard.spec.model import DatabaseSpec
 
 if TYPE_CHECKING:
     from screens.app import WizardApp
-
-DEPLOYMENT_LABELS = {
-    "single-az": "Single-AZ DB instance (no standby)",
-    "multi-az-instance": "Multi-AZ DB instance (a primary and a synchronous standby in another AZ)",
-    "multi-az-cluster": "Multi-AZ DB cluster (a writer and two readable standbys in three AZs)",
-}
-
 
 class TypedConfirmScreen(ModalScreen[bool]):
     """Asks the user to type an identifier before a consequential action; dismisses True only on a match."""
@@ -47,13 +41,14 @@ class TypedConfirmScreen(ModalScreen[bool]):
             yield Static(self._title, id="confirm-title", classes="dialog-title", markup=False)
             with VerticalScroll(id="confirm-body-scroll"):
                 yield Static(self._body, id="confirm-body", markup=False)
-            yield Static(f"Type {self._identifier} to confirm:", id="confirm-prompt", markup=False)
-            yield Input(placeholder="type the identifier here", id="confirm-input", compact=True)
+            yield Static(m.CONFIRM_PROMPT.format(identifier=self._identifier), id="confirm-prompt",
+                         markup=False)
+            yield Input(placeholder=m.CONFIRM_PLACEHOLDER, id="confirm-input", compact=True)
             yield Static("", id="confirm-error", markup=False)
             with Horizontal(id="confirm-buttons", classes="dialog-buttons"):
                 yield Button(self._action_label, id="confirm-go", compact=True,
                              variant="error" if self._danger else "primary")
-                yield Button("Cancel (Esc)", id="confirm-cancel", compact=True)
+                yield Button(m.CONFIRM_CANCEL, id="confirm-cancel", compact=True)
 
     def on_mount(self) -> None:
         """Start in the field, so typing the identifier and Enter is all it takes."""
@@ -68,10 +63,9 @@ class TypedConfirmScreen(ModalScreen[bool]):
             return
         error = self.query_one("#confirm-error", Static)
         if typed:
-            error.update(f"'{typed}' is not {self._identifier}: type the identifier exactly, "
-                         "or press Esc to go back.")
+            error.update(m.CONFIRM_MISMATCH.format(typed=typed, identifier=self._identifier))
         else:
-            error.update(f"Type {self._identifier} to confirm, or press Esc to go back.")
+            error.update(m.CONFIRM_EMPTY.format(identifier=self._identifier))
         self.query_one("#confirm-input", Input).focus()
 
     @on(Button.Pressed, "#confirm-cancel")
@@ -88,35 +82,30 @@ def launch_summary(spec: DatabaseSpec, target: str, is_demo: bool) -> str:
     if spec.storage.max_allocated_gib:
         storage += f", autoscaling to {spec.storage.max_allocated_gib} GiB"
     version = spec.engine.version or "the default version"
-    credentials = {
-        "secrets-manager": "kept in AWS Secrets Manager (rotated every 7 days by default)",
-        "self-managed": "the one you typed (not shown, not stored by the wizard)",
-        "auto-generated": "generated now and shown to you once when the database is ready",
-    }[spec.settings.credentials]
-    access = ("PUBLIC (reachable from the internet)" if spec.connectivity.public_access
-              else "private to the VPC")
+    credentials = m.LAUNCH_CREDENTIALS[spec.settings.credentials]
+    access = m.LAUNCH_PUBLIC if spec.connectivity.public_access else m.LAUNCH_PRIVATE
+    deployment = spec.availability.deployment
     lines = [
         f"Identifier:  {spec.settings.identifier}",
         f"Engine:      {spec.engine.engine} {version}",
         f"Class:       {spec.instance.instance_class}",
         f"Storage:     {storage}",
-        f"Deployment:  {DEPLOYMENT_LABELS.get(spec.availability.deployment, spec.availability.deployment)}",
+        f"Deployment:  {m.LAUNCH_DEPLOYMENTS.get(deployment, deployment)}",
         f"Access:      {access}",
         f"Password:    {credentials}",
         f"Where:       {target}",
         "",
     ]
     if is_demo:
-        lines.append("This is the demo: nothing is created in AWS and nothing is billed.")
+        lines.append(m.LAUNCH_DEMO)
     else:
-        lines.append("This creates a REAL database on AWS, billed by the hour until you delete it.")
+        lines.append(m.LAUNCH_BILLED)
         if spec.is_multi_az:
-            lines.append("Multi-AZ bills the standby too: about twice a single-AZ instance.")
+            lines.append(m.LAUNCH_BILLED_MULTI_AZ)
         if spec.protection.deletion_protection:
-            lines.append("Deletion protection is on: turn it off before you can delete it.")
-    lines.append(("On real AWS creating a Multi-AZ database takes 15-40 minutes" if spec.is_multi_az else
-                  "On real AWS creating takes 5-10 minutes")
-                 + ("; the demo runs faster." if is_demo else "; quitting the wizard does not stop it."))
+            lines.append(m.LAUNCH_DELETION_PROTECTION)
+    lines.append((m.LAUNCH_DURATION_MULTI_AZ if spec.is_multi_az else m.LAUNCH_DURATION_SINGLE)
+                 + (m.LAUNCH_DURATION_DEMO if is_demo else m.LAUNCH_DURATION_AWS))
     return "\n".join(lines)
 
 
@@ -126,10 +115,10 @@ class LaunchConfirmScreen(TypedConfirmScreen):
     def __init__(self, spec: DatabaseSpec, *, target: str, is_demo: bool) -> None:
         operation = "CreateDBCluster" if spec.is_cluster else "CreateDBInstance"
         super().__init__(
-            title=f"Launch {spec.settings.identifier}? ({operation})",
+            title=m.LAUNCH_TITLE.format(identifier=spec.settings.identifier, operation=operation),
             body=launch_summary(spec, target, is_demo),
             identifier=spec.settings.identifier,
-            action_label="Launch (demo)" if is_demo else "Launch on AWS",
+            action_label=m.LAUNCH_BUTTON_DEMO if is_demo else m.LAUNCH_BUTTON_AWS,
             danger=not is_demo,
         )
 
@@ -138,12 +127,11 @@ def start_launch(app: WizardApp) -> None:
     """The Review step's Launch: confirm by the typed identifier, then open the provisioning screen."""
     gateway = app.gateway
     if gateway is None or not hasattr(gateway, "client"):
-        app.notify("Not connected to AWS yet: wait for the banner to show the account, then launch.",
-                   severity="warning")
+        app.notify(m.LAUNCH_NOT_CONNECTED, severity="warning")
         return
     spec = app.spec.model_copy(deep=True)
     identity = app.identity
-    target = identity.summary() if identity is not None else "the connected AWS account"
+    target = identity.summary() if identity is not None else m.LAUNCH_TARGET_UNKNOWN
     is_demo = app.demo or (identity is not None and identity.label == "DEMO")
 
     def answered(confirmed: bool | None) -> None:

@@ -127,3 +127,97 @@ CMD_LAUNCH_HELP = "Create the database (from the Review step)"
 CMD_RETRY_HELP = "Reconnect and reload the choices"
 
 JUMP_NOT_REACHED = "Finish the earlier steps first: '{title}' is not reached yet."
+
+# ---- F2: launch confirmation, provisioning and the failover test --------------------------------------
+
+CONFIRM_PROMPT = "Type {identifier} to confirm:"
+CONFIRM_PLACEHOLDER = "type the identifier here"
+CONFIRM_CANCEL = "Cancel (Esc)"
+CONFIRM_MISMATCH = "'{typed}' is not {identifier}: type the identifier exactly, or press Esc to go back."
+CONFIRM_EMPTY = "Type {identifier} to confirm, or press Esc to go back."
+
+LAUNCH_TITLE = "Launch {identifier}? ({operation})"
+LAUNCH_BUTTON_DEMO = "Launch (demo)"
+LAUNCH_BUTTON_AWS = "Launch on AWS"
+LAUNCH_NOT_CONNECTED = "Not connected to AWS yet: wait for the banner to show the account, then launch."
+LAUNCH_TARGET_UNKNOWN = "the connected AWS account"
+LAUNCH_DEPLOYMENTS = {
+    "single-az": "Single-AZ DB instance (no standby)",
+    "multi-az-instance": "Multi-AZ DB instance (a primary and a synchronous standby in another AZ)",
+    "multi-az-cluster": "Multi-AZ DB cluster (a writer and two readable standbys in three AZs)",
+}
+LAUNCH_CREDENTIALS = {
+    "secrets-manager": "kept in AWS Secrets Manager (rotated every 7 days by default)",
+    "self-managed": "the one you typed (not shown, not stored by the wizard)",
+    "auto-generated": "generated now and shown to you once when the database is ready",
+}
+LAUNCH_PUBLIC = "PUBLIC (reachable from the internet)"
+LAUNCH_PRIVATE = "private to the VPC"
+LAUNCH_DEMO = "This is the demo: nothing is created in AWS and nothing is billed."
+LAUNCH_BILLED = "This creates a REAL database on AWS, billed by the hour until you delete it."
+LAUNCH_BILLED_MULTI_AZ = "Multi-AZ bills the standby too: about twice a single-AZ instance."
+LAUNCH_DELETION_PROTECTION = "Deletion protection is on: turn it off before you can delete it."
+LAUNCH_DURATION_MULTI_AZ = "On real AWS creating a Multi-AZ database takes 15-40 minutes"
+LAUNCH_DURATION_SINGLE = "On real AWS creating takes 5-10 minutes"
+LAUNCH_DURATION_DEMO = "; the demo runs faster."
+LAUNCH_DURATION_AWS = "; quitting the wizard does not stop it."
+
+PROV_TITLE_CREATE = "Creating {what} {identifier}"
+PROV_TITLE_FOLLOW = "Following {what} {identifier}"
+PROV_STARTING = "Starting…"
+PROV_EVENTS = "Events and changes"
+PROV_FAILOVER_BUTTON = "Run the failover test (f)"
+PROV_QUIT_NOTE = ("Quitting (Ctrl+Q) stops nothing in AWS: {identifier} keeps being created. "
+                  "Re-attach any time with: rds-wizard watch {identifier}")
+PROV_QUIT_NOTE_DEMO = ("This demo AWS lives inside the wizard: quitting ends it. On real AWS quitting stops "
+                       "nothing and `rds-wizard watch {identifier}` re-attaches.")
+PROV_ENDED = "Following has ended."
+PROV_ENDED_WATCH = " Re-check any time with: rds-wizard watch {identifier}"
+PROV_ACCEPTED = "{operation} accepted{note}; following {identifier}."
+PROV_ACCEPTED_RETRY = " (a retry of our own create; it was sent once)"
+PROV_NOTHING_CREATED = "Nothing was created."
+PROV_REFUSED_NOTE = "Nothing was sent to change AWS. Go back (Esc) to fix the settings."
+PROV_FOLLOW_EXISTING = "Press w to follow the existing {identifier} instead."
+PROV_CRASHED = "Following stopped unexpectedly: {text}"
+PROV_CRASHED_WATCH = "\nNothing changes in AWS. Re-attach with: rds-wizard watch {identifier}"
+PROV_SUMMARY_FAILED = "Could not build the connection summary: {reason}"
+PROV_AVAILABLE = "{identifier} is available."
+PROV_PASSWORD = ("Generated password: {shown}  ({hint}; it is shown only here, never stored: copy it "
+                 "somewhere safe now)")
+PROV_PASSWORD_SHOW = "press p to show it"
+PROV_PASSWORD_HIDE = "p hides it"
+PROV_ELAPSED = "Elapsed {elapsed}"
+PROV_READY = " · ready"
+PROV_USUALLY = " · usually {low} to {high}"
+PROV_DEMO_SPEED = " (demo, {scale:g}x faster than RDS)"
+PROV_SLOW = " · slower than usual; still following, it never gives up while RDS is working"
+PROV_SEVERITY = {"error": "PROBLEM: ", "warning": "WARNING: ", "info": "NOTE: "}
+PROV_WHAT_TO_DO = "{title}\n  What to do: {next_step}"
+
+FO_TITLE = "Failover test: {identifier}"
+FO_CHECKING = "Checking the database…"
+FO_START_BUTTON = "Start the failover test… (s)"
+FO_TIMELINE = "Timeline (seconds from the failover request)"
+FO_READY = ("Ready. This forces a real failover on {where}. Press s to start (you type the identifier to "
+            "confirm).")
+FO_WHERE_DEMO = "the demo"
+FO_WHERE_AWS = "REAL AWS"
+FO_WHAT = "What will happen:"
+FO_REFUSED = "The test will not run: {reason}\nNothing was sent to AWS. Press r to check again."
+FO_WHAT_TO_DO = "\nWhat to do: {next_step}"
+FO_PREFLIGHT_CRASHED = "The preflight stopped unexpectedly: {text}"
+FO_PREFLIGHT_CRASHED_NEXT = "Nothing was changed in AWS. Press r to check again."
+FO_TEST_CRASHED = "The test stopped unexpectedly: {text}"
+FO_TEST_CRASHED_NEXT = "The failover may still be running in AWS: rds-wizard watch {identifier}"
+FO_SAVE_FAILED = "The report could not be saved: {reason}"
+FO_CONFIRM_TITLE = "Force a failover of {identifier}?"
+FO_CONFIRM_DEMO = "Fail over (demo)"
+FO_CONFIRM_AWS = "Fail over on AWS"
+FO_RUNNING = "Failing over… Quitting now stops only the measuring; the failover carries on in AWS."
+FO_DONE = "Done: {verdict}. The report is below and saved; Esc goes back, r checks again."
+FO_SWAPPED = "The roles swapped: the standby is the primary now."
+FO_VERDICT = "VERDICT: {verdict}"
+FO_WRITES = "Writes around the failover (seconds from the request):"
+FO_NOTES = "Notes:"
+FO_ADVICE = "Advice:"
+FO_SAVED = "Saved:"

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, RichLog, Static
 from textual.worker import get_current_worker
 
+from screens import messages as m
 from screens.widgets.live_topology import LiveTopology
 from wizard.aws.provisioning import Progress, RdsEvent, Update, follow, format_duration
 
@@ -64,16 +65,16 @@ def stage_line(progress: Progress) -> Text:
 def time_line(progress: Progress, elapsed: float) -> str:
     """Elapsed time and the typical range for this kind of create (scaled in the demo)."""
     low, high = progress.estimate
-    line = f"Elapsed {format_duration(elapsed)}"
+    line = m.PROV_ELAPSED.format(elapsed=format_duration(elapsed))
     if progress.outcome == "available":
-        return line + " · ready"
+        return line + m.PROV_READY
     if progress.finished:
         return line
-    line += f" · usually {format_duration(low)} to {format_duration(high)}"
+    line += m.PROV_USUALLY.format(low=format_duration(low), high=format_duration(high))
     if progress.time_scale != 1:
-        line += f" (demo, {progress.time_scale:g}x faster than RDS)"
+        line += m.PROV_DEMO_SPEED.format(scale=progress.time_scale)
     if elapsed > high:
-        line += " · slower than usual; still following, it never gives up while RDS is working"
+        line += m.PROV_SLOW
     return line
 
 
@@ -147,29 +148,26 @@ class ProvisioningScreen(Screen[None]):
         with VerticalScroll(id="prov-body"):
             yield Static(self._title_text(), id="prov-title", markup=False)
             yield Static("", id="prov-stages")
-            yield Static("Starting…", id="prov-time", markup=False)
+            yield Static(m.PROV_STARTING, id="prov-time", markup=False)
             yield Static(self._quit_note(), id="prov-note", classes="note", markup=False)
             yield Static("", id="prov-warning", classes="warning-panel", markup=False)
             yield Static("", id="prov-ready", classes="ready-panel", markup=False)
-            yield Button("Run the failover test (f)", id="prov-failover", classes="launch-action",
+            yield Button(m.PROV_FAILOVER_BUTTON, id="prov-failover", classes="launch-action",
                          compact=True)
             yield LiveTopology(id="prov-topology")
-            yield Static("Events and changes", classes="section-title", markup=False)
+            yield Static(m.PROV_EVENTS, classes="section-title", markup=False)
             yield RichLog(id="prov-events", wrap=True, markup=False, highlight=False, max_lines=2000,
                           min_width=20)
         yield Footer()
 
     def _title_text(self) -> str:
-        verb = "Creating" if self.spec is not None else "Following"
+        template = m.PROV_TITLE_CREATE if self.spec is not None else m.PROV_TITLE_FOLLOW
         what = "Multi-AZ DB cluster" if self.kind == "cluster" else "DB instance"
-        return f"{verb} {what} {self.identifier}"
+        return template.format(what=what, identifier=self.identifier)
 
     def _quit_note(self) -> str:
-        if self.demo:
-            return ("This demo AWS lives inside the wizard: quitting ends it. On real AWS quitting stops "
-                    f"nothing and `rds-wizard watch {self.identifier}` re-attaches.")
-        return (f"Quitting (Ctrl+Q) stops nothing in AWS: {self.identifier} keeps being created. "
-                f"Re-attach any time with: rds-wizard watch {self.identifier}")
+        template = m.PROV_QUIT_NOTE_DEMO if self.demo else m.PROV_QUIT_NOTE
+        return template.format(identifier=self.identifier)
 
     def on_mount(self) -> None:
         """Hide what has nothing to show yet, start the worker and the elapsed-time tick."""
@@ -209,27 +207,27 @@ class ProvisioningScreen(Screen[None]):
     @on(Launched)
     def _on_launched(self, message: Launched) -> None:
         self.result = message.result
-        note = " (a retry of our own create; it was sent once)" if message.result.adopted_own_retry else ""
-        self._log(f"{message.result.operation} accepted{note}; following {message.result.identifier}.")
+        note = m.PROV_ACCEPTED_RETRY if message.result.adopted_own_retry else ""
+        self._log(m.PROV_ACCEPTED.format(operation=message.result.operation, note=note,
+                                         identifier=message.result.identifier))
 
     @on(LaunchRefused)
     def _on_refused(self, message: LaunchRefused) -> None:
         error = message.error
         self._show_warning(error.render(), severity="error")
-        self.query_one("#prov-time", Static).update("Nothing was created.")
-        self.query_one("#prov-note", Static).update(
-            "Nothing was sent to change AWS. Go back (Esc) to fix the settings.")
+        self.query_one("#prov-time", Static).update(m.PROV_NOTHING_CREATED)
+        self.query_one("#prov-note", Static).update(m.PROV_REFUSED_NOTE)
         if error.existing:
             self._existing = (error.existing, error.existing_kind)
-            self._log(f"Press w to follow the existing {error.existing} instead.")
+            self._log(m.PROV_FOLLOW_EXISTING.format(identifier=error.existing))
         self.refresh_bindings()
 
     @on(Crashed)
     def _on_crashed(self, message: Crashed) -> None:
-        self._show_warning(f"Following stopped unexpectedly: {message.text}\n"
-                           f"Nothing changes in AWS. Re-attach with: rds-wizard watch {self.identifier}"
-                           if not self.demo else f"Following stopped unexpectedly: {message.text}",
-                           severity="error")
+        text = m.PROV_CRASHED.format(text=message.text)
+        if not self.demo:
+            text += m.PROV_CRASHED_WATCH.format(identifier=self.identifier)
+        self._show_warning(text, severity="error")
 
     @on(ProgressArrived)
     def _on_progress(self, message: ProgressArrived) -> None:
@@ -251,15 +249,15 @@ class ProvisioningScreen(Screen[None]):
         for event in progress.new_events:
             self._remember_event(event)
         if progress.notices:
-            self._show_warning("\n".join(f"{n.title}\n  What to do: {n.next_step}" for n in progress.notices),
+            self._show_warning("\n".join(m.PROV_WHAT_TO_DO.format(title=n.title, next_step=n.next_step)
+                                         for n in progress.notices),
                                severity=max((n.severity for n in progress.notices),
                                             key=("info", "warning", "error").index))
         if first_available:
             self._show_ready(progress)
         if progress.finished:
             self.query_one("#prov-note", Static).update(
-                "Following has ended." + ("" if self.demo else
-                                          f" Re-check any time with: rds-wizard watch {self.identifier}"))
+                m.PROV_ENDED + ("" if self.demo else m.PROV_ENDED_WATCH.format(identifier=self.identifier)))
         self.refresh_bindings()
 
     # ---- rendering helpers --------------------------------------------------------------------------
@@ -303,8 +301,7 @@ class ProvisioningScreen(Screen[None]):
 
     def _show_warning(self, text: str, *, severity: str = "warning") -> None:
         panel = self.query_one("#prov-warning", Static)
-        panel.update(("PROBLEM: " if severity == "error" else "NOTE: " if severity == "info" else
-                      "WARNING: ") + text)
+        panel.update(m.PROV_SEVERITY.get(severity, m.PROV_SEVERITY["warning"]) + text)
         panel.set_class(severity == "error", "-error")
         panel.display = True
 
@@ -318,7 +315,7 @@ class ProvisioningScreen(Screen[None]):
             self._summary = connection_summary(progress, self.gateway, password_shown_once=generated,
                                                username=username, database=database)
         except Exception as exc:  # the summary is a convenience; the screen must not fail over it
-            self._log(f"Could not build the connection summary: {exc}")
+            self._log(m.PROV_SUMMARY_FAILED.format(reason=exc))
             return
         self._render_ready()
         self.query_one("#prov-ready").display = True
@@ -329,12 +326,11 @@ class ProvisioningScreen(Screen[None]):
     def _render_ready(self) -> None:
         if self._summary is None:
             return
-        lines = [f"{self.identifier} is available."]
+        lines = [m.PROV_AVAILABLE.format(identifier=self.identifier)]
         if self.result is not None and self.result.password_generated and self.result.password is not None:
             shown = self.result.password.get_secret_value() if self._password_visible else PASSWORD_MASK
-            hint = "p hides it" if self._password_visible else "press p to show it"
-            lines.append(f"Generated password: {shown}  ({hint}; it is shown only here, never stored: "
-                         "copy it somewhere safe now)")
+            hint = m.PROV_PASSWORD_HIDE if self._password_visible else m.PROV_PASSWORD_SHOW
+            lines.append(m.PROV_PASSWORD.format(shown=shown, hint=hint))
         lines.extend(self._summary.lines())
         self.query_one("#prov-ready", Static).update("\n".join(lines))
 
