@@ -248,3 +248,24 @@ def test_the_summary_never_holds_a_password_and_uses_the_demo_address() -> None:
     assert "arn:aws:secretsmanager:x" in summary.password_location
     text = "\n".join(summary.lines())
     assert "password=" not in text.lower()
+
+
+def test_events_that_cannot_be_read_come_with_a_later_poll_and_the_status_is_still_news() -> None:
+    class FlakyEvents(ScriptedRds):
+        failures = 2
+
+        def describe_events(self, **kwargs: Any) -> dict[str, Any]:
+            if self.failures:
+                self.failures -= 1
+                raise client_error("Throttling", op="DescribeEvents")
+            return super().describe_events(**kwargs)
+
+    rds = FlakyEvents([inst("creating", MultiAZ=True, _events=["DB instance created"]),
+                       inst("modifying", MultiAZ=True),
+                       inst("available", MultiAZ=True, SecondaryAvailabilityZone="b", Endpoint=ENDPOINT)])
+    seen: list[Any] = []
+    follow(Follower(FakeGateway(rds), "db1", events_since=T0 - timedelta(minutes=1)), seen.append)
+    assert [p.status for p in seen] == ["creating", "modifying", "available"]
+    assert [u.kind for u in seen[0].updates].count("notice") == 1
+    events = [u.message for p in seen for u in p.updates if u.kind == "event"]
+    assert events == ["DB instance created"]

@@ -252,7 +252,7 @@ def preflight(gateway: GatewayLike, identifier: str, *, kind: Kind | None = None
         checks.append(Check("standby", "Standby AZ known", "warning",
                             "AWS does not report the standby's AZ yet; the AZ swap is judged from "
                             "the primary AZ alone."))
-    checks.append(_recent_failover_check(gateway, target, recent_minutes / 1.0, scale))
+    checks.append(_recent_failover_check(gateway, target, recent_minutes, scale))
     reachable, connect_seconds = False, None
     addresses: list[str] = []
     if target.endpoint:
@@ -684,17 +684,22 @@ class FailoverTest:
                                  "started_event": None, "abandoned": False, "primary": before_primary,
                                  "standby": (), "stopped": False, "event_seen_at": None, "done_at": None}
         settle_polls = 0
+        errors_in_a_row = 0
         while True:
             try:
                 snap = describe(client, target.identifier, target.kind)
                 fresh = dedupe_events(seen, fetch_events(client, target.identifier, target.kind, since))
             except Exception as exc:
-                if not is_transient(exc):
-                    reason = _explained(exc, target.identifier)[0]
-                    self._emit("warning", f"Could not read the status: {reason}")
-                else:
-                    self._emit("note", "AWS did not answer this time; still watching.")
+                errors_in_a_row += 1
+                if errors_in_a_row == 1:  # once per spell of errors, not once per poll
+                    if is_transient(exc):
+                        self._emit("note", "AWS did not answer this time; still watching.")
+                    else:
+                        reason = _explained(exc, target.identifier)[0]
+                        self._emit("warning", f"Could not read the status: {reason}")
                 snap, fresh = None, []
+            else:
+                errors_in_a_row = 0
             if snap is not None:
                 self._record(snap, fresh, state)
             ended = self._finished(state, az_grace)

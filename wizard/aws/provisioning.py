@@ -436,13 +436,20 @@ class Follower:
         updates: list[Update] = []
         previous = self._snapshot
         gone = False
+        fresh: list[RdsEvent] = []
         try:
             client = self._rds()
             snap = describe(client, self.identifier, self.kind)
-            fresh = dedupe_events(self._seen, fetch_events(client, self.identifier, self.kind, self._since))
             self._errors_in_a_row = 0
+            try:
+                listed = fetch_events(client, self.identifier, self.kind, self._since)
+                fresh = dedupe_events(self._seen, listed)
+            except Exception as exc:  # the status is still news; missed events come with the next poll
+                self._transient_total += 1
+                updates.append(Update("notice", f"The events could not be read this time "
+                                                f"({_explain_briefly(exc)[0]}); still following.", now))
         except Exception as exc:
-            snap, fresh = previous, []
+            snap = previous
             aws_elapsed = self.elapsed * self.schedule.scale
             if _is_not_found(exc) and not (self.just_created and aws_elapsed < NOT_FOUND_GRACE_AWS_SECONDS):
                 gone = True
@@ -604,10 +611,14 @@ class ConnectionSummary:
     resolved_address: str | None
     examples: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    reader_endpoint: str | None = None
 
     def lines(self) -> list[str]:
         """The summary as plain lines (no password, ever)."""
-        out = [f"Endpoint: {self.endpoint}" + (f"  port {self.port}" if self.port else ""),
+        out = [f"Endpoint: {self.endpoint}" + (f"  port {self.port}" if self.port else "")]
+        if self.reader_endpoint:
+            out.append(f"Reader endpoint (read-only): {self.reader_endpoint}")
+        out += [
                f"Master username: {self.username}", f"Password: {self.password_location}"]
         if self.resolved_address:
             out.append(f"Address (demo resolver): {self.resolved_address}")
@@ -650,7 +661,8 @@ def connection_summary(progress: Progress, gateway: GatewayLike, *, password_sho
     return ConnectionSummary(
         identifier=progress.identifier, engine=progress.engine, endpoint=endpoint, port=progress.port,
         username=user, database=dbname, password_location=where, secret_arn=progress.secret_arn,
-        resolved_address=resolved, examples=tuple(examples), notes=tuple(notes))
+        resolved_address=resolved, examples=tuple(examples), notes=tuple(notes),
+        reader_endpoint=progress.reader_endpoint)
 
 
 def connection_examples(engine: str, host: str, port: int | None, user: str,
