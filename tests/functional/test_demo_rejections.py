@@ -73,6 +73,7 @@ def test_maintenance_window_across_midnight_is_accepted(rds: Any) -> None:
                                      PreferredMaintenanceWindow="sun:23:30-mon:00:30",
                                      PreferredBackupWindow="03:00-03:30")["DBInstance"]
     assert created["PreferredMaintenanceWindow"] == "sun:23:30-mon:00:30"
+    follow_statuses(rds, "late-maint")  # RDS modifies only an available instance
     modified = rds.modify_db_instance(DBInstanceIdentifier="late-maint",
                                       PreferredMaintenanceWindow="sat:23:45-sun:00:15")["DBInstance"]
     assert modified["PreferredMaintenanceWindow"] == "sat:23:45-sun:00:15"
