@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
 EXIT_CANCELLED = 130
 
 # Sources whose choices come from the account (a network round trip the first time).
@@ -292,8 +293,17 @@ class PlainWizard:
     def _prompt_choice(self, field: StepField, label: str) -> Any:
         from wizard.choices import Choice, default_choice
 
-        choices = self.choices(field)
         current = self.template if field.kind == "template" else self._value(field)
+        try:
+            choices = self.choices(field)
+        except Exception as exc:  # the account could not be asked: the value can still be typed
+            from wizard.aws import explain
+
+            self.say(f"{ERROR_MARK} Could not load the {field.label.lower()} choices: {explain(exc).title}")
+            if field.kind == "template":
+                return None
+            self.say("  Type the value instead (several separated by commas).")
+            return self.prompter.text(label, _as_text(current))
         if field.kind == "multi-choice":
             selected = set(current or [])
             options = [_choice_option(c) for c in choices]
@@ -626,7 +636,8 @@ def _initial_spec(args: argparse.Namespace, prompter: Prompter,
     if preset:
         from presets import load_preset
 
-        return load_preset(preset), STEPS[0].key
+        # A preset answers every step: straight to Review, where any step can still be changed.
+        return load_preset(preset), "review"
     draft = drafts.load_draft()
     if draft is not None:
         step = step_by_key(draft.step_key) if draft.step_key in {s.key for s in STEPS} else STEPS[0]
@@ -648,6 +659,15 @@ def run_plain(args: argparse.Namespace, prompter: Prompter | None = None,
     prompter = prompter or make_prompter()
     opts = ConnectionOptions.from_args(args)
     out("rds-wizard (plain mode). Ctrl+C stops at any time and keeps your answers as a draft.")
+    try:
+        # The preset or draft first: a bad preset is reported before any connection is made.
+        spec, start = _initial_spec(args, prompter, out)
+    except ValueError as exc:  # PresetError: a preset that cannot be read or does not fit
+        out(f"{ERROR_MARK} {exc}")
+        return EXIT_USAGE
+    except (KeyboardInterrupt, EOFError):
+        out("Cancelled.")
+        return EXIT_CANCELLED
     out("Starting the demo AWS ..." if opts.demo else "Connecting to AWS ...")
     try:
         gateway = open_gateway(opts)
@@ -658,13 +678,11 @@ def run_plain(args: argparse.Namespace, prompter: Prompter | None = None,
     except Exception as exc:
         out(f"{ERROR_MARK} {explain(exc).render()}")
         return EXIT_PROBLEMS
-    wizard: PlainWizard | None = None
+    wizard = PlainWizard(spec, gateway, prompter, out)
     try:
-        spec, start = _initial_spec(args, prompter, out)
-        wizard = PlainWizard(spec, gateway, prompter, out)
         return wizard.run(start)
     except (KeyboardInterrupt, EOFError):
-        if wizard is not None and wizard.step_key != "launched":
+        if wizard.step_key != "launched":
             drafts.save_draft(wizard.spec, wizard.step_key)
             out("")
             out("Cancelled. Your answers are kept as a draft (never the password); "
@@ -672,5 +690,10 @@ def run_plain(args: argparse.Namespace, prompter: Prompter | None = None,
         else:
             out("\nCancelled.")
         return EXIT_CANCELLED
+    except Exception as exc:  # anything AWS or the network threw that no step handled: said, not traced
+        if wizard.step_key != "launched":
+            drafts.save_draft(wizard.spec, wizard.step_key)
+        out(f"{ERROR_MARK} {explain(exc).render()}")
+        return EXIT_PROBLEMS
     finally:
         gateway.close()

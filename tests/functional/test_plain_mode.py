@@ -258,3 +258,15 @@ def test_launch_then_the_failover_test_as_lines(capsys: pytest.CaptureFixture[st
     assert "Report saved:" in out
     reports = list((home / "data" / "reports").glob("failover-fo-db-*.md"))
     assert reports, out
+
+
+def test_a_preset_goes_straight_to_review(capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    prompter = LinePrompter(io.StringIO("4\n"), sys.stdout)
+    code = run_plain(_args(preset="production-postgres"), prompter=prompter)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Step 1 of 6" not in out
+    assert "Step 6 of 6: Review" in out
+    assert "--db-instance-identifier prod-postgres" in out

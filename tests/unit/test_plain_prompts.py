@@ -69,3 +69,21 @@ def test_pipes_get_line_prompts_and_a_terminal_gets_questionary(monkeypatch: pyt
 
     monkeypatch.setattr("sys.stdout", Tty())
     assert isinstance(make_prompter(Tty("")), QuestionaryPrompter)
+
+
+def test_an_unknown_preset_is_a_usage_error_before_any_connection(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    import argparse
+
+    from wizard.plain import run_plain
+
+    monkeypatch.setenv("RDS_WIZARD_HOME", str(tmp_path))
+
+    def no_connection(*_: object) -> None:
+        raise AssertionError("connected before the preset was read")
+
+    monkeypatch.setattr("wizard.aws.open_gateway", no_connection)
+    args = argparse.Namespace(demo=True, demo_speed=None, profile=None, region=None, endpoint_url=None,
+                              preset="no-such-preset")
+    assert run_plain(args, prompter=LinePrompter(io.StringIO(""), io.StringIO())) == 2
+    assert "No preset named 'no-such-preset'" in capsys.readouterr().out
