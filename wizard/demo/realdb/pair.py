@@ -70,13 +70,21 @@ log_line_prefix = '%m [%p] '
 log_connections = off
 """
 
-HBA = f"""# rds-wizard demo: the admin only through the private socket, everyone else by password on loopback.
+HBA_PRIMARY = f"""# rds-wizard demo primary: the admin only through the private socket, others by password.
 local   all           {ADMIN_USER}                      trust
 local   replication   {ADMIN_USER}                      trust
 host    replication   {REPLICATION_USER}   127.0.0.0/8   scram-sha-256
 host    all           {ADMIN_USER}         all           reject
 host    all           {REPLICATION_USER}   all           reject
 host    all           all                  127.0.0.0/8   scram-sha-256
+"""
+
+# As on RDS, a Multi-AZ instance's standby takes no connections: only the admin through its socket.
+HBA_STANDBY = f"""# rds-wizard demo standby: not reachable, like an RDS Multi-AZ standby.
+local   all           {ADMIN_USER}                      trust
+local   replication   {ADMIN_USER}                      trust
+host    all           all                  all           reject
+host    replication   all                  all           reject
 """
 
 AUTO_CONF_HEADER = (
@@ -165,6 +173,8 @@ class _Node:
         self.data = home / "data"
         self.log = home / "postgres.log"
         self.sock = home / "sock"
+        # Outside the data folder, which pg_basebackup and pg_rewind overwrite from the other node.
+        self.hba = home / "pg_hba.conf"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def log_tail(self, lines: int = 15) -> str:
@@ -323,7 +333,7 @@ class PostgresPair:
                 # acknowledged commit still survives it, and a start after a copy or a crash skips
                 # fsyncing the whole data folder (a second or more on a busy disk).
                 conf.write(f"fsync = {'on' if self.durable else 'off'}\n")
-            self._write(node.data / "pg_hba.conf", HBA)
+            self._write(node.hba, HBA_PRIMARY)
             self._start(node)
             user = _quote_ident(self.master_username)
             statements = [
@@ -645,6 +655,7 @@ class PostgresPair:
                     str(_runtime.binary("postgres")), "-D", str(node.data),
                     "-c", f"listen_addresses={host}", "-c", f"port={port}",
                     "-c", f"unix_socket_directories={node.sock}", "-c", f"cluster_name={node.name}",
+                    "-c", f"hba_file={node.hba}",
                 ],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=_tool_env(),
                 cwd=node.home, start_new_session=True, **kwargs,
@@ -673,6 +684,7 @@ class PostgresPair:
             f"{AUTO_CONF_HEADER}primary_conninfo = '{conninfo}'\nprimary_slot_name = '{node.name}'\n",
         )
         self._write(node.data / "standby.signal", "")
+        self._write(node.hba, HBA_STANDBY)
         (node.data / "promote").unlink(missing_ok=True)
         slots = node.data / "pg_replslot"
         for slot in slots.iterdir() if slots.exists() else ():
@@ -732,6 +744,9 @@ class PostgresPair:
             if time.monotonic() > deadline:
                 raise RealDBError(f"The standby {node.name} did not finish promotion:\n{node.log_tail()}")
             time.sleep(POLL)
+        # Now open to clients: the reload comes before any later connection is accepted.
+        self._write(node.hba, HBA_PRIMARY)
+        node.proc.send_signal(signal.SIGHUP)
 
     def _kill(self, node: _Node) -> None:
         if node.proc is not None:
