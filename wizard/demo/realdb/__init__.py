@@ -16,11 +16,14 @@ API::
     r = pair.rejoin_old_primary()         # pg_rewind the old primary, synchronous standby again
     pair.stop()                           # or `with PostgresPair.create(...) as pair:`
 
-- `PostgresPair(...)` checks the settings and reserves folders; `build_primary()` runs initdb,
-  starts the primary on its address, creates the master user (LOGIN CREATEDB CREATEROLE, member of
-  ``rds_superuser``, as on RDS) with the password stored only as a SCRAM verifier, and the initial
-  database owned by it. `build_standby(addr=None)` clones it with pg_basebackup into a streaming
-  standby with its own replication slot, then sets ``synchronous_standby_names`` on the primary.
+- `PostgresPair(...)` checks the settings and reserves folders (`names=` labels the two servers,
+  e.g. by AZ: they show in pg_stat_replication); `build_primary()` copies a fresh initdb (one
+  per process), starts the primary on its address, creates the master user (LOGIN CREATEDB
+  CREATEROLE, member of ``rds_superuser``, as on RDS) with the password stored only as a SCRAM
+  verifier, and the initial database owned by it. `build_standby(addr=None)` clones it with
+  pg_basebackup into a streaming standby with its own replication slot, then sets
+  ``synchronous_standby_names`` on the primary.
+  As on RDS the standby takes no client connections; it opens at promotion.
   `wait_in_sync()` returns once the standby confirms commits (the moment the instance may be
   ``available``). `remove_standby()` and `build_standby(addr)` convert between Single-AZ and
   Multi-AZ; `set_master_password()` changes the password.
@@ -41,7 +44,8 @@ more on a busy disk) and run with fsync off: a simulated failure kills processes
 so every acknowledged commit survives it all the same (`durable=True` turns fsync on).
 
 Each server listens on its own loopback address and a private unix socket folder. Admin access is
-the trust-authenticated ``rdsadmin`` through that socket only; TCP logins use SCRAM passwords.
+the trust-authenticated ``rdsadmin`` through that socket only; TCP logins use SCRAM passwords;
+replication uses ``rdsrepladmin`` with a random password of the pair's own.
 Everything lives under a per-process registry folder in the temp dir; `stop()`, an atexit hook, and
 a watchdog process (for a wizard killed outright) stop the servers, reap them, and remove data
 folders and shared memory; a new process also cleans what dead ones left behind.
