@@ -27,6 +27,7 @@ from typing import Any, Literal
 from pydantic import SecretStr
 
 from wizard.aws.probes import (
+    HEARTBEAT_TABLE,
     AppProbe,
     ConnectSample,
     DbCredentials,
@@ -199,7 +200,8 @@ def credentials_from_secret(gateway: GatewayLike, secret_arn: str) -> tuple[DbCr
     return DbCredentials(str(data["username"]), SecretStr(str(data["password"])), source="secret"), ""
 
 
-def what_will_happen(target: Target, scale: float, demo: bool) -> list[str]:
+def what_will_happen(target: Target, scale: float, demo: bool,
+                     probe: DbCredentials | None = None) -> list[str]:
     """The plain-language briefing shown before the confirmation."""
     cluster = target.kind == "cluster"
     typical = TYPICAL_OUTAGE_CLUSTER if cluster else TYPICAL_OUTAGE_INSTANCE
@@ -217,6 +219,11 @@ def what_will_happen(target: Target, scale: float, demo: bool) -> list[str]:
         "longer keep connecting to the old address.",
         "Nothing is deleted and billing does not change; the database stays Multi-AZ.",
     ]
+    if probe is not None:
+        database = probe.database or ("postgres" if "postgres" in target.engine else "rds_wizard")
+        lines.append(f"The application probe logs in as {probe.username} and commits a heartbeat row every "
+                     f"50 ms into table {HEARTBEAT_TABLE} of database {database} (the "
+                     "rows stay, so you can look at them afterwards).")
     return lines
 
 
@@ -290,7 +297,8 @@ def preflight(gateway: GatewayLike, identifier: str, *, kind: Kind | None = None
                             f"Writes heartbeat rows as {creds.username if creds else '?'} "
                             f"(credentials: {creds.source if creds else '?'}) through the failover."))
     return Preflight(target=target, checks=checks, reachable=reachable, connect_seconds=connect_seconds,
-                     time_scale=scale, demo=demo, what_will_happen=what_will_happen(target, scale, demo),
+                     time_scale=scale, demo=demo,
+                     what_will_happen=what_will_happen(target, scale, demo, creds if not note else None),
                      credentials=creds, app_probe_note=note)
 
 
