@@ -103,11 +103,14 @@ class ProvisioningScreen(Screen[None]):
             self.error = error
 
     class ProgressArrived(Message):
-        """One poll's snapshot (sent from the worker thread)."""
+        """One poll's snapshot, with the connection summary once available (sent from the worker thread)."""
 
-        def __init__(self, progress: Progress) -> None:
+        def __init__(self, progress: Progress, summary: ConnectionSummary | None = None,
+                     summary_error: str = "") -> None:
             super().__init__()
             self.progress = progress
+            self.summary = summary
+            self.summary_error = summary_error
 
     class Crashed(Message):
         """Something unexpected stopped the worker; shown as a message, never a traceback."""
@@ -181,6 +184,7 @@ class ProvisioningScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="provision", exit_on_error=False)
     def _run(self) -> None:
         worker = get_current_worker()
+        result: LaunchResult | None = None
         try:
             follower = self._follower
             if follower is None and self.spec is not None:
@@ -197,10 +201,29 @@ class ProvisioningScreen(Screen[None]):
                 from wizard.aws.provisioning import Follower
 
                 follower = Follower(self.gateway, self.identifier, self.kind)
-            follow(follower, lambda progress: self.post_message(self.ProgressArrived(progress)),
-                   should_stop=lambda: worker.is_cancelled)
+
+            def arrived(progress: Progress) -> None:
+                self.post_message(self._arrival(progress, result))
+
+            follow(follower, arrived, should_stop=lambda: worker.is_cancelled)
         except Exception as exc:  # a bug or an unexpected library error: say so, never a traceback
             self.post_message(self.Crashed(f"{type(exc).__name__}: {exc}"))
+
+    def _arrival(self, progress: Progress, result: LaunchResult | None) -> ProgressArrived:
+        """The message for one snapshot, with the connection summary once the database is available."""
+        # Built here in the worker: the demo check and the resolver may touch the network.
+        if progress.outcome != "available":
+            return self.ProgressArrived(progress)
+        from wizard.aws.provisioning import connection_summary
+
+        try:
+            summary = connection_summary(
+                progress, self.gateway, password_shown_once=bool(result and result.password_generated),
+                username=result.master_username if result else None,
+                database=result.database_name if result else None)
+        except Exception as exc:  # the summary is a convenience; following must not fail over it
+            return self.ProgressArrived(progress, summary_error=m.PROV_SUMMARY_FAILED.format(reason=exc))
+        return self.ProgressArrived(progress, summary)
 
     # ---- messages from the worker -------------------------------------------------------------------
 
@@ -231,9 +254,11 @@ class ProvisioningScreen(Screen[None]):
 
     @on(ProgressArrived)
     def _on_progress(self, message: ProgressArrived) -> None:
-        self.show_progress(message.progress)
+        if message.summary_error:
+            self._log(message.summary_error)
+        self.show_progress(message.progress, message.summary)
 
-    def show_progress(self, progress: Progress) -> None:
+    def show_progress(self, progress: Progress, summary: ConnectionSummary | None = None) -> None:
         """Render one snapshot: stage line, time, topology, new events and updates, warnings, ready panel."""
         first_available = progress.outcome == "available" and (
             self.progress is None or self.progress.outcome != "available")
@@ -253,8 +278,8 @@ class ProvisioningScreen(Screen[None]):
                                          for n in progress.notices),
                                severity=max((n.severity for n in progress.notices),
                                             key=("info", "warning", "error").index))
-        if first_available:
-            self._show_ready(progress)
+        if first_available and summary is not None:
+            self._show_ready(summary)
         if progress.finished:
             self.query_one("#prov-note", Static).update(
                 m.PROV_ENDED + ("" if self.demo else m.PROV_ENDED_WATCH.format(identifier=self.identifier)))
@@ -305,18 +330,8 @@ class ProvisioningScreen(Screen[None]):
         panel.set_class(severity == "error", "-error")
         panel.display = True
 
-    def _show_ready(self, progress: Progress) -> None:
-        from wizard.aws.provisioning import connection_summary
-
-        generated = bool(self.result and self.result.password_generated)
-        username = self.result.master_username if self.result else None
-        database = self.result.database_name if self.result else None
-        try:
-            self._summary = connection_summary(progress, self.gateway, password_shown_once=generated,
-                                               username=username, database=database)
-        except Exception as exc:  # the summary is a convenience; the screen must not fail over it
-            self._log(m.PROV_SUMMARY_FAILED.format(reason=exc))
-            return
+    def _show_ready(self, summary: ConnectionSummary) -> None:
+        self._summary = summary
         self._render_ready()
         self.query_one("#prov-ready").display = True
         self.query_one("#prov-failover").display = self._can_failover()

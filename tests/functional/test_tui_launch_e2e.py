@@ -101,6 +101,9 @@ async def test_launch_provision_failover_report_on_the_demo(tmp_path: Path,
         assert len(failover.paths) == 2 and all(p.exists() for p in failover.paths)
         shown = str(failover.query_one("#fo-report", Static).render())
         assert "VERDICT" in shown and str(failover.paths[0]) in shown
+        if report.app is not None:  # the demo's real PostgreSQL pair let the application probe write
+            assert report.app.rpo_zero, report.app
+            assert "Application RTO" in shown
 
     for text in captures:
         assert CANARY not in text

@@ -208,6 +208,36 @@ async def test_a_spec_with_errors_is_refused_before_aws() -> None:
         assert "Nothing was created." in str(screen.query_one("#prov-time", Static).render())
 
 
+async def test_an_existing_database_is_offered_to_follow(monkeypatch: pytest.MonkeyPatch) -> None:
+    import wizard.aws.provisioning as provisioning
+    import wizard.launch as launch_module
+
+    def refuse(spec: DatabaseSpec, gateway: Any) -> None:
+        raise launch_module.LaunchError("A DB instance named orders-db already exists.",
+                                        next_step="rds-wizard watch orders-db", existing="orders-db")
+
+    followed: list[str] = []
+
+    def follower(gateway: Any, identifier: str, kind: str) -> ScriptedFollower:
+        followed.append(identifier)
+        return ScriptedFollower(READY_SCRIPT)
+
+    monkeypatch.setattr(launch_module, "launch", refuse)
+    monkeypatch.setattr(provisioning, "Follower", follower)
+    spec = DatabaseSpec()
+    spec.settings.identifier = "orders-db"
+    app = Host(lambda: ProvisioningScreen(FakeGateway(), spec=spec, demo=True))  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ProvisioningScreen)
+        await _until(pilot, lambda: screen.query_one("#prov-warning").display, "the refusal")
+        assert "already exists" in str(screen.query_one("#prov-warning", Static).render())
+        await pilot.press("w")
+        await _until(pilot, lambda: screen.progress is not None and screen.progress.finished, "available")
+        assert followed == ["orders-db"]
+        assert str(screen.query_one("#prov-title", Static).render()) == "Following DB instance orders-db"
+
+
 async def test_generated_password_is_masked_until_p(monkeypatch: pytest.MonkeyPatch) -> None:
     from wizard.launch import LaunchResult
 
