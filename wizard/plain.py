@@ -254,6 +254,7 @@ class PlainWizard:
         self.step_key = STEPS[0].key
         self.template: str | None = None
         self._loaded: set[str] = set()
+        self._announced: set[tuple[str, str]] = set()
 
     # -- look-ups --------------------------------------------------------------------------------
 
@@ -262,7 +263,7 @@ class PlainWizard:
         from wizard.choices import choices_for
 
         if field.source in _CATALOG_SOURCES and field.source not in self._loaded:
-            self.say(f"Loading {field.label.lower()} ...")
+            self.say(f"Loading the {field.label} choices ...")
             self._loaded.add(field.source)
         return choices_for(field, self.spec, self.gateway.catalog)
 
@@ -446,8 +447,11 @@ class PlainWizard:
         for problem in self.problems():
             owner = step_for_field(problem.field)
             if problem.is_error and keys.index(owner.key) < keys.index(step.key):
-                # An answer here broke an earlier step's setting: say so now; Review offers the way back.
-                self.say(f"{ERROR_MARK} {owner.title}: {problem.message} (Review lets you change that step.)")
+                # An answer here broke an earlier step's setting: say so once; Review offers the way back.
+                if (problem.field, problem.message) not in self._announced:
+                    self._announced.add((problem.field, problem.message))
+                    self.say(f"{ERROR_MARK} {owner.title}: {problem.message} "
+                             "(Review lets you change that step.)")
             elif not problem.is_error and problem.field in paths:
                 self.say(f"{WARNING_MARK} {problem.message}")
 
