@@ -306,6 +306,9 @@ class PlainWizard:
             self.say("  Type the value instead (several separated by commas).")
             return self.prompter.text(label, _as_text(current))
         if field.kind == "multi-choice":
+            if not choices:
+                self.say(f"  No {field.label.lower()} to choose from here; nothing is picked.")
+                return current
             selected = set(current or [])
             options = [_choice_option(c) for c in choices]
             checked = [i for i, c in enumerate(choices) if c.enabled and c.value in selected]
