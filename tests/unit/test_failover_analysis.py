@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from wizard.aws.failover import AppProbeReport, FailoverReport, TimelineEntry, decide_verdict, writes_around
+from wizard.aws.failover import (
+    AppProbeReport,
+    FailoverReport,
+    TimelineEntry,
+    classify_event,
+    decide_verdict,
+    writes_around,
+)
 from wizard.aws.probes import (
     ConnectSample,
     DnsSample,
@@ -162,3 +169,18 @@ def test_summary_rows_say_what_was_not_measured(tmp_path: Path) -> None:
     assert "not measured" in rows["Client-visible outage (TCP connect)"]
     assert "did not run" in rows["Application probe"]
     assert render_markdown(r).startswith("# Failover test: db1")
+
+
+@pytest.mark.parametrize(("message", "meaning"), [
+    ("Multi-AZ instance failover started.", "started"),
+    ("Multi-AZ failover to standby complete - DNS propagation may take a few minutes.", "completed"),
+    ("Multi-AZ instance failover completed.", "completed"),
+    ("Started cross AZ failover to DB instance: db1-instance-2", "started"),
+    ("Completed failover to DB instance: db1-instance-2", "completed"),
+    ("Amazon RDS is not attempting a requested failover because a failover recently occurred on the DB "
+     "instance.", "abandoned"),
+    ("Finished DB instance backup", None),
+    ("DB instance restarted", None),
+])
+def test_failover_events_are_recognised(message: str, meaning: str | None) -> None:
+    assert classify_event(message) == meaning

@@ -63,7 +63,10 @@ POST_ROLL_SECONDS = 0.5
 
 _COMPLETED = re.compile(r"failover.*(complete|completed|finished)|completed.*failover", re.IGNORECASE)
 _STARTED = re.compile(r"failover.*start|start.*failover", re.IGNORECASE)
-_ABANDONED = re.compile(r"abandon", re.IGNORECASE)
+# RDS-EVENT-0034 reads "Amazon RDS is not attempting a requested failover because a failover recently
+# occurred on the DB instance."; older texts said the failover was abandoned.
+_ABANDONED = re.compile(r"abandon|not attempting a requested failover|failover recently occurred",
+                        re.IGNORECASE)
 
 
 class FailoverRefused(Exception):
@@ -152,6 +155,17 @@ def _explained(exc: BaseException, identifier: str) -> tuple[str, str]:
         return (f"{err.title}: {err.detail}" if err.detail else err.title), err.next_step
     except Exception:  # the translation is a nicety; never hide the original error
         return f"{type(exc).__name__}: {exc}", ""
+
+
+def classify_event(message: str) -> Literal["abandoned", "completed", "started"] | None:
+    """What a failover-related event message means for the test (None: not about failover)."""
+    if _ABANDONED.search(message):
+        return "abandoned"
+    if _COMPLETED.search(message):
+        return "completed"
+    if _STARTED.search(message):
+        return "started"
+    return None
 
 
 def _offset(when: float | None, origin: float) -> float | None:
@@ -310,7 +324,7 @@ def _recent_failover_check(gateway: GatewayLike, target: Target, minutes: float,
     except Exception as exc:
         return Check("recent", "No recent failover", "warning",
                      f"Could not read recent events ({_explained(exc, target.identifier)[0]}).")
-    recent = [e for e in events if _COMPLETED.search(e.message) or _STARTED.search(e.message)]
+    recent = [e for e in events if classify_event(e.message) in ("completed", "started")]
     if recent:
         return Check("recent", "No recent failover", "warning",
                      f"A failover happened "
@@ -741,12 +755,13 @@ class FailoverTest:
         state["standby"] = snap.standby_azs or state["standby"]
         for event in events:
             self._emit("event", event.message, at=event.date.timestamp())
-            if _ABANDONED.search(event.message):
+            meaning = classify_event(event.message)
+            if meaning == "abandoned":
                 state["abandoned"] = True
-            elif _COMPLETED.search(event.message) and state["completed_event"] is None:
+            elif meaning == "completed" and state["completed_event"] is None:
                 state["completed_event"] = event
                 state["event_seen_at"] = time.time()
-            elif _STARTED.search(event.message) and state["started_event"] is None:
+            elif meaning == "started" and state["started_event"] is None:
                 state["started_event"] = event
 
     def _finished(self, state: dict[str, Any], az_grace: float) -> bool:
