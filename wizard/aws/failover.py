@@ -518,8 +518,9 @@ def advice_for(report_app: AppProbeReport | None, outage_aws_seconds: float | No
         advice.append("The outage was longer than 120 s: look for long-running transactions or heavy writes "
                       "at failover time, which lengthen crash recovery on the new primary.")
     if report_app is None:
-        advice.append("Run the test with database credentials (or a readable Secrets Manager secret) to "
-                      "measure RTO and RPO as an application sees them.")
+        advice.append("The application probe did not run (see the notes): with credentials that log in "
+                      "(given, or a readable Secrets Manager secret) the test also measures RTO and RPO "
+                      "as an application sees them.")
     if not tcp_measured:
         advice.append("Run the test from a machine inside the VPC to measure the outage clients see.")
     if demo:
