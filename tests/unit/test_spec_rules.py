@@ -539,8 +539,14 @@ def test_unknown_parameter_suggests_the_real_name() -> None:
     (lambda s: setattr(s.protection, "encrypted", False), "StorageEncrypted"),
     (lambda s: setattr(s.backup, "retention_days", 0), "BackupRetentionPeriod"),
     (lambda s: setattr(s.instance, "instance_class", "db.t4g.micro"), "DBInstanceClass"),
+    (lambda s: setattr(s.monitoring, "performance_insights_retention_days", 7),
+     "PerformanceInsightsRetentionPeriod"),
+    (lambda s: (setattr(s.monitoring, "monitoring_interval", 60),
+                setattr(s.monitoring, "monitoring_role_arn", "rds-monitoring-role")), "MonitoringRoleArn"),
+    (lambda s: (setattr(s.monitoring, "performance_insights", True),
+                setattr(s.instance, "instance_class", "db.t3.small")), "EnablePerformanceInsights"),
 ])
-def test_warnings_inform_but_do_not_block(change: Callable[[DatabaseSpec], None], parameter: str) -> None:
+def test_warnings_inform_but_do_not_block(change: Callable[[DatabaseSpec], object], parameter: str) -> None:
     spec = valid_spec()
     assert parameter not in warning_parameters(spec)
     change(spec)

@@ -491,7 +491,21 @@ class _Checker:
             self.add("monitoring.performance_insights_retention_days",
                      f"Performance Insights retention {retention} days is not offered: use 7, 31 × months "
                      "(31, 62, ... 713) or 731.")
+        if retention is not None and not monitoring.performance_insights:
+            self.warn("monitoring.performance_insights_retention_days",
+                      "A Performance Insights retention is set but Performance Insights is off: turn it on, "
+                      "or clear the retention.")
+        cls = self.spec.instance.instance_class
+        if monitoring.performance_insights and cls.endswith((".micro", ".small")):
+            self.warn("monitoring.performance_insights",
+                      f"Performance Insights is not offered on most {cls} "
+                      "configurations: choose a larger class or turn it off.")
         interval = monitoring.monitoring_interval
+        role_arn = monitoring.monitoring_role_arn
+        if role_arn and not role_arn.startswith("arn:"):
+            self.warn("monitoring.monitoring_role_arn",
+                      f"Monitoring role {_q(role_arn)} is not an ARN: give the role's ARN, e.g. "
+                      "arn:aws:iam::123456789012:role/rds-monitoring-role.")
         if interval not in MONITORING_INTERVALS:
             self.add("monitoring.monitoring_interval", f"Enhanced Monitoring interval {interval} s is not "
                                                        "offered: use 0 (off), 1, 5, 10, 15, 30 or 60.")
