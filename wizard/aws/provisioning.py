@@ -407,11 +407,6 @@ class Follower:
         self._client: Any = None
 
     @property
-    def last(self) -> Progress | None:
-        """The most recent snapshot, or None before the first poll."""
-        return self._last
-
-    @property
     def elapsed(self) -> float:
         """Real seconds since following began."""
         return self._clock() - self._started
