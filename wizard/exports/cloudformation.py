@@ -180,6 +180,7 @@ def render(request: Mapping[str, Any], operation: Operation) -> str:
     _, left_out = properties(request, operation)
     lines = _yaml(template(request, operation), 0)
     if left_out:
+        shown = ", ".join(f"{name}={json.dumps(request[name])}" for name in left_out)
         lines = [f"# Not expressible as {_RESOURCE[operation][1]} properties (set them after creation): "
-                 + ", ".join(left_out), *lines]
+                 + shown, *lines]
     return "\n".join(lines) + "\n"

@@ -202,7 +202,8 @@ def render(request: Mapping[str, Any], operation: Operation) -> str:
     args["final_snapshot_identifier"] = f"{identifier}-final"
     out.append(f'resource "{resource_type}" "{_resource_name(identifier)}" {{')
     if left_out:
-        out.append(f"  # Not arguments of {resource_type} (set them after creation): {', '.join(left_out)}")
+        shown = ", ".join(f"{name}={json.dumps(request[name])}" for name in left_out)
+        out.append(f"  # Not arguments of {resource_type} (set them after creation): {shown}")
     width = max(len(k) for k in args)
     for name, value in args.items():
         expression = value if name == password_argument else _value(value, 2)
