@@ -153,7 +153,8 @@ def test_cli_option_names_match_the_cli_help() -> None:
 @pytest.mark.parametrize(("request_", "operation"), CASES)
 @pytest.mark.parametrize("fmt", ["cli", "cloudformation", "terraform"])
 def test_no_export_contains_the_password(request_: dict[str, Any], operation: str, fmt: str) -> None:
-    text = render(request_ | {"MasterUserPassword": CANARY}, operation, fmt)  # type: ignore[arg-type]
+    secrets = {"MasterUserPassword": CANARY, "TdeCredentialPassword": CANARY + "-tde"}
+    text = render(request_ | secrets, operation, fmt)  # type: ignore[arg-type]
     assert CANARY not in text
 
 

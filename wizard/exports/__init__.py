@@ -18,6 +18,9 @@ Operation = Literal["CreateDBInstance", "CreateDBCluster"]
 
 FORMATS: tuple[ExportFormat, ...] = ("cli", "cloudformation", "terraform")
 
+# Request parameters that hold a secret: never written into any export.
+SECRET_PARAMETERS = frozenset({"MasterUserPassword", "TdeCredentialPassword"})
+
 # The environment variable a self-managed password is read from, the same one `rds-wizard launch` reads.
 PASSWORD_ENV_VAR = "RDS_WIZARD_MASTER_PASSWORD"
 
@@ -34,8 +37,8 @@ def render(request: Mapping[str, Any], operation: Operation, fmt: ExportFormat, 
     `endpoint_url` and `region` only affect the CLI command, which then runs as printed against that
     endpoint (e.g. `rds-wizard demo-server`).
     """
-    # The password never reaches a renderer, even if a caller built the request with it.
-    clean = {k: v for k, v in request.items() if k != "MasterUserPassword"}
+    # No secret reaches a renderer, even if a caller built the request with one.
+    clean = {k: v for k, v in request.items() if k not in SECRET_PARAMETERS}
     if fmt == "cli":
         from wizard.exports import cli
 
