@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -91,8 +92,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"rds-wizard lint: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     problems = lint_request(request)
-    if fmt == "json":
-        print(json.dumps(result_json(problems), indent=2))
-    else:
-        print(_text(source, problems))
+    emit(json.dumps(result_json(problems), indent=2) if fmt == "json" else _text(source, problems))
     return EXIT_PROBLEMS if any(p.is_error for p in problems) else EXIT_OK
+
+
+def emit(text: str) -> None:
+    """Print to standard output; a reader that went away (`| head`) ends the output, not in a traceback."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # Python's recommended handling: point stdout at devnull so the exit-time flush stays quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

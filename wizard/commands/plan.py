@@ -18,6 +18,7 @@ EXIT_USAGE = 2
 def run(args: argparse.Namespace) -> int:
     """Validate the preset; print its request or export; exit 1 when a rule is broken."""
     from presets import PresetError, load_preset
+    from wizard.commands.lint import emit
     from wizard.spec.request import request_operation, to_request
     from wizard.spec.rules import validate
 
@@ -42,13 +43,13 @@ def run(args: argparse.Namespace) -> int:
         command = "create-db-cluster" if operation == "CreateDBCluster" else "create-db-instance"
         print(f"# A {operation} request. Save it as request.json and run: "
               f"aws rds {command} --cli-input-json file://request.json", file=sys.stderr)
-        print(json.dumps(to_request(spec), indent=2))
+        emit(json.dumps(to_request(spec), indent=2))
         return EXIT_OK
     from wizard.exports import FORMATS, export
 
     for export_format in FORMATS:
         if export_format == fmt:
-            print(export(spec, export_format))
+            emit(export(spec, export_format))
             return EXIT_OK
     print(f"rds-wizard plan: unknown format {fmt!r}: choose json or one of {', '.join(FORMATS)}.",
           file=sys.stderr)
