@@ -107,13 +107,47 @@ def remove_shared_memory(key: int, shmid: int) -> bool:
     return False
 
 
-def kill_processes_in(data_dir: Path, timeout: float = 10.0) -> None:
-    """SIGKILL the postmaster of `data_dir` and every process working there, and wait until gone.
+def _stat_fields(pid: int) -> tuple[str, list[str]] | None:
+    """Return (command name, fields after it) of /proc/pid/stat, or None if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.find("(") + 1 : stat.rfind(")")], stat.rsplit(")", 1)[1].split()
+
+
+def children_of(parent: int) -> list[int]:
+    """Return the pids whose parent is `parent`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            stat = _stat_fields(int(entry))
+            if stat is not None and int(stat[1][1]) == parent:
+                found.append(int(entry))
+    return found
+
+
+def reap_postgres_zombies(skip: frozenset[int] = frozenset()) -> None:
+    """Reap exited ``postgres`` processes handed to us as subreaper, except pids in `skip`.
+
+    A killed server's children may exit on their own before anyone looks for them; as zombies they
+    have no working folder left to be found by.
+    """
+    for pid in children_of(os.getpid()):
+        stat = _stat_fields(pid)
+        if pid not in skip and stat is not None and stat[0] == "postgres" and stat[1][0] == "Z":
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
+
+
+def kill_processes_in(data_dir: Path, timeout: float = 10.0, also: frozenset[int] = frozenset()) -> None:
+    """SIGKILL the postmaster of `data_dir` and every process working there; wait until all are gone.
 
     The postmaster goes first so it cannot fork replacements. Those that are our children (orphans
     handed to us as subreaper) are reaped here; others are reaped by whoever is their parent now.
+    `also` names a dead postmaster's former children to reap too: they may have exited already.
     """
-    killed: set[int] = set()
+    killed: set[int] = set(also)
     pid = postmaster_pid(data_dir)
     if pid is not None and _proc_cwd(pid) == str(data_dir):
         with contextlib.suppress(ProcessLookupError):
@@ -132,13 +166,6 @@ def kill_processes_in(data_dir: Path, timeout: float = 10.0) -> None:
     _reap(killed, deadline)
 
 
-def _state(pid: int) -> str | None:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return None
-
-
 def _reap(pids: set[int], deadline: float) -> None:
     """Wait until every pid is gone: reaped by us, or a zombie or gone if someone else's child."""
     pending = set(pids)
@@ -147,7 +174,8 @@ def _reap(pids: set[int], deadline: float) -> None:
             try:
                 done = os.waitpid(pid, os.WNOHANG)[0] == pid
             except ChildProcessError:
-                done = _state(pid) in (None, "Z", "X")
+                stat = _stat_fields(pid)
+                done = stat is None or stat[1][0] in ("Z", "X")
             if done:
                 pending.discard(pid)
         if pending:

@@ -209,6 +209,9 @@ class _Node:
         return self.proc is not None and self.proc.poll() is None
 
 
+# Postmasters that a Popen waits for: never reaped behind its back.
+_LIVE_POSTMASTERS: set[int] = set()
+
 # One fresh initdb per registry folder (so per process), copied for every primary.
 _TEMPLATE_LOCK = threading.Lock()
 _TEMPLATES: dict[Path, Path] = {}
@@ -661,6 +664,7 @@ class PostgresPair:
                 cwd=node.home, start_new_session=True, **kwargs,
             )  # fmt: skip
         assert node.proc is not None
+        _LIVE_POSTMASTERS.add(node.proc.pid)
         # "ready" means accepting connections: read-write, or read-only for a hot standby.
         deadline = time.monotonic() + START_TIMEOUT
         while node.status() != "ready":
@@ -749,11 +753,16 @@ class PostgresPair:
         node.proc.send_signal(signal.SIGHUP)
 
     def _kill(self, node: _Node) -> None:
+        children: list[int] = []
         if node.proc is not None:
-            with contextlib.suppress(ProcessLookupError):
-                node.proc.kill()
+            if node.proc.poll() is None:
+                children = _leftovers.children_of(node.proc.pid)
+                with contextlib.suppress(ProcessLookupError):
+                    node.proc.kill()
             node.proc.wait()
-        _leftovers.kill_processes_in(node.data)
+            _LIVE_POSTMASTERS.discard(node.proc.pid)
+        _leftovers.kill_processes_in(node.data, also=frozenset(children))
+        _leftovers.reap_postgres_zombies(skip=frozenset(_LIVE_POSTMASTERS))
 
     def _stop_node(self, node: _Node, immediate: bool = False) -> None:
         if node.proc is not None and node.proc.poll() is None:
