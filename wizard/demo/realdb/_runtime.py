@@ -113,18 +113,38 @@ def realdb_available() -> tuple[bool, str]:
     return True, result.stdout.strip()
 
 
-@functools.cache
-def become_subreaper() -> bool:
-    """Make this process the parent of orphaned descendants, so killed servers' children come to us.
+_SUBREAPER_LOCK = threading.Lock()
+_subreaper_users = 0
+
+
+def _set_subreaper(on: bool) -> bool:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        return int(libc.prctl(PR_SET_CHILD_SUBREAPER, int(on), 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def hold_subreaper() -> None:
+    """Make this process the parent of orphaned descendants while any pair runs.
 
     Without it a SIGKILLed server's children are re-parented to init, which may never reap them in
     a container, and a zombie postmaster makes pg_rewind believe the server still runs.
     """
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        return int(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)) == 0
-    except (OSError, AttributeError):
-        return False
+    global _subreaper_users
+    with _SUBREAPER_LOCK:
+        _subreaper_users += 1
+        if _subreaper_users == 1:
+            _set_subreaper(True)
+
+
+def release_subreaper() -> None:
+    """Stop adopting orphans once no pair runs: other code's orphans then go to init as usual."""
+    global _subreaper_users
+    with _SUBREAPER_LOCK:
+        _subreaper_users = max(0, _subreaper_users - 1)
+        if _subreaper_users == 0:
+            _set_subreaper(False)
 
 
 class Registry:

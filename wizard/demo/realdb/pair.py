@@ -260,7 +260,6 @@ class PostgresPair:
         self._repl_password = secrets.token_hex(16)
         self._run_as = _runtime.run_as()
         self._lock = threading.RLock()
-        _runtime.become_subreaper()
         parent = Path(root_dir) if root_dir is not None else _runtime.REGISTRY.data_parent()
         parent.mkdir(parents=True, exist_ok=True)
         self.home = parent / f"pg-{secrets.token_hex(3)}"
@@ -282,6 +281,7 @@ class PostgresPair:
         self._stopped = False
         self._killed_at: float | None = None  # set while the primary is down and not yet replaced
         self.rewind_fallbacks = 0  # rejoins that needed a fresh copy because pg_rewind could not work
+        _runtime.hold_subreaper()  # released by stop()
 
     def __repr__(self) -> str:
         """Describe the pair without its passwords."""
@@ -582,6 +582,7 @@ class PostgresPair:
                     _leftovers.remove_shared_memory(*shm)
             shutil.rmtree(self.home, ignore_errors=True)
             _runtime.REGISTRY.forget(self.home)
+            _runtime.release_subreaper()
 
     def __enter__(self) -> PostgresPair:
         """Use the pair in a with-block that stops it."""
