@@ -12,6 +12,7 @@ from wizard.spec.windows import (
     MINUTES_PER_WEEK,
     WindowError,
     format_minute_of_week,
+    overlap,
     parse_backup_window,
     parse_maintenance_window,
     week_occupancy,
@@ -38,6 +39,15 @@ def test_maintenance_window_crossing_the_end_of_the_week() -> None:
 def test_backup_window_format_errors_say_the_format(text: str) -> None:
     with pytest.raises(WindowError, match="hh24:mi-hh24:mi"):
         parse_backup_window(text)
+
+
+def test_overlap_is_the_shared_stretch_of_the_week() -> None:
+    backup = parse_backup_window("03:00-03:30")
+    wed = 2 * 1440
+    assert overlap(backup, parse_maintenance_window("wed:03:20-wed:04:00")) == (wed + 200, wed + 210)
+    assert overlap(backup, parse_maintenance_window("wed:03:30-wed:04:00")) is None
+    crossing = parse_maintenance_window("sun:23:50-mon:00:20")
+    assert overlap(parse_backup_window("00:10-00:40"), crossing) == (10, 20)
 
 
 def test_week_occupancy_for_the_chart() -> None:

@@ -39,9 +39,10 @@ from wizard.spec.windows import (
     MIN_WINDOW_MINUTES,
     WindowError,
     format_duration,
+    format_minute_of_week,
+    overlap,
     parse_backup_window,
     parse_maintenance_window,
-    windows_overlap,
 )
 
 _IDENTIFIER_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
@@ -452,9 +453,12 @@ class _Checker:
             else:
                 self._check_length("maintenance.window", "Maintenance window", spec.maintenance.window,
                                    maintenance.length)
-        if backup is not None and maintenance is not None and windows_overlap(backup, maintenance):
+        shared = overlap(backup, maintenance) if backup is not None and maintenance is not None else None
+        if shared is not None:
             message = (f"The backup window ({spec.backup.window}, every day) overlaps the maintenance window "
-                       f"({spec.maintenance.window}): RDS refuses overlapping windows. Move one of them.")
+                       f"({spec.maintenance.window}) from {format_minute_of_week(shared[0])} to "
+                       f"{format_minute_of_week(shared[1])}: RDS refuses overlapping windows. Move one of "
+                       "them.")
             self.add("backup.window", message)
             self.add("maintenance.window", message)
         elif (spec.backup.window is None) != (spec.maintenance.window is None):
@@ -741,8 +745,3 @@ def validate(spec: DatabaseSpec, facts: AccountFacts | None = None, *,
     problems = [p for p in checker.problems
                 if p.parameter not in broken or p.field.startswith("extra_parameters.")]
     return [p for p in problems if p.is_error] + [p for p in problems if not p.is_error]
-
-
-def errors(problems: list[Problem]) -> list[Problem]:
-    """Only the problems that block a create."""
-    return [p for p in problems if p.is_error]

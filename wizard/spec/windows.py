@@ -89,17 +89,17 @@ def parse_maintenance_window(text: str) -> MaintenanceWindow:
     return MaintenanceWindow(start=start, length=(end - start) % MINUTES_PER_WEEK)
 
 
-def windows_overlap(backup: BackupWindow, maintenance: MaintenanceWindow) -> bool:
-    """Whether the daily backup window shares any minute with the weekly maintenance window.
+def overlap(backup: BackupWindow, maintenance: MaintenanceWindow) -> tuple[int, int] | None:
+    """The first stretch of the week (start, end minute) both windows occupy, or None.
 
     Intervals are half-open, so a backup window ending at 03:30 and a maintenance window starting at
-    03:30 do not overlap.
+    03:30 do not overlap (AWS accepts such adjacent windows).
     """
-    for b_start, b_end in backup.week_intervals():
-        for m_start, m_end in maintenance.week_intervals():
-            if b_start < m_end and m_start < b_end:
-                return True
-    return False
+    shared = [(max(b_start, m_start), min(b_end, m_end))
+              for b_start, b_end in backup.week_intervals()
+              for m_start, m_end in maintenance.week_intervals()
+              if b_start < m_end and m_start < b_end]
+    return min(shared) if shared else None
 
 
 def format_minute_of_week(minute: int) -> str:
