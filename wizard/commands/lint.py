@@ -58,12 +58,12 @@ def lint_request(request: dict[str, Any]) -> list[Problem]:
 
 def result_json(problems: list[Problem]) -> dict[str, Any]:
     """The --format json result: exactly valid, problems (errors) and warnings."""
-    def item(problem: Problem) -> dict[str, str]:
+    def _item(problem: Problem) -> dict[str, str]:
         return {"parameter": problem.parameter, "message": problem.message}
 
-    errors = [item(p) for p in problems if p.is_error]
+    errors = [_item(p) for p in problems if p.is_error]
     return {"valid": not errors, "problems": errors,
-            "warnings": [item(p) for p in problems if not p.is_error]}
+            "warnings": [_item(p) for p in problems if not p.is_error]}
 
 
 def _text(source: str, problems: list[Problem]) -> str:
