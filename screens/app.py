@@ -100,7 +100,6 @@ class WizardApp(App[int]):
         screen = WizardScreen()
         screen.reached = self._start_reached
         self.push_screen(screen)
-        self.open_gateway()
         if self.resume:
             self._offer_resume()
 

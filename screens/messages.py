@@ -16,11 +16,19 @@ def count(number: int, noun: str) -> str:
 
 BANNER_DEMO = " DEMO · embedded AWS: nothing is created in a real account, nothing is billed "
 BANNER_CONNECTING = "Connecting to AWS…"
-BANNER_CONNECTING_DEMO = "Starting the demo AWS…"
 BANNER_REAL = " AWS account {account} · region {region} · profile {profile} "
 BANNER_FAILED = " Not connected: {title}. Press ctrl+r to retry. "
 
 STEPS_HEADING = "Steps"
+# The key line at the bottom: (key, action, label).
+KEYS = (
+    ("esc", "screen.back", "Back"),
+    ("^n", "screen.next", "Next"),
+    ("f1", "screen.toggle_help", "Help"),
+    ("^s", "screen.save_preset", "Save preset"),
+    ("^p", "app.command_palette", "Commands"),
+    ("^q", "app.quit", "Quit"),
+)
 STEP_DONE = "✓"
 STEP_TODO = " "
 STEP_CURRENT = "›"
@@ -34,11 +42,12 @@ BUTTON_GO = "Step {step} ›"
 
 LOADING = "Loading from AWS…"
 LOADING_WAIT_GATEWAY = "Waiting for the connection to AWS…"
+LOADING_WAIT_DEMO = "Starting the demo AWS (a few seconds)…"
 LOAD_FAILED = "Could not load {label}: {title}. {detail} {next_step}"
 NO_CHOICES = "Nothing to choose from here; {hint}"
 NO_CHOICES_HINT = "leave it empty and RDS uses its default."
 NO_PREFERENCE = "No preference"
-UNAVAILABLE = "not for this setup"
+UNAVAILABLE = "✗ not for this setup"
 PLACEHOLDER = "e.g. {example}"
 WINDOW_PLACEHOLDER = "empty: no preference (e.g. {example})"
 OPTIONAL = "optional"

@@ -35,16 +35,18 @@ class StepView(VerticalScroll):
         super().__init__(id=f"step-{step.key}", classes="step-view")
         self.step = step
         self._value_of = value_of
+        self._by_path: dict[str, FieldWidget] | None = None
 
     def compose(self) -> ComposeResult:
         """Fields in the step's order, with the step's extras and folded sections."""
         main, folded = self._split_fields()
+        if self.step.key == "availability":
+            # The picture first: it is what this step teaches, and it follows the choice below it.
+            yield TopologyDiagram(id="topology")
         for step_field in main:
             yield make_field(step_field, self._value_of(step_field.path))
             if step_field.path == _CHART_AFTER:
                 yield WindowChart(classes="window-chart")
-        if self.step.key == "availability":
-            yield TopologyDiagram(id="topology")
         if folded:
             title = messages.ADDITIONAL_CONFIGURATION if self.step.key == "backup" else messages.ADVANCED
             with Collapsible(title=title, collapsed=True, classes="more"):
@@ -60,14 +62,17 @@ class StepView(VerticalScroll):
 
     def field_widgets(self) -> Iterator[FieldWidget]:
         """Every field widget of this step, in order."""
-        yield from self.query(FieldWidget)
+        yield from self._widgets().values()
+
+    def _widgets(self) -> dict[str, FieldWidget]:
+        # Queried once: the fields of a step never change after it is composed.
+        if self._by_path is None:
+            self._by_path = {w.step_field.path: w for w in self.query(FieldWidget)}
+        return self._by_path
 
     def field_widget(self, path: str) -> FieldWidget | None:
         """The widget for a spec path, if this step has it."""
-        for widget in self.field_widgets():
-            if widget.step_field.path == path:
-                return widget
-        return None
+        return self._widgets().get(path)
 
     def reveal(self, widget: FieldWidget) -> None:
         """Open the folded section holding `widget` (if any), scroll to it and focus it."""
@@ -80,7 +85,9 @@ class StepView(VerticalScroll):
     def sync(self, spec: DatabaseSpec) -> None:
         """Show or hide fields for this spec and redraw the step's pictures."""
         for widget in self.field_widgets():
-            widget.display = widget.step_field.is_visible(spec)
+            visible = widget.step_field.is_visible(spec)
+            if widget.display != visible:
+                widget.display = visible
         if self.step.key == "availability":
             diagram = self.query_one(TopologyDiagram)
             diagram.deployment = spec.availability.deployment

@@ -13,8 +13,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, OptionList, Static
+from textual.widgets import Button, ContentSwitcher, OptionList, Static
 from textual.worker import get_current_worker
 
 from screens import messages
@@ -80,12 +81,21 @@ class WizardScreen(Screen[None]):
                     yield Button(messages.BUTTON_SAVE_PRESET, compact=True, id="save-preset")
                     yield Button(messages.BUTTON_LAUNCH, variant="success", compact=True, id="launch")
                     yield Button(messages.BUTTON_NEXT, variant="primary", compact=True, id="next")
-        yield Footer()
+        yield Static(self._keys_line(), id="keys")
+
+    @staticmethod
+    def _keys_line() -> Content:
+        """The keys, clickable; fixed, so focus changes do not rebuild a footer on every step."""
+        parts = [f"[b]{key}[/b] [@click={action}]{label}[/]" for key, action, label in messages.KEYS]
+        return Content.from_markup("  ".join(parts))
 
     async def on_mount(self) -> None:
         """Show the first step at once; AWS is connected in the background."""
         self.query_one(Banner).show_connecting(self.wizard.demo)
         await self.go_to(self.current)
+        # Opening the gateway imports boto3 (and starts the demo): begun once the first step is on
+        # screen, so that work does not compete with the first paint.
+        self.call_after_refresh(self.wizard.open_gateway)
 
     # ----- navigation -----
 
@@ -135,23 +145,21 @@ class WizardScreen(Screen[None]):
             view.sync(self.wizard.spec)
         self.refresh_problems()
         self.load_choices()
-        self.call_after_refresh(self._settle, view, focus_path)
-
-    def _settle(self, view: StepView | ReviewView, focus_path: str | None) -> None:
-        """Once laid out: focus the field asked for (or the first one) with the step scrolled to the top."""
+        # Focus at once, so keys typed right after Next land in the new step; scroll once laid out.
         if focus_path and isinstance(view, StepView):
             widget = view.field_widget(focus_path)
             if widget is not None:
                 view.reveal(widget)
                 return
-        view.scroll_home(animate=False, immediate=True)
         self._focus_first(view)
+        self.call_after_refresh(view.scroll_home, animate=False, immediate=True)
 
     def _focus_first(self, view: StepView | ReviewView) -> None:
         if isinstance(view, StepView):
             for widget in view.field_widgets():
                 if widget.display:
-                    widget.focus_control()
+                    # The step opens at its top (its picture or first label), not scrolled to the field.
+                    widget.focus_control(scroll=False)
                     return
         else:
             self.query_one("#launch", Button).focus()
@@ -418,7 +426,8 @@ class WizardScreen(Screen[None]):
         for step_field in fields:
             widget = view.field_widget(step_field.path)
             if widget is not None and widget.choices is None:
-                widget.set_loading(messages.LOADING if self.wizard.gateway else messages.LOADING_WAIT_GATEWAY)
+                waiting = messages.LOADING_WAIT_DEMO if self.wizard.demo else messages.LOADING_WAIT_GATEWAY
+                widget.set_loading(messages.LOADING if self.wizard.gateway else waiting)
         if self.wizard.gateway is None or not fields:
             return
         self._choices_worker(self.step.key, fields, self.wizard.spec.model_copy(deep=True))

@@ -92,6 +92,8 @@ class FieldWidget(Vertical):
         self._pending_problems: list[Problem] = []
         self._pending_choices: tuple[list[Choice], Any] | None = None
         self._pending_status: tuple[str, bool] | None = None
+        self._shown_problems: list[Problem] | None = None
+        self._shown_status: tuple[str, bool] | None = None
 
     def on_mount(self) -> None:
         """Apply what arrived before the field was composed."""
@@ -107,7 +109,7 @@ class FieldWidget(Vertical):
         self.show_problems(self._pending_problems)
 
     def _composed(self) -> bool:
-        return bool(self.query(".field-help"))
+        return bool(self.children)
 
     def compose(self) -> ComposeResult:
         """Label, control, status (loading or failed), help and messages."""
@@ -131,11 +133,11 @@ class FieldWidget(Vertical):
     def load_value(self, value: Any) -> None:
         """Show `value` (from the spec) without posting `Edited`."""
 
-    def focus_control(self) -> None:
-        """Put the keyboard focus on the control."""
+    def focus_control(self, scroll: bool = True) -> None:
+        """Put the keyboard focus on the control (without scrolling to it when `scroll` is False)."""
         for widget in self.query("Input, Select, RadioSet, Checkbox, SelectionList, OptionList"):
             if widget.focusable:
-                widget.focus()
+                widget.focus(scroll_visible=scroll)
                 return
 
     def local_problems(self) -> list[Problem]:
@@ -144,9 +146,12 @@ class FieldWidget(Vertical):
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
         """Show this field's problems under it (errors first) and mark the field."""
+        if list(problems) == self._shown_problems:
+            return
         self._pending_problems = list(problems)
         if not self._composed():
             return
+        self._shown_problems = list(problems)
         message = self.query_one(".field-message", Static)
         ordered = sorted(problems, key=lambda p: not p.is_error)
         if not ordered:
@@ -191,8 +196,9 @@ class FieldWidget(Vertical):
         if not self.step_field.source:
             return
         self._pending_status = (text, retry)
-        if not self._composed():
+        if (text, retry) == self._shown_status or not self._composed():
             return
+        self._shown_status = (text, retry)
         status = self.query_one(".field-status", Horizontal)
         status.display = bool(text)
         self.query_one(".field-status-text", Static).update(text)
@@ -344,6 +350,7 @@ class RadioField(FieldWidget):
         old.remove()
         if had_focus:
             new.focus()
+        new.call_after_refresh(_highlight_pressed, new)
 
     def load_value(self, value: Any) -> None:
         """Press the button for `value`."""
@@ -378,9 +385,9 @@ class ClassField(FieldWidget):
         """Show `value` as chosen."""
         self.query_one(ClassPicker).select(format_value(value) or None)
 
-    def focus_control(self) -> None:
+    def focus_control(self, scroll: bool = True) -> None:
         """Focus the filter box."""
-        self.query_one(".class-filter", Input).focus()
+        self.query_one(".class-filter", Input).focus(scroll_visible=scroll)
 
     @on(ClassPicker.Picked)
     def _picked(self, event: ClassPicker.Picked) -> None:
@@ -442,6 +449,12 @@ class ToggleField(FieldWidget):
         self.edited("true" if event.value else "false")
 
 
+def _highlight_pressed(radio_set: RadioSet) -> None:
+    # A radio set highlights its first button when mounted; arrows should start from the chosen one.
+    if radio_set.pressed_index >= 0:
+        radio_set._selected = radio_set.pressed_index
+
+
 def _signature(choices: Sequence[Choice]) -> list[tuple[Any, ...]]:
     return [(c.value, c.label, c.description, c.disabled_reason) for c in choices]
 
@@ -451,7 +464,7 @@ def _choice_prompt(choice: Choice) -> str:
     if choice.description and choice.description != choice.label:
         prompt += f" - {choice.description}"
     if choice.disabled_reason:
-        prompt += f" [{messages.UNAVAILABLE}]"
+        prompt += f" ({messages.UNAVAILABLE})"
     return prompt
 
 

@@ -24,6 +24,8 @@ SHORT_TITLES = {
 class StepList(OptionList):
     """One line per step; steps not reached yet are disabled."""
 
+    _shown: list[tuple[str, bool]] | None = None
+
     def show_steps(self, keys: Sequence[str], current: int, reached: int, errors: Mapping[str, int]) -> None:
         """Redraw: `current` and `reached` are step indexes, `errors` counts errors per step key."""
         options = []
@@ -39,6 +41,10 @@ class StepList(OptionList):
             prompt = Text(f"{glyph} {index + 1} ", style=style)
             prompt.append(SHORT_TITLES.get(key, key), style="bold" if index == current else "")
             options.append(Option(prompt, id=key, disabled=index > reached))
+        signature = [(str(o.prompt), o.disabled) for o in options]
+        if signature == self._shown:
+            return
+        self._shown = signature
         highlighted = self.highlighted
         self.set_options(options)
         self.highlighted = current if highlighted is None or not self.has_focus else highlighted

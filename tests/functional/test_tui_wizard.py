@@ -134,7 +134,7 @@ async def test_first_screen_paints_before_the_gateway_is_ready() -> None:
         assert app.gateway is None
         assert current(app) == "engine"
         waiting = field(app, "engine.version").query_one(".field-status-text", Static)
-        assert "Waiting for the connection" in str(waiting.render())
+        assert "Starting the demo AWS" in str(waiting.render())
         assert "DEMO" in str(app.screen.query_one("#banner", Static).render())
         release.set()
         await settle(pilot)

@@ -38,6 +38,7 @@ class MemoryCatalog:
     def __init__(self, classes: tuple[tuple[str, bool, bool], ...] = _CLASSES) -> None:
         self.classes = classes
         self.calls: list[str] = []
+        self._orderable: dict[tuple[str, str], list[OrderableOption]] = {}
 
     def engine_versions(self, engine: str) -> list[EngineVersion]:
         """Two versions for PostgreSQL and MySQL, one for the rest."""
@@ -46,8 +47,13 @@ class MemoryCatalog:
         return [EngineVersion(engine, v, family, default, f"{engine} {v}") for v, family, default in rows]
 
     def orderable_options(self, engine: str, version: str) -> list[OrderableOption]:
-        """Every class with every storage type; db.t3.micro is not Multi-AZ capable."""
+        """Every class with every storage type; db.t3.micro is not Multi-AZ capable. Cached, as AWS's is."""
         self.calls.append("orderable_options")
+        if (engine, version) not in self._orderable:
+            self._orderable[(engine, version)] = self._build(engine, version)
+        return self._orderable[(engine, version)]
+
+    def _build(self, engine: str, version: str) -> list[OrderableOption]:
         return [OrderableOption(engine, version, cls, storage, multi_az, supports_clusters=cluster,
                                 min_storage_gib=low, max_storage_gib=high, availability_zones=AZS)
                 for cls, multi_az, cluster in self.classes for storage, (low, high) in _STORAGE.items()]
