@@ -94,11 +94,12 @@ class ScriptedRds:
 
     def describe_db_instances(self, **_: Any) -> dict[str, Any]:
         self.describes += 1
-        self.current = next(self.script, self.current)
+        previous, self.current = self.current, next(self.script, self.current)
         if isinstance(self.current, BaseException):
             raise self.current
         state = dict(self.current)
-        for message in state.pop("_events", []):
+        new_messages = state.pop("_events", []) if self.current is not previous else []
+        for message in new_messages:
             self.events.append({"Date": T0 + timedelta(seconds=len(self.events)), "Message": message,
                                 "SourceIdentifier": "db1"})
         return {"DBInstances": [state]}
@@ -269,3 +270,25 @@ def test_events_that_cannot_be_read_come_with_a_later_poll_and_the_status_is_sti
     assert [u.kind for u in seen[0].updates].count("notice") == 1
     events = [u.message for p in seen for u in p.updates if u.kind == "event"]
     assert events == ["DB instance created"]
+
+
+def test_finishing_waits_for_events_that_could_not_be_read() -> None:
+    class EventsDownAtTheEnd(ScriptedRds):
+        failures = 1
+
+        def describe_events(self, **kwargs: Any) -> dict[str, Any]:
+            if self.describes >= 2 and self.failures:
+                self.failures -= 1
+                raise client_error("Throttling", op="DescribeEvents")
+            return super().describe_events(**kwargs)
+
+    rds = EventsDownAtTheEnd([
+        inst("creating", MultiAZ=True),
+        inst("available", MultiAZ=False, Endpoint=ENDPOINT,
+             _events=["Insufficient instance capacity ... putting database instance into available"])])
+    seen: list[Any] = []
+    final = follow(Follower(FakeGateway(rds), "db1", events_since=T0 - timedelta(minutes=1)), seen.append)
+    assert [p.outcome for p in seen] == ["progressing", "progressing", "available"]
+    assert final.warnings and "single-AZ" in final.warnings[0].title
+    assert [u.message for u in final.updates if u.kind == "event"] == [
+        "Insufficient instance capacity ... putting database instance into available"]

@@ -85,6 +85,9 @@ PROBLEM_STATUSES: dict[str, tuple[str, str]] = {
     ),
 }
 
+# How many polls a finish may wait for events that could not be read (then it finishes without them).
+MAX_FINISH_DEFERRALS = 3
+
 # Statuses that mean the resource is leaving, or parked: following it further shows nothing new.
 GONE_STATUSES = {"deleting", "deleted"}
 STOPPED_STATUSES = {"stopped", "stopping"}
@@ -403,6 +406,7 @@ class Follower:
         self._polls = 0
         self._stage_index = 0
         self._capacity_event = False
+        self._deferrals = 0
         self._last: Progress | None = None
         self._client: Any = None
 
@@ -432,6 +436,7 @@ class Follower:
         previous = self._snapshot
         gone = False
         fresh: list[RdsEvent] = []
+        events_missed = False
         try:
             client = self._rds()
             snap = describe(client, self.identifier, self.kind)
@@ -440,6 +445,7 @@ class Follower:
                 listed = fetch_events(client, self.identifier, self.kind, self._since)
                 fresh = dedupe_events(self._seen, listed)
             except Exception as exc:  # the status is still news; missed events come with the next poll
+                events_missed = True
                 self._transient_total += 1
                 updates.append(Update("notice", f"The events could not be read this time "
                                                 f"({_explain_briefly(exc)[0]}); still following.", now))
@@ -492,6 +498,11 @@ class Follower:
             self._stage_index = len(stages) - 1
         elif self._capacity_event:
             notices.append(_capacity_notice(self.identifier, self.kind))
+        if outcome != "progressing" and events_missed and self._deferrals < MAX_FINISH_DEFERRALS:
+            # Finish only with the events in hand: they explain a problem, or show a Multi-AZ request
+            # that ended single-AZ. One more poll reads them.
+            self._deferrals += 1
+            outcome, notices = "progressing", []
         if outcome != "progressing" and (self._last is None or self._last.outcome == "progressing"):
             for notice in notices:
                 updates.append(Update("warning" if notice.severity != "info" else "notice", notice.title, now,
