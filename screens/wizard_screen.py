@@ -369,10 +369,12 @@ class WizardScreen(Screen[None]):
             text.append(f"{messages.PROBLEM_WARNING} {head}", style="yellow")
         else:
             text.append(f"{messages.STEP_DONE} {messages.STEP_OK}", style="green")
-        # Problems no field on screen shows (e.g. a rule about a combination) are spelled out here.
-        for problem in errors:
-            if not any(problem.field == p or problem.field.startswith(p + ".") for p in shown):
-                text.append(f"\n{messages.PROBLEM_ERROR} {problem.message}", style="red")
+        # Problems no field on screen shows (e.g. a rule about a combination) are spelled out here; else
+        # the first one is quoted, since its field may be scrolled out of sight.
+        unshown = [p for p in errors if not any(p.field == f or p.field.startswith(f + ".") for f in shown)]
+        for problem in unshown or (errors or warnings)[:1]:
+            glyph = messages.PROBLEM_ERROR if problem.is_error else messages.PROBLEM_WARNING
+            text.append(f"\n{glyph} {problem.message}", style="red" if problem.is_error else "yellow")
         status.update(text)
         status.set_class(bool(errors), "-error")
 
@@ -390,7 +392,7 @@ class WizardScreen(Screen[None]):
                 if step_field.kind == "password":
                     value = "(typed twice, hidden)" if spec.settings.master_password else "(not set)"
                 else:
-                    value = display_value(spec, step_field.path)
+                    value = display_value(spec, step_field.path) or messages.REVIEW_EMPTY
                 rows.append((step_field.path, step_field.label, value))
         titles = {p.field: str(STEP_KEYS.index(step_for_field(p.field).key) + 1) for p in self.problems}
         view.show_review(spec, self.problems, rows, titles, self._cli_text())
@@ -422,12 +424,12 @@ class WizardScreen(Screen[None]):
         view = self._view()
         if not isinstance(view, StepView):
             return
-        fields = [f for f in self.step.fields if f.source]
+        fields = [f for f in self.step.fields if f.source and f.is_visible(self.wizard.spec)]
         for step_field in fields:
             widget = view.field_widget(step_field.path)
             if widget is not None and widget.choices is None:
                 waiting = messages.LOADING_WAIT_DEMO if self.wizard.demo else messages.LOADING_WAIT_GATEWAY
-                widget.set_loading(messages.LOADING if self.wizard.gateway else waiting)
+                widget.show_loading(messages.LOADING if self.wizard.gateway else waiting)
         if self.wizard.gateway is None or not fields:
             return
         self._choices_worker(self.step.key, fields, self.wizard.spec.model_copy(deep=True))

@@ -84,7 +84,7 @@ class ClassPicker(Vertical):
             for choice in groups[group]:
                 prompt = Text(f"  {choice.value:<18}", style="bold")
                 prompt.append(choice.description)
-                options.append(Option(prompt, id=choice.value))
+                options.append(Option(prompt, id=str(choice.value)))
         if len(matches) > MAX_SHOWN:
             options.append(Option(Text(f"… {len(matches) - MAX_SHOWN} more: keep typing", style="dim"),
                                   disabled=True))

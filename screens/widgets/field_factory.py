@@ -168,7 +168,7 @@ class FieldWidget(Vertical):
         self.set_class(ordered[0].is_error, "-error")
         self.set_class(not ordered[0].is_error, "-warning")
 
-    def set_loading(self, text: str = messages.LOADING) -> None:
+    def show_loading(self, text: str = messages.LOADING) -> None:
         """Say the choices are being loaded."""
         self._status(text, retry=False)
 
@@ -308,7 +308,7 @@ class ChoiceField(FieldWidget):
             if text and any(v == text for _, v in options):
                 # set_options may already hold this value, leaving the old label on screen: go through
                 # "nothing" so the watcher redraws the label.
-                select.set_reactive(Select.value, Select.NULL)
+                select.set_reactive(Select.value, Select.NULL)  # type: ignore[misc]
                 select.value = text
 
     def load_value(self, value: Any) -> None:

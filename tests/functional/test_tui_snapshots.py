@@ -69,7 +69,8 @@ async def _overlapping_windows(pilot: Pilot[Any]) -> None:
         box = pilot.app.screen.query_one(f"#field-{path} Input", Input)
         box.focus()
         await pilot.press(*text)
-    pilot.app.screen.query_one("#step-backup").scroll_to(y=17, animate=False)
+    pilot.app.screen.query_one("#step-backup").scroll_to_widget(pilot.app.screen.query_one(".window-chart"),
+                                                                animate=False, top=True)
 
 
 async def _quit(pilot: Pilot[Any]) -> None:
