@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from demo_support import connects, follow_statuses
 
 from wizard.demo import start_demo
@@ -75,5 +77,31 @@ def test_a_failing_factory_falls_back_to_simulated_listeners() -> None:
         db = follow_statuses(rds, "plain-db")[-1]
         [address] = demo.resolve(db["Endpoint"]["Address"])
         assert connects(address, db["Endpoint"]["Port"])
+    finally:
+        demo.stop()
+
+
+def test_without_loopback_aliases_each_node_gets_its_own_port(monkeypatch: Any) -> None:
+    # As on macOS, where only 127.0.0.1 answers: same address, a port per AZ, and node() says which.
+    import wizard.demo.network as network
+
+    monkeypatch.setattr(network, "_aliases_work", lambda: False)
+    demo = start_demo(speed=1000)
+    try:
+        rds = demo.client("rds")
+        rds.create_db_instance(DBInstanceIdentifier="mac-db", DBInstanceClass="db.m6g.large",
+                               Engine="postgres", MultiAZ=True, MasterUsername="app_admin",
+                               MasterUserPassword="not-a-real-pw-1", AllocatedStorage=20,
+                               DBSubnetGroupName="demo-multi-az")
+        db = follow_statuses(rds, "mac-db")[-1]
+        host = db["Endpoint"]["Address"]
+        assert demo.resolve(host) == ["127.0.0.1"]
+        before = demo.node(host)
+        assert before is not None and before.host == "127.0.0.1" and connects(before.host, before.port)
+        rds.reboot_db_instance(DBInstanceIdentifier="mac-db", ForceFailover=True)
+        follow_statuses(rds, "mac-db")
+        after = demo.node(host)
+        assert after is not None and after.port != before.port and after.az != before.az
+        assert connects(after.host, after.port) and not connects(before.host, before.port)
     finally:
         demo.stop()
