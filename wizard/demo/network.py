@@ -99,6 +99,17 @@ class _Node:
                     client.close()
                     return
                 self._clients.append(client)
+            threading.Thread(target=self._hold, args=(client,), daemon=True, name="demo-node-client").start()
+
+    def _hold(self, client: socket.socket) -> None:
+        """Keep a connection open (reading and discarding) until the client leaves or the node goes down."""
+        with contextlib.suppress(OSError):
+            while client.recv(4096):
+                pass
+        with self._lock:
+            if client in self._clients:
+                self._clients.remove(client)
+        client.close()  # with SO_LINGER 0 set by down(), this close is a reset
 
     def down(self) -> None:
         """Stop listening and drop held connections; keep the address reserved with a bound socket."""
@@ -142,10 +153,11 @@ def _close_listening(sock: socket.socket) -> None:
 
 
 def _abort(client: socket.socket) -> None:
-    """Reset a held connection, as a database that went away abruptly would."""
+    """Reset a held connection, as a database that went away abruptly would: its holder wakes up (no
+    FIN is sent by a read shutdown) and closes it with SO_LINGER 0, which sends a reset."""
     with contextlib.suppress(OSError):
         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    client.close()
+        client.shutdown(socket.SHUT_RD)
 
 
 class TcpNetwork:
