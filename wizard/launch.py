@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import secrets
 import string
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
 
 PASSWORD_ENV = "RDS_WIZARD_MASTER_PASSWORD"
 GENERATED_PASSWORD_LENGTH = 24
+# After a create whose answer was lost, RDS may list the new instance only after a moment.
+RECHECKS = 3
+RECHECK_SECONDS = 1.0
 # Safe on every engine and in a shell or connection string: no quote, slash, at, space, ampersand, colon.
 _PASSWORD_SYMBOLS = "-_.+=!#%^*~"
 
@@ -196,6 +200,17 @@ def _existing_token(client: Any, identifier: str, kind: Kind) -> str | None:
     return None
 
 
+def _token_after_create(client: Any, identifier: str, kind: Kind, tries: int) -> str | None:
+    """The launch token on the resource, asking again while a just-created one may not be listed yet."""
+    for attempt in range(tries):
+        try:
+            return _existing_token(client, identifier, kind)
+        except Exception:  # not found yet, or unreadable: ask again, then give up and report
+            if attempt + 1 < tries:
+                time.sleep(RECHECK_SECONDS)
+    return None
+
+
 def _explain(exc: BaseException, identifier: str, password: SecretStr | None) -> UserError:
     from wizard.aws.errors import explain
 
@@ -242,10 +257,7 @@ def launch(spec: DatabaseSpec, gateway: GatewayLike, *, non_interactive: bool = 
         already = code in ("DBInstanceAlreadyExists", "DBClusterAlreadyExists")
         if already or is_transient(exc):
             # A resend of our own create, or a create whose answer was lost: the token says which.
-            try:
-                found = _existing_token(client, identifier, kind)
-            except Exception:  # cannot tell: report the original error below
-                found = None
+            found = _token_after_create(client, identifier, kind, tries=1 if already else RECHECKS)
             if found == token:
                 return replace(result, adopted_own_retry=True)
         err = _explain(exc, identifier, password)

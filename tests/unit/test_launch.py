@@ -145,3 +145,42 @@ def test_an_instance_somebody_else_created_is_offered_to_follow() -> None:
     assert refused.value.existing == "demo-db" and refused.value.existing_kind == "instance"
     assert "rds-wizard watch demo-db" in refused.value.next_step
     assert rds.creates == []
+
+
+def test_a_lost_answer_is_rechecked_while_the_instance_is_not_listed_yet(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import wizard.launch
+
+    monkeypatch.setattr(wizard.launch, "RECHECK_SECONDS", 0.0)
+
+    class SlowToList(FakeRds):
+        hidden = 2
+
+        def describe_db_instances(self, **kwargs: Any) -> dict[str, Any]:
+            if self.hidden:
+                self.hidden -= 1
+                raise ClientError({"Error": {"Code": "DBInstanceNotFound", "Message": "not yet"},
+                                   "ResponseMetadata": {"HTTPStatusCode": 404}}, "DescribeDBInstances")
+            return super().describe_db_instances(**kwargs)
+
+    rds = SlowToList(lose_answer=True)
+    result = launch(spec(), FakeGateway(rds), token="mine")
+    assert result.adopted_own_retry and len(rds.creates) == 1
+
+
+def test_a_create_that_never_arrived_is_reported_as_not_created(monkeypatch: pytest.MonkeyPatch) -> None:
+    import wizard.launch
+
+    monkeypatch.setattr(wizard.launch, "RECHECK_SECONDS", 0.0)
+
+    class Unreachable(FakeRds):
+        def create_db_instance(self, **request: Any) -> dict[str, Any]:
+            raise ConnectionClosedError(endpoint_url="https://rds.us-east-1.amazonaws.com")
+
+        def describe_db_instances(self, **_: Any) -> dict[str, Any]:
+            raise ClientError({"Error": {"Code": "DBInstanceNotFound", "Message": "no"},
+                               "ResponseMetadata": {"HTTPStatusCode": 404}}, "DescribeDBInstances")
+
+    with pytest.raises(LaunchError) as failed:
+        launch(spec(), FakeGateway(Unreachable()), token="mine")
+    assert failed.value.existing is None and failed.value.error is not None
