@@ -149,11 +149,6 @@ class _Loop(threading.Thread):
         """Ask the loop to stop after the current step."""
         self._stop_event.set()
 
-    @property
-    def stopping(self) -> bool:
-        """True once `stop()` was called."""
-        return self._stop_event.is_set()
-
     def step(self) -> None:
         """One round of the probe (overridden)."""
         raise NotImplementedError
