@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -210,3 +211,17 @@ def test_modify_to_multi_az_converts_and_then_fails_over(demo: Any) -> None:
     assert after["SecondaryAvailabilityZone"] == before["AvailabilityZone"]
     [address] = demo.resolve(after["Endpoint"]["Address"])
     assert connects(address, 5432)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors through /proc")
+def test_closed_probe_connections_are_released(demo: Any) -> None:
+    rds = demo.client("rds")
+    _create(rds, "probe-db", MultiAZ=False)
+    db = follow_statuses(rds, "probe-db")[-1]
+    [address] = demo.resolve(db["Endpoint"]["Address"])
+    connects(address, 5432)
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(300):
+        assert connects(address, 5432)
+    wait_for("the listener to let go of closed connections",
+             lambda: len(os.listdir("/proc/self/fd")) <= before + 5)
