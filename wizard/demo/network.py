@@ -83,7 +83,7 @@ class _Node:
             if self._sock is None:
                 self._sock = _bind(self.address.host, self.address.port)
             sock = self._sock
-            sock.listen(16)
+            sock.listen(512)
             self._listening = True
         threading.Thread(target=self._accept, args=(sock,), daemon=True,
                          name=f"demo-node-{self.address.host}:{self.address.port}").start()
