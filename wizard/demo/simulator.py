@@ -197,8 +197,14 @@ class Simulator:
         self.on_event: list[Callable[[DemoEvent], None]] = []
 
     # -- time ---------------------------------------------------------------------------------------
-    def _after(self, real_seconds: float, action: Callable[[], None]) -> None:
-        self._scheduler.at(time.monotonic() + real_seconds / self.speed, action)
+    def _after(self, real_seconds: float, action: Callable[[], None], owner: _Instance | _Cluster) -> None:
+        """Run `action` that much RDS time from now, unless its instance or cluster is gone by then."""
+        def guarded() -> None:
+            alive = self._instances.get(owner.identifier) is owner
+            if alive or self._clusters.get(owner.identifier) is owner:
+                action()
+
+        self._scheduler.at(time.monotonic() + real_seconds / self.speed, guarded)
 
     def _duration(self, identifier: str, bounds: tuple[float, float]) -> float:
         # Seeded by the name and the number of outages so far: varied, yet the same run to run.
@@ -262,7 +268,7 @@ class Simulator:
             if multi_az:
                 db.status = "modifying"
                 self.event(identifier, "db-instance", MSG_CONVERTING, "configuration change", arn)
-                self._after(CONVERT_TO_MULTI_AZ, converted)
+                self._after(CONVERT_TO_MULTI_AZ, converted, state)
             else:
                 backing_up()
 
@@ -277,13 +283,13 @@ class Simulator:
                 return
             db.status = "backing-up"
             self.event(identifier, "db-instance", MSG_BACKING_UP, "backup", arn)
-            self._after(BACKUP_MULTI_AZ if multi_az else BACKUP_SINGLE_AZ, backed_up)
+            self._after(BACKUP_MULTI_AZ if multi_az else BACKUP_SINGLE_AZ, backed_up, state)
 
         def backed_up() -> None:
             self.event(identifier, "db-instance", MSG_BACKED_UP, "backup", arn)
             db.status = "available"
 
-        self._after(CREATE_MULTI_AZ if multi_az else CREATE_SINGLE_AZ, created)
+        self._after(CREATE_MULTI_AZ if multi_az else CREATE_SINGLE_AZ, created, state)
 
     def _open_network(self, state: _Instance, then: Callable[[], None]) -> None:
         """Make the instance reachable at its primary, then go on with its lifecycle.
@@ -374,7 +380,7 @@ class Simulator:
                 self.event(identifier, "db-instance", MSG_RESTARTED, "availability", arn)
             db.status = "available"
 
-        self._after(self._duration(identifier, FAILOVER_OUTAGE if failover else REBOOT_OUTAGE), back)
+        self._after(self._duration(identifier, FAILOVER_OUTAGE if failover else REBOOT_OUTAGE), back, state)
 
     def check_modifiable(self, db: Any) -> None:
         """RDS modifies only an available instance."""
@@ -405,7 +411,7 @@ class Simulator:
                 self.event(identifier, "db-instance", MSG_CONVERTED, "configuration change", arn)
                 db.status = "available"
 
-            self._after(CONVERT_TO_MULTI_AZ, converted)
+            self._after(CONVERT_TO_MULTI_AZ, converted, state)
         else:
             def single() -> None:
                 del state.zones[1:]
@@ -413,7 +419,7 @@ class Simulator:
                 self.event(identifier, "db-instance", MSG_CONVERTED_TO_SINGLE, "configuration change", arn)
                 db.status = "available"
 
-            self._after(CONVERT_TO_MULTI_AZ / 2, single)
+            self._after(CONVERT_TO_MULTI_AZ / 2, single, state)
 
     def stopped(self, db: Any) -> None:
         """StopDBInstance was accepted: `stopping`, the endpoint goes down, then `stopped`."""
@@ -429,7 +435,7 @@ class Simulator:
             db.status = "stopped"
             self.event(state.identifier, "db-instance", MSG_STOPPED, "notification", db.db_instance_arn)
 
-        self._after(STOP, done)
+        self._after(STOP, done, state)
 
     def started(self, db: Any) -> None:
         """StartDBInstance was accepted: `starting`, then the endpoint answers again and `available`."""
@@ -445,7 +451,7 @@ class Simulator:
             self.event(state.identifier, "db-instance", MSG_STARTED, "notification", db.db_instance_arn)
             db.status = "available"
 
-        self._after(START, done)
+        self._after(START, done, state)
 
     def instance_deleted(self, identifier: str) -> None:
         """The instance is gone: close its network."""
@@ -479,12 +485,12 @@ class Simulator:
                 cluster.status = "available"
                 return
             cluster.status = "backing-up"
-            self._after(CLUSTER_BACKUP, backed_up)
+            self._after(CLUSTER_BACKUP, backed_up, state)
 
         def backed_up() -> None:
             cluster.status = "available"
 
-        self._after(CLUSTER_CREATE, created)
+        self._after(CLUSTER_CREATE, created, state)
 
     def failover_cluster(self, cluster: Any, target_id: str | None) -> None:
         """FailoverDBCluster: the writer moves to a reader in another AZ after an outage."""
@@ -531,7 +537,7 @@ class Simulator:
                        "failover", arn)
             cluster.status = "available"
 
-        self._after(self._duration(identifier, CLUSTER_FAILOVER_OUTAGE), back)
+        self._after(self._duration(identifier, CLUSTER_FAILOVER_OUTAGE), back, state)
 
     def cluster_deleted(self, identifier: str) -> None:
         """The cluster is gone."""
