@@ -216,7 +216,7 @@ class FailoverScreen(Screen[None]):
                 "\n".join([m.FO_WHAT, *(f" - {line}" for line in pre.what_will_happen)]))
             start = self.query_one("#fo-start", Button)
             start.display = True
-            start.focus(scroll_visible=False)
+            self.set_focus(start, scroll_visible=False)
         else:
             self.phase = "refused"
             self.query_one("#fo-phase", Static).update(m.FO_REFUSED.format(reason=pre.refusal))
@@ -251,7 +251,7 @@ class FailoverScreen(Screen[None]):
             topology.show(kind=topology.kind, primary_az=new, standby_azs=standbys,
                           endpoint=topology.endpoint, port=topology.port, status=topology.status,
                           multi_az=topology.multi_az,
-                          note=m.FO_SWAPPED)
+                          note=m.FO_SWAPPED_CLUSTER if topology.kind == "cluster" else m.FO_SWAPPED)
 
     @on(Finished)
     def _on_finished(self, message: Finished) -> None:
@@ -267,9 +267,9 @@ class FailoverScreen(Screen[None]):
         panel.display = True
         self.query_one("#fo-phase", Static).update(m.FO_DONE.format(verdict=report.verdict.upper()))
         scroller = self.query_one("#fo-body", VerticalScroll)
-        scroller.focus(scroll_visible=False)
+        self.set_focus(scroller, scroll_visible=False)
         # After the next refresh, once the report panel has its size; scrolling now would be undone.
-        self.call_after_refresh(scroller.scroll_home, animate=False)
+        self.call_after_refresh(scroller.scroll_home, animate=False, immediate=True)
         self.refresh_bindings()
 
     # ---- actions -----------------------------------------------------------------------------------
@@ -294,13 +294,13 @@ class FailoverScreen(Screen[None]):
             if not confirmed:
                 return
             self.phase = "running"
-            self.query_one("#fo-start").display = False
-            self.query_one("#fo-what").display = False
+            # Focus moves before the focused button hides, or Textual would move it (and scroll) itself.
+            self.set_focus(self.query_one("#fo-timeline", RichLog), scroll_visible=False)
+            # The checklist makes way, so the diagram and the timeline fill the screen while it runs.
+            for selector in ("#fo-start", "#fo-what", "#fo-checks"):
+                self.query_one(selector).display = False
             self.query_one("#fo-phase", Static).update(m.FO_RUNNING)
-            self.query_one("#fo-timeline", RichLog).focus(scroll_visible=False)
-            # Bring the diagram and the timeline into view without an animation a later scroll would race.
-            self.query_one("#fo-body", VerticalScroll).scroll_to_widget(
-                self.query_one("#fo-topology"), animate=False, top=True)
+            self.query_one("#fo-body", VerticalScroll).scroll_home(animate=False, immediate=True)
             self.refresh_bindings()
             self._run_test(pre, pre.target.identifier)
 
@@ -314,7 +314,8 @@ class FailoverScreen(Screen[None]):
         """Run the preflight again (after a refusal, or for another test after a report)."""
         self.phase = "checking"
         self.query_one("#fo-phase", Static).update(m.FO_CHECKING)
-        self.query_one("#fo-what").display = True
+        for selector in ("#fo-what", "#fo-checks"):
+            self.query_one(selector).display = True
         self.query_one("#fo-start").display = False
         self.refresh_bindings()
         self._preflight()

@@ -25,6 +25,8 @@ class TypedConfirmScreen(ModalScreen[bool]):
     """Asks the user to type an identifier before a consequential action; dismisses True only on a match."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    # Start in the field, so typing the identifier and Enter is all it takes.
+    AUTO_FOCUS = "#confirm-input"
 
     def __init__(self, *, title: str, body: str, identifier: str, action_label: str,
                  danger: bool = True) -> None:
@@ -49,10 +51,6 @@ class TypedConfirmScreen(ModalScreen[bool]):
                 yield Button(self._action_label, id="confirm-go", compact=True,
                              variant="error" if self._danger else "primary")
                 yield Button(m.CONFIRM_CANCEL, id="confirm-cancel", compact=True)
-
-    def on_mount(self) -> None:
-        """Start in the field, so typing the identifier and Enter is all it takes."""
-        self.query_one("#confirm-input", Input).focus()
 
     @on(Input.Submitted, "#confirm-input")
     @on(Button.Pressed, "#confirm-go")

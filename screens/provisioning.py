@@ -336,7 +336,8 @@ class ProvisioningScreen(Screen[None]):
         self.query_one("#prov-ready").display = True
         self.query_one("#prov-failover").display = self._can_failover()
         # After the next refresh, once the ready panel has its size; scrolling now would be undone.
-        self.call_after_refresh(self.query_one("#prov-body", VerticalScroll).scroll_home, animate=False)
+        self.call_after_refresh(self.query_one("#prov-body", VerticalScroll).scroll_home, animate=False,
+                                immediate=True)
 
     def _render_ready(self) -> None:
         if self._summary is None:

@@ -42,14 +42,27 @@ def render_live_topology(*, kind: str, az_order: Sequence[str], primary_az: str 
     lines = [_endpoint_line(endpoint, port)]
     state = status or "unknown"
     if kind == "cluster":
-        readers = list(standby_azs)
-        boxes: list[tuple[str, list[str]]] = [(primary_az or "AZ ?", ["WRITER", state])]
-        for index in range(2):
-            az = readers[index] if index < len(readers) else "AZ ?"
-            boxes.append((az, [f"READER {index + 1}", "readable standby" if index < len(readers)
-                               else "being added…"]))
+        # Three slots in the order the AZs were first seen, so a failover moves the WRITER label, not boxes.
+        slots: list[str | None] = [az for az in az_order if az][:3]
+        if not slots and primary_az:
+            slots = [primary_az]
+        slots += [None] * (3 - len(slots))
+        boxes: list[tuple[str, list[str]]] = []
+        for az in slots:
+            if az is not None and az == primary_az:
+                boxes.append((az, ["WRITER", state]))
+            elif az is not None and az in standby_azs:
+                boxes.append((az, ["READER", "readable standby"]))
+            elif az is None and primary_az is None and not boxes:
+                boxes.append(("AZ ?", ["WRITER", state]))
+            else:
+                boxes.append((az or "AZ ?", ["READER", "being added…"]))
+        writer = next((i for i, (_, body) in enumerate(boxes) if body[0] == "WRITER"), 0)
+        column = 1 + writer * (_CLUSTER_BOX + 1) + _CLUSTER_BOX // 2
+        label = "the writer endpoint points here"
+        lines.append(" " * column + "│ " + label if column + len(label) + 2 <= _WIDTH
+                     else " " * (column - len(label) - 1) + label + " │")
         drawn = [_box(az, body, _CLUSTER_BOX) for az, body in boxes]
-        lines.append(" " * (_CLUSTER_BOX // 2) + "│ the writer endpoint points here")
         for row in zip(*drawn, strict=True):
             lines.append(" " + " ".join(row))
         lines.append("  ══ semi-synchronous replication: a commit waits for one reader")
@@ -85,7 +98,7 @@ def render_live_topology(*, kind: str, az_order: Sequence[str], primary_az: str 
         lines.append(_clip(f" {note}", _WIDTH))
     text = Text("\n".join(lines))
     text.highlight_words(["PRIMARY", "WRITER"], style="bold green")
-    text.highlight_words(["STANDBY", "READER 1", "READER 2"], style="bold cyan")
+    text.highlight_words(["STANDBY", "READER"], style="bold cyan")
     text.highlight_regex(r"◀?═+sync═+▶?", style="yellow")
     return text
 
