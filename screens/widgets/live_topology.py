@@ -43,10 +43,8 @@ def render_live_topology(*, kind: str, az_order: Sequence[str], primary_az: str 
     state = status or "unknown"
     if kind == "cluster":
         # Three slots in the order the AZs were first seen, so a failover moves the WRITER label, not boxes.
-        slots: list[str | None] = [az for az in az_order if az][:3]
-        if not slots and primary_az:
-            slots = [primary_az]
-        slots += [None] * (3 - len(slots))
+        seen = [az for az in az_order if az][:3] or ([primary_az] if primary_az else [])
+        slots: list[str | None] = [*seen, None, None, None][:3]
         boxes: list[tuple[str, list[str]]] = []
         for az in slots:
             if az is not None and az == primary_az:
