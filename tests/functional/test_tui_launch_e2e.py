@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -27,6 +28,13 @@ async def _until(pilot: Pilot[int], condition: Callable[[], bool], what: str, li
             return
         await pilot.pause(0.1)
     raise AssertionError(f"timed out waiting for: {what}")
+
+
+def _typing_ready(app: App[int]) -> bool:
+    """A typed confirmation is up with its field focused (keys pressed before that would be lost)."""
+    from screens.launch_confirm import TypedConfirmScreen
+
+    return isinstance(app.screen, TypedConfirmScreen) and getattr(app.focused, "id", None) == "confirm-input"
 
 
 def _screen_text(app: object) -> str:
@@ -58,7 +66,8 @@ async def test_launch_provision_failover_report_on_the_demo(tmp_path: Path,
         await app.wizard_screen.jump("review")
         await pilot.pause()
         app.action_launch()
-        await _until(pilot, lambda: isinstance(app.screen, LaunchConfirmScreen), "the launch confirmation")
+        await _until(pilot, lambda: _typing_ready(app), "the launch confirmation")
+        assert isinstance(app.screen, LaunchConfirmScreen)
         captures.append(_screen_text(app))
 
         # A wrong identifier is refused and nothing is launched.
@@ -89,7 +98,7 @@ async def test_launch_provision_failover_report_on_the_demo(tmp_path: Path,
         assert failover.phase == "ready", failover.query_one("#fo-phase", Static).render()
         captures.append(_screen_text(app))
         await pilot.press("s")
-        await pilot.pause()
+        await _until(pilot, lambda: _typing_ready(app), "the failover confirmation")
         await pilot.press(*identifier, "enter")
         await _until(pilot, lambda: failover.phase == "running", "the failover to start")
         await _until(pilot, lambda: failover.phase == "done", "the failover report", limit=3000)

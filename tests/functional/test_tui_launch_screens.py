@@ -144,6 +144,12 @@ async def _until(pilot: Pilot[Any], condition: Any, what: str, limit: int = 300)
     raise AssertionError(f"timed out waiting for: {what}")
 
 
+def _typing_ready(app: App[Any]) -> bool:
+    """A typed confirmation is up with its field focused (keys pressed before that would be lost)."""
+    focused = app.focused
+    return isinstance(app.screen, TypedConfirmScreen) and getattr(focused, "id", None) == "confirm-input"
+
+
 # ---- provisioning ------------------------------------------------------------------------------------
 
 async def test_events_are_shown_once_and_stages_advance() -> None:
@@ -295,7 +301,7 @@ async def test_launch_confirmation_needs_the_exact_identifier() -> None:
 
     app = ConfirmHost()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await _until(pilot, lambda: _typing_ready(app), "the confirmation")
         screen = app.screen
         assert isinstance(screen, TypedConfirmScreen)
         body = str(screen.query_one("#confirm-body", Static).render())
@@ -411,7 +417,7 @@ async def _run_failover(pilot: Pilot[Any]) -> None:
     screen = pilot.app.screen
     await _until(pilot, lambda: screen.phase == "ready", "the preflight")
     await pilot.press("s")
-    await _until(pilot, lambda: isinstance(pilot.app.screen, TypedConfirmScreen), "the confirmation")
+    await _until(pilot, lambda: _typing_ready(pilot.app), "the confirmation")
     await pilot.press(*"orders-db", "enter")
     await _until(pilot, lambda: screen.phase == "done", "the report")
     await pilot.pause()
@@ -425,7 +431,7 @@ async def test_failover_flow_with_typed_confirmation(scripted_failover: list[str
         await _until(pilot, lambda: screen.phase == "ready", "the preflight")
         assert "✓ Multi-AZ" in str(screen.query_one("#fo-checks", Static).render())
         await pilot.press("s")
-        await _until(pilot, lambda: isinstance(app.screen, TypedConfirmScreen), "the confirmation")
+        await _until(pilot, lambda: _typing_ready(app), "the confirmation")
         await pilot.press(*"orders", "enter")
         assert isinstance(app.screen, TypedConfirmScreen) and scripted_failover == []
         await pilot.press("escape")
