@@ -76,7 +76,7 @@ def report_text(report: FailoverReport, paths: Sequence[Path]) -> str:
     return "\n".join(lines)
 
 
-class FailoverScreen(Screen[None]):
+class FailoverScreen(Screen["FailoverReport | None"]):
     """Checks, confirms by the typed identifier, forces a failover, and shows what clients saw."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -321,6 +321,6 @@ class FailoverScreen(Screen[None]):
         self._preflight()
 
     def action_back(self) -> None:
-        """Leave the test screen (only when no failover is being measured)."""
+        """Leave the test screen (only when no failover is being measured), handing back the report."""
         if self.phase != "running":
-            self.dismiss(None)
+            self.dismiss(self.report)

@@ -203,6 +203,7 @@ PROV_DEMO_SPEED = " (demo, {scale:g}x faster than RDS)"
 PROV_SLOW = " · slower than usual; still following, it never gives up while RDS is working"
 PROV_SEVERITY = {"error": "PROBLEM: ", "warning": "WARNING: ", "info": "NOTE: "}
 PROV_WHAT_TO_DO = "{title}\n  What to do: {next_step}"
+PROV_AFTER_FAILOVER = "failover test: {verdict}; the primary is now in {az}."
 
 FO_TITLE = "Failover test: {identifier}"
 FO_CHECKING = "Checking the database…"

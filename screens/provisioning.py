@@ -29,6 +29,7 @@ from wizard.aws.provisioning import Progress, RdsEvent, Update, follow, format_d
 if TYPE_CHECKING:
     from pydantic import SecretStr
 
+    from wizard.aws.failover import FailoverReport
     from wizard.aws.provisioning import ConnectionSummary, Follower, Kind
     from wizard.aws.timing import GatewayLike
     from wizard.launch import LaunchError, LaunchResult
@@ -382,7 +383,17 @@ class ProvisioningScreen(Screen[None]):
                                         self.result.database_name, source="launch")
             secrets.append(self.result.password)
         self.app.push_screen(FailoverScreen(self.gateway, self.identifier, kind=self.kind,
-                                            credentials=credentials, secrets=secrets))
+                                            credentials=credentials, secrets=secrets), self._after_failover)
+
+    def _after_failover(self, report: FailoverReport | None) -> None:
+        """Show where the primary is now, so the diagram here does not contradict the test's report."""
+        if report is None or not report.primary_az_after:
+            return
+        topology = self.query_one("#prov-topology", LiveTopology)
+        topology.show(kind=topology.kind, primary_az=report.primary_az_after,
+                      standby_azs=report.standby_azs_after, endpoint=topology.endpoint, port=topology.port,
+                      status=report.status_after, multi_az=topology.multi_az)
+        self._log(m.PROV_AFTER_FAILOVER.format(verdict=report.verdict.upper(), az=report.primary_az_after))
 
     def action_back(self) -> None:
         """Back to the wizard; following stops here, the database carries on in AWS."""

@@ -113,6 +113,9 @@ async def test_launch_provision_failover_report_on_the_demo(tmp_path: Path,
         if report.app is not None:  # the demo's real PostgreSQL pair let the application probe write
             assert report.app.rpo_zero, report.app
             assert "Application RTO" in shown
+        await pilot.press("escape")
+        await _until(pilot, lambda: app.screen is prov, "back on the provisioning screen")
+        assert prov.query_one("#prov-topology").primary_az == report.primary_az_after  # type: ignore[attr-defined]
 
     for text in captures:
         assert CANARY not in text
