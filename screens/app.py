@@ -182,8 +182,9 @@ class WizardApp(App[int]):
 
     def apply_template(self, name: str) -> None:
         """Fill the later steps from a template (a preset), keeping what identifies this database."""
-        self._load_preset(name, keep_identity=True)
-        self.template_name = name
+        previous, self.template_name = self.template_name, name
+        if not self._load_preset(name, keep_identity=True):
+            self.template_name = previous
 
     def _load_preset(self, name: str, keep_identity: bool) -> bool:
         from presets import load_preset

@@ -36,6 +36,7 @@ class StepView(VerticalScroll):
         self.step = step
         self._value_of = value_of
         self._by_path: dict[str, FieldWidget] | None = None
+        self._pending: DatabaseSpec | None = None
 
     def compose(self) -> ComposeResult:
         """Fields in the step's order, with the step's extras and folded sections."""
@@ -66,7 +67,7 @@ class StepView(VerticalScroll):
 
     def _widgets(self) -> dict[str, FieldWidget]:
         # Queried once: the fields of a step never change after it is composed.
-        if self._by_path is None:
+        if not self._by_path:
             self._by_path = {w.step_field.path: w for w in self.query(FieldWidget)}
         return self._by_path
 
@@ -82,8 +83,17 @@ class StepView(VerticalScroll):
         widget.focus_control()
         self.call_after_refresh(self.scroll_to_widget, widget)
 
+    def on_mount(self) -> None:
+        """Apply a sync that arrived while the step was still being built."""
+        if self._pending is not None:
+            spec, self._pending = self._pending, None
+            self.sync(spec)
+
     def sync(self, spec: DatabaseSpec) -> None:
         """Show or hide fields for this spec and redraw the step's pictures."""
+        if not self.is_mounted:
+            self._pending = spec
+            return
         for widget in self.field_widgets():
             visible = widget.step_field.is_visible(spec)
             if widget.display != visible:

@@ -6,6 +6,7 @@ through `wizard.spec.rules.validate`, every list of choices through `wizard.choi
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from wizard.spec.problems import Problem
 
 TEMPLATE_PATH = "template"
+# Long enough for the step on screen to paint and settle before the next one is built behind it.
+PREFETCH_DELAY_S = 0.3
 # Edits of these kinds never change what another field may offer, so they do not reload choices.
 _TYPED_KINDS = frozenset({"text", "integer", "password", "window", "tags"})
 
@@ -145,6 +148,7 @@ class WizardScreen(Screen[None]):
             view.sync(self.wizard.spec)
         self.refresh_problems()
         self.load_choices()
+        self.set_timer(PREFETCH_DELAY_S, self._prefetch_next)
         # Focus at once, so keys typed right after Next land in the new step; scroll once laid out.
         if focus_path and isinstance(view, StepView):
             widget = view.field_widget(focus_path)
@@ -419,12 +423,14 @@ class WizardScreen(Screen[None]):
 
     # ----- choices and account facts (thread workers) -----
 
-    def load_choices(self) -> None:
-        """Load the choices of the step on screen, off the UI thread."""
-        view = self._view()
-        if not isinstance(view, StepView):
+    def load_choices(self, key: str | None = None) -> None:
+        """Load the choices of a built step (the one on screen by default), off the UI thread."""
+        key = key or self.step.key
+        view = self.step_view(key)
+        if view is None:
             return
-        fields = [f for f in self.step.fields if f.source and f.is_visible(self.wizard.spec)]
+        spec = self.wizard.spec
+        fields = [f for f in view.step.fields if f.source and f.is_visible(spec)]
         for step_field in fields:
             widget = view.field_widget(step_field.path)
             if widget is not None and widget.choices is None:
@@ -432,9 +438,22 @@ class WizardScreen(Screen[None]):
                 widget.show_loading(messages.LOADING if self.wizard.gateway else waiting)
         if self.wizard.gateway is None or not fields:
             return
-        self._choices_worker(self.step.key, fields, self.wizard.spec.model_copy(deep=True))
+        work = partial(self._choices_worker, key, fields, spec.model_copy(deep=True))
+        self.run_worker(work, thread=True, exclusive=True, group=f"choices-{key}")
 
-    @work(thread=True, exclusive=True, group="choices")
+    async def _prefetch_next(self) -> None:
+        """Build the next step and load its choices while the user reads this one, so Next is quick."""
+        index = self.current + 1
+        if index >= len(STEPS) or STEPS[index].key == "review" or self.wizard.gateway is None:
+            return
+        step = STEPS[index]
+        view = self.step_view(step.key)
+        if view is None:
+            view = StepView(step, self.value_of)
+            await self.query_one(ContentSwitcher).add_content(view)
+            view.sync(self.wizard.spec)
+        self.load_choices(step.key)
+
     def _choices_worker(self, step_key: str, fields: list[StepField], spec: Any) -> None:
         from wizard.choices import choices_for, default_choice
 
@@ -519,3 +538,4 @@ class WizardScreen(Screen[None]):
         """The connection is open: load what the current step and the rules need."""
         self.load_choices()
         self.load_facts()
+        self.set_timer(PREFETCH_DELAY_S, self._prefetch_next)

@@ -87,6 +87,7 @@ class FieldWidget(Vertical):
         super().__init__(classes="field", id=field_id(step_field.path))
         self.step_field = step_field
         self._initial = value
+        self._last_raw = format_value(value)
         self.choices: list[Choice] | None = None
         # What arrived before the children were composed (a field inside a collapsed section).
         self._pending_problems: list[Problem] = []
@@ -132,6 +133,7 @@ class FieldWidget(Vertical):
 
     def load_value(self, value: Any) -> None:
         """Show `value` (from the spec) without posting `Edited`."""
+        self._last_raw = format_value(value)
 
     def focus_control(self, scroll: bool = True) -> None:
         """Put the keyboard focus on the control (without scrolling to it when `scroll` is False)."""
@@ -180,6 +182,7 @@ class FieldWidget(Vertical):
         """Offer these choices, with `value` selected."""
         same = self.choices is not None and _signature(self.choices) == _signature(choices)
         self.choices = list(choices)
+        self._last_raw = format_value(value)
         self._status("", retry=False)
         if same and self._pending_choices is None:
             self.load_value(value)
@@ -210,7 +213,12 @@ class FieldWidget(Vertical):
         self.post_message(self.RetryRequested())
 
     def edited(self, raw: Any) -> None:
-        """Post an edit of this field."""
+        """Post an edit of this field, unless it only echoes the value already shown (a control
+        announces its initial value when it mounts, which may be older than the spec by then)."""
+        text = raw if isinstance(raw, str) else format_value(raw)
+        if text == self._last_raw:
+            return
+        self._last_raw = text
         self.post_message(self.Edited(self, raw))
 
 
@@ -228,6 +236,7 @@ class TextField(FieldWidget):
 
     def load_value(self, value: Any) -> None:
         """Replace the text without posting an edit."""
+        self._last_raw = format_value(value)
         field_input = self.query_one(".field-input", Input)
         text = format_value(value)
         if field_input.value != text:
@@ -272,8 +281,9 @@ class PasswordField(FieldWidget):
 
     @on(Input.Changed, ".password-confirm")
     def _confirm_changed(self, event: Input.Changed) -> None:
+        # The password itself is unchanged, but whether the two match must be checked again.
         event.stop()
-        self.edited(self.query_one(".password-first", Input).value)
+        self.post_message(self.Edited(self, self.query_one(".password-first", Input).value))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -313,6 +323,7 @@ class ChoiceField(FieldWidget):
 
     def load_value(self, value: Any) -> None:
         """Select `value` if it is offered."""
+        self._last_raw = format_value(value)
         select: Select[str] = self.query_one(".field-select", Select)
         text = format_value(value)
         # A value not offered (yet) raises; the choices load will settle it.
@@ -354,6 +365,7 @@ class RadioField(FieldWidget):
 
     def load_value(self, value: Any) -> None:
         """Press the button for `value`."""
+        self._last_raw = format_value(value)
         text = format_value(value)
         radio_set = self.query_one(".field-radio", RadioSet)
         with radio_set.prevent(RadioSet.Changed):
@@ -383,6 +395,7 @@ class ClassField(FieldWidget):
 
     def load_value(self, value: Any) -> None:
         """Show `value` as chosen."""
+        self._last_raw = format_value(value)
         self.query_one(ClassPicker).select(format_value(value) or None)
 
     def focus_control(self, scroll: bool = True) -> None:
@@ -413,6 +426,7 @@ class MultiField(FieldWidget):
 
     def load_value(self, value: Any) -> None:
         """Tick exactly the values in `value`."""
+        self._last_raw = format_value(value)
         chosen = set(value or [])
         selection: SelectionList[str] = self.query_one(".field-multi", SelectionList)
         with selection.prevent(SelectionList.SelectedChanged):
@@ -439,6 +453,7 @@ class ToggleField(FieldWidget):
 
     def load_value(self, value: Any) -> None:
         """Tick or untick without posting an edit."""
+        self._last_raw = format_value(value)
         checkbox = self.query_one(".field-toggle", Checkbox)
         with checkbox.prevent(Checkbox.Changed):
             checkbox.value = bool(value)
