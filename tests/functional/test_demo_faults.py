@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionClosedError
-from demo_support import wait_for
+from demo_support import follow_statuses, wait_for
 
 from wizard.demo import start_demo
 from wizard.demo.faults import ENV_VAR, FaultSpecError
@@ -93,3 +93,20 @@ def test_faults_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_bad_spec_is_refused_before_anything_starts() -> None:
     with pytest.raises(FaultSpecError, match="throttle:OPERATION:N"):
         start_demo(speed=1000, faults="throttle:often")
+
+
+def test_no_standby_capacity_leaves_a_multi_az_create_single_az(demo: Any) -> None:
+    demo.faults.add("nostandby:1")
+    rds = demo.client("rds")
+    rds.create_db_instance(DBInstanceIdentifier="lonely-db", DBInstanceClass="db.m6g.large",
+                           Engine="postgres", MultiAZ=True, MasterUsername="app_admin",
+                           MasterUserPassword="not-a-real-pw-1", AllocatedStorage=20,
+                           DBSubnetGroupName="demo-multi-az")
+    db = follow_statuses(rds, "lonely-db")[-1]
+    assert db["MultiAZ"] is False and "SecondaryAvailabilityZone" not in db
+    messages = [e["Message"] for e in rds.describe_events(SourceIdentifier="lonely-db",
+                                                         SourceType="db-instance")["Events"]]
+    assert any("Insufficient instance capacity" in m for m in messages)
+    with pytest.raises(ClientError) as info:
+        rds.reboot_db_instance(DBInstanceIdentifier="lonely-db", ForceFailover=True)
+    assert info.value.response["Error"]["Code"] == "InvalidParameterCombination"

@@ -10,10 +10,10 @@ from wizard.demo.faults import Faults, FaultSpecError, operation_of, parse_fault
 def test_parse_every_kind() -> None:
     rules = parse_faults("throttle:DescribeDBInstances:3, "
                          "fail:CreateDBInstance:1:InsufficientDBInstanceCapacity,"
-                         "drop:10s,drop:500ms,drop:DescribeEvents:2")
+                         "drop:10s,drop:500ms,drop:DescribeEvents:2,nostandby:1")
     assert [(r.kind, r.operation) for r in rules] == [
         ("throttle", "DescribeDBInstances"), ("fail", "CreateDBInstance"), ("drop", "*"), ("drop", "*"),
-        ("drop", "DescribeEvents")]
+        ("drop", "DescribeEvents"), ("nostandby", "MultiAZStandbyCapacity")]
     assert rules[1].code == "InsufficientDBInstanceCapacity"
     assert (rules[2].window, rules[3].window) == (10.0, 0.5)
 

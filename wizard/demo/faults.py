@@ -5,6 +5,8 @@ A spec is a comma-separated list (flag or RDS_WIZARD_DEMO_FAULTS):
   fail:CreateDBInstance:1:InsufficientDBInstanceCapacity   the next call fails with that error code
   drop:10s                            every connection is dropped for the next 10 seconds (also 500ms)
   drop:DescribeEvents:2               the next 2 DescribeEvents calls have their connection dropped
+  nostandby:1                         the next Multi-AZ create finds no capacity for its standby and
+                                      ends up Single-AZ (as RDS does, with an event saying so)
 An operation may be `*` (any call).
 """
 
@@ -23,6 +25,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 ENV_VAR = "RDS_WIZARD_DEMO_FAULTS"
+# Not an HTTP operation: the simulator asks for it when a Multi-AZ create places its standby.
+NO_STANDBY_FAULT = "MultiAZStandbyCapacity"
 # Where the middleware leaves the request's operation for the app behind it (the call counter).
 OPERATION_KEY = "rds_wizard.operation"
 
@@ -73,6 +77,8 @@ def parse_faults(spec: str) -> list[_Rule]:
             elif kind == "drop" and len(fields) == 2 and (match := _DURATION.match(fields[1])):
                 scale = {"ms": 0.001, "s": 1.0, "m": 60.0}[match.group(2)]
                 rules.append(_Rule("drop", "*", window=float(match.group(1)) * scale))
+            elif kind == "nostandby" and len(fields) == 2:
+                rules.append(_Rule("nostandby", NO_STANDBY_FAULT, remaining=int(fields[1])))
             elif kind == "drop" and len(fields) == 3:
                 rules.append(_Rule("drop", fields[1], remaining=int(fields[2])))
             else:
@@ -80,7 +86,8 @@ def parse_faults(spec: str) -> list[_Rule]:
         except ValueError:
             raise FaultSpecError(
                 f"Demo fault '{part}' is not understood. Use throttle:OPERATION:N, "
-                f"fail:OPERATION:N:ERRORCODE, drop:10s or drop:OPERATION:N (comma-separated).") from None
+                "fail:OPERATION:N:ERRORCODE, drop:10s, drop:OPERATION:N or nostandby:N "
+                "(comma-separated).") from None
     return rules
 
 

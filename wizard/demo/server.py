@@ -79,7 +79,7 @@ class DemoAWS:
         self.faults = Faults()
         # AWS calls served, by "service.Operation" (the seed's own calls are not counted).
         self.calls: Counter[str] = Counter()
-        self.simulator = Simulator(speed, self.lock, network_factory)
+        self.simulator = Simulator(speed, self.lock, network_factory, self.faults)
         motopatches.register(self.account_id, self.simulator)
         moto_app = DomainDispatcherApplication(create_backend_app)
         account_id = self.account_id

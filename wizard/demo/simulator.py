@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from wizard.demo.faults import NO_STANDBY_FAULT, Faults
 from wizard.demo.network import (
     AddressPlan,
     InstanceInfo,
@@ -60,6 +61,9 @@ MSG_SHUTDOWN = "DB instance shutdown"  # RDS-EVENT-0004
 MSG_STOPPED = "DB instance stopped"  # RDS-EVENT-0087
 MSG_STARTED = "DB instance started"  # RDS-EVENT-0088
 MSG_CONVERTED_TO_SINGLE = "Finished applying modification to convert to a Single-AZ DB instance"
+# The wording of this one is approximate (terraform-provider-aws#43322 quotes it only in part).
+MSG_NO_STANDBY = ("Insufficient instance capacity in {zone} to create the standby; putting database instance "
+                  "into available state as a Single-AZ DB instance.")
 MSG_CLUSTER_CREATED = "DB cluster created"  # RDS-EVENT-0170
 MSG_CLUSTER_FAILOVER_STARTED = "Started cross AZ failover to DB instance: {target}"  # RDS-EVENT-0073
 MSG_CLUSTER_FAILOVER_DONE = "Completed failover to DB instance: {target}"  # RDS-EVENT-0071
@@ -183,8 +187,9 @@ class Simulator:
     """Drives demo instances and clusters through RDS's lifecycle; owns events, outages and the resolver."""
 
     def __init__(self, speed: float, lock: threading.RLock,
-                 network_factory: NetworkFactory | None = None) -> None:
+                 network_factory: NetworkFactory | None = None, faults: Faults | None = None) -> None:
         self.speed = speed
+        self._faults = faults
         self.lock = lock
         self._plan = AddressPlan()
         self._network_factory = network_factory
@@ -251,7 +256,7 @@ class Simulator:
         chosen = [primary]
         if db.multi_az:
             chosen.append(rng.choice([z for z in zones if z != primary]))
-        state = _Instance(identifier, db, db.address.lower(), chosen, zones)
+        state = _Instance(identifier, db, db.address.lower(), list(chosen), zones)
         self._instances[identifier] = state
         db.status = "creating"
         db.availability_zone = primary
@@ -273,8 +278,15 @@ class Simulator:
                 backing_up()
 
         def converted() -> None:
-            db.secondary_availability_zone = chosen[1]
-            self.event(identifier, "db-instance", MSG_CONVERTED, "configuration change", arn)
+            if self._faults is not None and self._faults.take(NO_STANDBY_FAULT) is not None:
+                # Pain point: the Multi-AZ create "succeeds" as a Single-AZ instance.
+                del state.zones[1:]
+                db.multi_az = False
+                self.event(identifier, "db-instance", MSG_NO_STANDBY.format(zone=chosen[1]), "notification",
+                           arn)
+            else:
+                db.secondary_availability_zone = chosen[1]
+                self.event(identifier, "db-instance", MSG_CONVERTED, "configuration change", arn)
             backing_up()
 
         def backing_up() -> None:
