@@ -38,3 +38,17 @@ def test_operation_of_query_and_json_requests() -> None:
     assert operation_of({}, b"Action=DescribeDBInstances&Version=2014-10-31") == "DescribeDBInstances"
     assert operation_of({"HTTP_X_AMZ_TARGET": "secretsmanager.GetSecretValue"}, b"{}") == "GetSecretValue"
     assert operation_of({"QUERY_STRING": "Action=DescribeVpcs"}, b"") == "DescribeVpcs"
+
+
+def test_http_faults_and_the_standby_fault_do_not_mix() -> None:
+    from wizard.demo.faults import NO_STANDBY_FAULT
+
+    faults = Faults()
+    faults.add("fail:*:5:InternalFailure,drop:10s")
+    assert faults.take(NO_STANDBY_FAULT) is None
+    faults.clear()
+    faults.add("nostandby:1")
+    assert faults.take("CreateDBInstance") is None
+    rule = faults.take(NO_STANDBY_FAULT)
+    assert rule is not None and rule.kind == "nostandby"
+    assert faults.take(NO_STANDBY_FAULT) is None

@@ -48,7 +48,9 @@ class FaultSpecError(ValueError):
 
 @dataclass
 class _Rule:
-    kind: str  # throttle, fail, drop
+    """One armed fault: what it does, to which operation, for how many calls or how long."""
+
+    kind: str  # throttle, fail, drop, nostandby
     operation: str
     remaining: int | None = None  # calls left; None for a time window
     until: float | None = None  # monotonic end of a drop window
@@ -56,6 +58,9 @@ class _Rule:
     code: str = "Throttling"
 
     def matches(self, operation: str, now: float) -> bool:
+        """Whether this fault hits a call of `operation` now."""
+        if (operation == NO_STANDBY_FAULT) != (self.kind == "nostandby"):
+            return False  # HTTP faults never touch the simulator's standby placement, and vice versa
         if self.operation not in ("*", operation):
             return False
         if self.until is not None:

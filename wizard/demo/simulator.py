@@ -117,6 +117,8 @@ class OutageWindow:
 
 @dataclass
 class _Instance:
+    """What the simulator knows of one demo DB instance: its moto object, AZs, nodes and network."""
+
     identifier: str
     db: Any  # moto DBInstance
     hostname: str
@@ -137,6 +139,8 @@ class _Instance:
 
 @dataclass
 class _Cluster:
+    """What the simulator knows of one Multi-AZ DB cluster: its moto object, endpoints and members."""
+
     identifier: str
     cluster: Any  # moto DBCluster
     writer_host: str
