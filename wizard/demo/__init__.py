@@ -6,8 +6,14 @@ Only this package knows demo internals. Everything heavy (moto, boto3, werkzeug)
     demo = start_demo(speed=30)          # blocking ~1-2 s: call it from a worker
     boto3.client("rds", endpoint_url=demo.endpoint_url, region_name=demo.region,
                  aws_access_key_id=demo.credentials[0], aws_secret_access_key=demo.credentials[1])
-    demo.resolve("db1.aaaaaaaaaa.us-east-1.rds.amazonaws.com")   # -> ["127.10.1.1"]
+    demo.resolve("db1.aaaaaaaaaa.us-east-1.rds.amazonaws.com")   # -> ["127.10.1.1"], [] if unknown
     demo.stop()
+
+What a DemoAWS offers besides: `node(host)` (host, port and AZ answering now; the port differs per
+AZ where only 127.0.0.1 works), `outage_windows(identifier)` (the demo's own timeline of outages, to
+compare a failover report with), `set_speed(n)`, `faults.add(spec)` / `faults.injected`, `calls`
+(AWS calls served by "service.Operation"), `client(service)` for tests, `ready_seconds`. Speed: RDS
+durations divided by it (default 30: a Multi-AZ create takes 36 s, a failover outage 2-4 s).
 """
 
 from __future__ import annotations
