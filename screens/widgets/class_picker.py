@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from wizard.choices import Choice
 
 # Enough to scroll through; more only slows each keystroke, and typing narrows the list anyway.
-MAX_SHOWN = 100
+MAX_SHOWN = 60
 _GROUP_ORDER = ("standard", "memory optimized", "burstable")
 
 
