@@ -77,6 +77,26 @@ def test_a_failing_factory_falls_back_to_simulated_listeners() -> None:
         db = follow_statuses(rds, "plain-db")[-1]
         [address] = demo.resolve(db["Endpoint"]["Address"])
         assert connects(address, db["Endpoint"]["Port"])
+        [problem] = demo.problems
+        assert "plain-db" in problem and "no database binaries here" in problem
+    finally:
+        demo.stop()
+
+
+def test_a_factory_may_decline_an_instance() -> None:
+    def factory(info: InstanceInfo, addresses: dict[str, NodeAddress]) -> _Recorder | None:
+        return None  # e.g. a real database only for postgres
+
+    demo = start_demo(speed=1000, network_factory=factory)
+    try:
+        rds = demo.client("rds")
+        rds.create_db_instance(DBInstanceIdentifier="maria-db", DBInstanceClass="db.m6g.large",
+                               Engine="mariadb", MasterUsername="admin", MasterUserPassword="not-a-real-pw-1",
+                               AllocatedStorage=20, DBSubnetGroupName="demo-multi-az")
+        db = follow_statuses(rds, "maria-db")[-1]
+        [address] = demo.resolve(db["Endpoint"]["Address"])
+        assert connects(address, 3306)
+        assert demo.problems == []
     finally:
         demo.stop()
 

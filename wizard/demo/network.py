@@ -62,8 +62,9 @@ class InstanceNetwork(Protocol):
         ...
 
 
-# A factory gets the instance and the addresses of its nodes by AZ (free, for it to bind).
-NetworkFactory = Callable[[InstanceInfo, dict[str, NodeAddress]], InstanceNetwork]
+# A factory gets the instance and the addresses of its nodes by AZ (free, for it to bind); None means
+# "not for this one" (another engine, say): simulated listeners serve it.
+NetworkFactory = Callable[[InstanceInfo, dict[str, NodeAddress]], "InstanceNetwork | None"]
 
 
 class _Node:

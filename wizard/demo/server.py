@@ -139,6 +139,11 @@ class DemoAWS:
         nodes = self.simulator.nodes(hostname)
         return nodes[0] if nodes else None
 
+    @property
+    def problems(self) -> list[str]:
+        """What went wrong in the background (a real database behind an endpoint that did not start)."""
+        return list(self.simulator.problems)
+
     def outage_windows(self, identifier: str) -> list[OutageWindow]:
         """The real times an instance's (or cluster's) endpoint refused connections, oldest first."""
         return self.simulator.outage_windows(identifier)

@@ -8,6 +8,7 @@ availability_zone, secondary_availability_zone, is_cluster_writer).
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import json
@@ -202,6 +203,8 @@ class Simulator:
         self._outages: list[OutageWindow] = []
         self._instances: dict[str, _Instance] = {}
         self._clusters: dict[str, _Cluster] = {}
+        # What went wrong in the background (a real database that did not start), for a front end to show.
+        self.problems: list[str] = []
         # Called (under the lock, on the simulator thread) with each new event: the demo server prints them.
         self.on_event: list[Callable[[DemoEvent], None]] = []
 
@@ -324,20 +327,30 @@ class Simulator:
         state.addresses = {zone: node.address for zone, node in nodes.items()}
         for node in nodes.values():
             node.close()  # the factory's own servers bind these addresses
+
         def start() -> None:
-            network: InstanceNetwork
+            network: InstanceNetwork | None = None
             try:
                 secret = getattr(db, "master_user_secret", None)
                 info = InstanceInfo(state.identifier, db.engine, int(db.port), db.master_username,
                                     _master_password(db), secret.secret_arn if secret is not None else None)
                 network = factory(info, dict(state.addresses))
-                network.start(state.primary, state.standby)
-            except Exception:
-                _log.exception("the demo network for %s failed to start; simulated listeners instead",
-                               state.identifier)
+                if network is not None:
+                    network.start(state.primary, state.standby)
+            except Exception as error:
+                if network is not None:
+                    with contextlib.suppress(Exception):
+                        network.stop()
+                network = None
+                self.problems.append(f"{state.identifier}: the database behind the endpoint did not start "
+                                     f"({error}); simulated listeners stand in for it.")
+                # Not to stderr: under the full-screen wizard that would tear the screen.
+                _log.info("demo network for %s failed", state.identifier, exc_info=True)
+            if network is None:
                 network = TcpNetwork(self._plan.rebind(state.addresses))
                 network.start(state.primary, state.standby)
-            self._scheduler.at(time.monotonic(), lambda: self._network_started(state, network, then))
+            chosen = network
+            self._scheduler.at(time.monotonic(), lambda: self._network_started(state, chosen, then))
 
         threading.Thread(target=start, daemon=True, name=f"demo-network-{state.identifier}").start()
 
