@@ -480,3 +480,23 @@ async def test_walk_against_the_real_demo() -> None:
         await walk_to(pilot, "review")
         assert not [p for p in app.wizard_screen.problems if p.is_error]
         assert not app.screen.query_one("#launch", Button).disabled
+
+
+async def test_the_step_list_jumps_back_with_the_mouse_and_escape_closes_a_menu_first() -> None:
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to(pilot, "network")
+        await pilot.click("#steps", offset=(3, 0))  # the first line: step 1
+        await settle(pilot)
+        assert current(app) == "engine"
+        select = field(app, "engine.engine").query_one(Select)
+        select.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert select.expanded
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not select.expanded and current(app) == "engine"
+        await pilot.click("#steps", offset=(3, 3))  # step 4, reached before
+        await settle(pilot)
+        assert current(app) == "network"
