@@ -137,8 +137,11 @@ class WizardApp(App[int]):
 
         error = explain(exc)
         with contextlib.suppress(LookupError):
-            self.wizard_screen.query_one(Banner).show_failed(error.title)
-        self.notify(error.render(), title=error.title, severity="error", timeout=15)
+            screen = self.wizard_screen
+            screen.query_one(Banner).show_failed(error.title)
+            screen.connection_failed(error.title)
+        body = "\n".join(part for part in (error.detail, f"Next: {error.next_step}") if part)
+        self.notify(body, title=error.title, severity="error", timeout=15)
 
     def on_unmount(self) -> None:
         """Stop the demo (or whatever the gateway started)."""

@@ -534,6 +534,14 @@ class WizardScreen(Screen[None]):
         self.facts = facts
         self.refresh_problems()
 
+    def connection_failed(self, title: str) -> None:
+        """Say in each waiting field why nothing loads, with a Retry that reconnects."""
+        for key in STEP_KEYS:
+            view = self.step_view(key)
+            for widget in view.field_widgets() if view else ():
+                if widget.step_field.source and widget.choices is None:
+                    widget.set_failed(messages.NOT_CONNECTED.format(title=title))
+
     def gateway_ready(self) -> None:
         """The connection is open: load what the current step and the rules need."""
         self.load_choices()
