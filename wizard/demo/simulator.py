@@ -152,8 +152,9 @@ class _Cluster:
 class _Scheduler:
     """A thread that runs callbacks at monotonic times, under the demo's lock."""
 
-    def __init__(self, lock: threading.RLock) -> None:
+    def __init__(self, lock: threading.RLock, on_error: Callable[[Exception], None]) -> None:
         self._lock = lock
+        self._on_error = on_error
         self._queue: list[tuple[float, int, Callable[[], None]]] = []
         self._seq = itertools.count()
         self._wake = threading.Condition()
@@ -178,8 +179,8 @@ class _Scheduler:
             try:
                 with self._lock:
                     action()
-            except Exception:  # a broken step must not stop every other instance's lifecycle
-                _log.exception("demo simulator step failed")
+            except Exception as error:  # a broken step must not stop every other instance's lifecycle
+                self._on_error(error)
 
     def stop(self) -> None:
         with self._wake:
@@ -198,15 +199,19 @@ class Simulator:
         self.lock = lock
         self._plan = AddressPlan()
         self._network_factory = network_factory
-        self._scheduler = _Scheduler(lock)
         self._events: list[DemoEvent] = []
         self._outages: list[OutageWindow] = []
         self._instances: dict[str, _Instance] = {}
         self._clusters: dict[str, _Cluster] = {}
-        # What went wrong in the background (a real database that did not start), for a front end to show.
+        # What went wrong in the background (a database that did not start, a bug), for a front end to show.
         self.problems: list[str] = []
         # Called (under the lock, on the simulator thread) with each new event: the demo server prints them.
         self.on_event: list[Callable[[DemoEvent], None]] = []
+        self._scheduler = _Scheduler(lock, self._step_failed)
+
+    def _step_failed(self, error: Exception) -> None:
+        self.problems.append(f"the demo's RDS simulator hit an internal error: {error!r}")
+        _log.info("demo simulator step failed", exc_info=error)
 
     # -- time ---------------------------------------------------------------------------------------
     def _after(self, real_seconds: float, action: Callable[[], None], owner: _Instance | _Cluster) -> None:
