@@ -316,7 +316,10 @@ class FailoverScreen(Screen["FailoverReport | None"]):
         self.query_one("#fo-phase", Static).update(m.FO_CHECKING)
         for selector in ("#fo-what", "#fo-checks"):
             self.query_one(selector).display = True
-        self.query_one("#fo-start").display = False
+        for selector in ("#fo-start", "#fo-report"):
+            self.query_one(selector).display = False
+        self.query_one("#fo-timeline", RichLog).clear()
+        self.timeline = []
         self.refresh_bindings()
         self._preflight()
 

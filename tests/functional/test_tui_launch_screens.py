@@ -444,6 +444,10 @@ async def test_failover_flow_with_typed_confirmation(scripted_failover: list[str
         report = str(screen.query_one("#fo-report", Static).render())
         assert "VERDICT: PASS" in report and str(PATHS[0]) in report
         assert [e.message for e in screen.timeline] == [e.message for e in TIMELINE]
+        # Check again: a second test (failing back) starts from a fresh checklist.
+        await pilot.press("r")
+        await _until(pilot, lambda: screen.phase == "ready", "the second preflight")
+        assert not screen.query_one("#fo-report").display and screen.query_one("#fo-checks").display
 
 
 async def test_failover_refused_for_a_single_az_instance(monkeypatch: pytest.MonkeyPatch) -> None:
