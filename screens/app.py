@@ -129,8 +129,7 @@ class WizardApp(App[int]):
     def _identity_known(self, identity: Identity) -> None:
         self.identity = identity
         with contextlib.suppress(LookupError):
-            self.wizard_screen.query_one(Banner).show_identity(identity.label, identity.account,
-                                                               identity.region, identity.profile)
+            self.wizard_screen.query_one(Banner).show_identity(identity.label, identity.summary())
 
     def _gateway_failed(self, exc: BaseException) -> None:
         from wizard.aws.errors import explain

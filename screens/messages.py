@@ -16,7 +16,6 @@ def count(number: int, noun: str) -> str:
 
 BANNER_DEMO = " DEMO · embedded AWS: nothing is created in a real account, nothing is billed "
 BANNER_CONNECTING = "Connecting to AWS…"
-BANNER_REAL = " AWS account {account} · region {region} · profile {profile} "
 BANNER_FAILED = " Not connected: {title}. Press ctrl+r to retry. "
 
 STEPS_HEADING = "Steps"

@@ -15,15 +15,14 @@ class Banner(Static):
         self.set_classes("banner -demo" if demo else "banner")
         self.update(messages.BANNER_DEMO if demo else messages.BANNER_CONNECTING)
 
-    def show_identity(self, label: str, account: str, region: str, profile: str | None) -> None:
-        """Connected: DEMO in demo mode, else the account, region and profile."""
+    def show_identity(self, label: str, summary: str) -> None:
+        """Connected: DEMO in demo mode, else the account, region, profile (and any custom endpoint)."""
         if label == "DEMO":
             self.set_classes("banner -demo")
             self.update(messages.BANNER_DEMO)
         else:
             self.set_classes("banner -real")
-            self.update(messages.BANNER_REAL.format(account=account, region=region,
-                                                    profile=profile or "default"))
+            self.update(f" {summary} ")
 
     def show_failed(self, title: str) -> None:
         """The connection failed: say why and how to retry."""

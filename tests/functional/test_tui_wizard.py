@@ -500,3 +500,11 @@ async def test_the_step_list_jumps_back_with_the_mouse_and_escape_closes_a_menu_
         await pilot.click("#steps", offset=(3, 3))  # step 4, reached before
         await settle(pilot)
         assert current(app) == "network"
+
+
+async def test_banner_names_account_and_region_outside_the_demo() -> None:
+    app = make_app(catalog=MemoryCatalog(), resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        banner = str(app.screen.query_one("#banner", Static).render())
+        assert "account 000000000000" in banner and "test-region-1" in banner and "DEMO" not in banner
