@@ -90,3 +90,28 @@ def test_overlapping_windows_are_still_refused(rds: Any) -> None:
 def test_source_identifier_needs_source_type(rds: Any) -> None:
     code, _, _ = _error(rds.describe_events, SourceIdentifier="single")
     assert code == "InvalidParameterCombination"
+
+
+@pytest.mark.parametrize(("changes", "code", "message"), [
+    ({"MasterUserPassword": "has space 1"}, "InvalidParameterValue",
+     "The parameter MasterUserPassword is not a valid password. Only printable ASCII characters besides "
+     "'/', '@', '\"', ' ' may be used."),
+    ({"MasterUserPassword": "a@b/c1234"}, "InvalidParameterValue", "Only printable ASCII"),
+    ({"MasterUserPassword": "short1"}, "InvalidParameterValue", "shorter than 8 characters"),
+    ({"Engine": "mysql", "MasterUserPassword": "x" * 42}, "InvalidParameterValue",
+     "longer than 41 characters"),
+    ({"MasterUsername": "rdsadmin"}, "InvalidParameterValue", "reserved word"),
+    ({"MasterUsername": "admin"}, "InvalidParameterValue",
+     "MasterUsername admin cannot be used as it is a reserved word used by the engine"),
+    ({"ManageMasterUserPassword": True}, "InvalidParameterCombination", "ManageMasterUserPassword"),
+])
+def test_credentials_rds_refuses(rds: Any, changes: dict[str, Any], code: str, message: str) -> None:
+    error_code, error_message, _ = _error(rds.create_db_instance, **{**BASE, **changes},
+                                          DBInstanceIdentifier="creds")
+    assert error_code == code and message in error_message
+
+
+def test_admin_is_a_fine_username_on_mysql(rds: Any) -> None:
+    created = rds.create_db_instance(**{**BASE, "Engine": "mysql", "MasterUsername": "admin"},
+                                     DBInstanceIdentifier="mysql-admin")["DBInstance"]
+    assert created["MasterUsername"] == "admin"

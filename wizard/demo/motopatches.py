@@ -75,6 +75,35 @@ def _check_coverage(zones: list[str], needed: int) -> None:
                              _COVERAGE.format(zones=", ".join(zones), needed=needed))
 
 
+# MasterUserPassword lengths by engine [API]; printable ASCII except / " @ and space.
+_PASSWORD_LENGTHS = {"mysql": (8, 41), "mariadb": (8, 41), "postgres": (8, 128)}
+_PASSWORD_CHARACTERS = ("The parameter MasterUserPassword is not a valid password. Only printable ASCII "
+                        "characters besides '/', '@', '\"', ' ' may be used.")
+_RESERVED_USERNAMES = {"postgres": ("rdsadmin", "admin"), "mysql": ("rdsadmin",), "mariadb": ("rdsadmin",)}
+
+
+def _check_credentials(engine: str, params: Any) -> None:
+    """The master user checks RDS makes for the engines the demo offers."""
+    username = params.get("MasterUsername")
+    if username and username.lower() in _RESERVED_USERNAMES.get(engine, ()):
+        raise RDSClientError("InvalidParameterValue", f"MasterUsername {username} cannot be used as it is a "
+                                                      "reserved word used by the engine")
+    password = params.get("MasterUserPassword")
+    if password is None:
+        return
+    if params.get("ManageMasterUserPassword"):
+        raise RDSClientError("InvalidParameterCombination", "You can't specify MasterUserPassword when "
+                                                            "ManageMasterUserPassword is turned on.")
+    if any(c in '/@" ' or not 32 < ord(c) < 127 for c in password):
+        raise RDSClientError("InvalidParameterValue", _PASSWORD_CHARACTERS)
+    shortest, longest = _PASSWORD_LENGTHS.get(engine, (8, 128))
+    invalid = "The parameter MasterUserPassword is not a valid password because it is"
+    if len(password) < shortest:
+        raise RDSClientError("InvalidParameterValue", f"{invalid} shorter than {shortest} characters.")
+    if len(password) > longest:
+        raise RDSClientError("InvalidParameterValue", f"{invalid} longer than {longest} characters.")
+
+
 def _check_combination(engine: str, version: str, instance_class: str, license_model: str | None,
                        *, cluster: bool) -> None:
     data = catalogdata.engines().get(engine)
@@ -147,6 +176,7 @@ def _wrap_create_db_instance(original: Callable[[Any], ActionResult]) -> Callabl
                 params["EngineVersion"] = data.default_version
             _check_combination(engine, params["EngineVersion"], params.get("DBInstanceClass", ""),
                                params.get("LicenseModel"), cluster=False)
+            _check_credentials(engine, params)
             if not params.get("LicenseModel"):
                 params["LicenseModel"] = data.license_model
         result = original(self)
@@ -235,6 +265,7 @@ def _wrap_create_db_cluster(original: Callable[[Any], ActionResult]) -> Callable
         if not params.get("EngineVersion"):
             params["EngineVersion"] = data.default_version
         _check_combination(engine, params["EngineVersion"], instance_class, None, cluster=True)
+        _check_credentials(engine, params)
         result = original(self)
         cluster = self.backend.clusters[params["DBClusterIdentifier"].lower()]
         cluster._demo_managed = True
