@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -73,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
         _say("Another rds-wizard (same environment variables):")
         _say(f"  rds-wizard --endpoint-url {url} --region {region}")
         _say(f"What a demo endpoint name resolves to: {url}{INFO_PATH}/resolve?host=NAME")
+        if os.environ.get(ENV_VAR):
+            _say(f"Faults armed ({ENV_VAR}): {os.environ[ENV_VAR]}")
         _say()
         _say("RDS events appear below as they happen. Ctrl+C stops the server.")
         demo.simulator.on_event.append(_print_event)
