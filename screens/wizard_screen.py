@@ -396,10 +396,22 @@ class WizardScreen(Screen[None]):
                 if step_field.kind == "password":
                     value = "(typed twice, hidden)" if spec.settings.master_password else "(not set)"
                 else:
-                    value = display_value(spec, step_field.path) or messages.REVIEW_EMPTY
+                    value = self._choice_label(step.key, step_field) or display_value(spec, step_field.path)
+                    value = value or messages.REVIEW_EMPTY
                 rows.append((step_field.path, step_field.label, value))
         titles = {p.field: str(STEP_KEYS.index(step_for_field(p.field).key) + 1) for p in self.problems}
         view.show_review(spec, self.problems, rows, titles, self._cli_text())
+
+    def _choice_label(self, step_key: str, step_field: StepField) -> str | None:
+        """The label the user picked from ("Multi-AZ DB instance"), where the choices were loaded."""
+        view = self.step_view(step_key)
+        widget = view.field_widget(step_field.path) if view else None
+        if widget is None or not widget.choices or step_field.kind == "multi-choice":
+            return None
+        value = self.value_of(step_field.path)
+        if value is None:
+            return None
+        return next((c.label for c in widget.choices if str(c.value) == str(value)), None)
 
     def _cli_text(self) -> str:
         try:
