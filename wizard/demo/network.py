@@ -103,10 +103,11 @@ class _Node:
             threading.Thread(target=self._hold, args=(client,), daemon=True, name="demo-node-client").start()
 
     def _hold(self, client: socket.socket) -> None:
-        """Keep a connection open (reading and discarding) until the client leaves or the node goes down."""
+        """Keep a quiet connection open until the client leaves or the node goes down. A client that
+        speaks (a database login) is closed at once: a simulated node speaks no database protocol, and
+        an immediate close fails the login fast instead of at the client's timeout."""
         with contextlib.suppress(OSError):
-            while client.recv(4096):
-                pass
+            client.recv(4096)
         with self._lock:
             if client in self._clients:
                 self._clients.remove(client)
