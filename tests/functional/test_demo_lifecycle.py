@@ -245,3 +245,14 @@ def test_an_instance_deleted_during_a_failover_stays_down(demo: Any) -> None:
         demo.set_speed(SPEED)
     assert not any(connects(address, 5432) for address in addresses)
     assert demo.resolve(db["Endpoint"]["Address"]) == []
+
+
+def test_a_simulated_node_closes_a_connection_that_starts_a_login(demo: Any) -> None:
+    rds = demo.client("rds")
+    _create(rds, "talk-db", MultiAZ=False)
+    db = follow_statuses(rds, "talk-db")[-1]
+    [address] = demo.resolve(db["Endpoint"]["Address"])
+    with socket.create_connection((address, 5432), timeout=5) as conn:
+        conn.sendall(b"\x00\x00\x00\x08\x04\xd2\x16\x2f")  # PostgreSQL's SSLRequest
+        with contextlib.suppress(ConnectionResetError):
+            assert conn.recv(1) == b""
