@@ -160,6 +160,7 @@ class WizardApp(App[int]):
         summary = f"{spec.engine.engine}, {spec.settings.identifier or 'no identifier yet'}"
 
         async def answered(resume: bool | None) -> None:
+            """Resume the draft, or discard it and start over."""
             from wizard.drafts import discard_draft
 
             if not resume:
@@ -217,6 +218,7 @@ class WizardApp(App[int]):
         """Ask for a name, then save the answers (never the password) as a preset."""
 
         def answered(name: str | None) -> None:
+            """Save under the name given (nothing when cancelled)."""
             if not name:
                 return
             from presets import save_preset
@@ -254,6 +256,7 @@ class WizardApp(App[int]):
             return
 
         def answered(choice: str | None) -> None:
+            """Keep or discard the draft and quit; None stays."""
             if choice is None:
                 return
             from wizard.drafts import discard_draft, save_draft
@@ -307,6 +310,7 @@ def make_app(gateway_factory: Callable[[], GatewayLike] | None = None, *, catalo
             options = connection
 
             def open_real() -> GatewayLike:
+                """Open the gateway for the command line's connection options (boto3 imported here)."""
                 from wizard.aws import ConnectionOptions, open_gateway
 
                 return open_gateway(options or ConnectionOptions())
