@@ -262,8 +262,11 @@ class WizardApp(App[int]):
             from wizard.drafts import discard_draft, save_draft
 
             if choice == "keep":
-                screen = self.wizard_screen
-                save_draft(self.spec, STEP_KEYS[screen.current])
+                try:
+                    save_draft(self.spec, STEP_KEYS[self.wizard_screen.current])
+                except OSError as exc:
+                    self.notify(messages.DRAFT_FAILED.format(reason=exc), severity="error")
+                    return
             else:
                 discard_draft()
             self.exit(0)
@@ -277,7 +280,11 @@ class WizardApp(App[int]):
         from presets import list_presets
 
         wizard = self.wizard_screen
-        for info in list_presets():
+        try:
+            presets = list_presets()
+        except OSError:  # an unreadable presets folder must not take the palette down
+            presets = []
+        for info in presets:
             yield SystemCommand(messages.CMD_LOAD_PRESET.format(name=info.name),
                                 f"{info.title}: {messages.CMD_LOAD_PRESET_HELP}",
                                 lambda name=info.name: self.load_preset(name))

@@ -104,6 +104,7 @@ QUIT_BODY = "Keep your answers as a draft so the next start can resume here? The
 QUIT_KEEP = "Keep draft and quit"
 QUIT_DISCARD = "Discard and quit"
 QUIT_CANCEL = "Stay"
+DRAFT_FAILED = "Could not keep the draft ({reason}); the wizard stays open."
 
 RESUME_TITLE = "Resume where you left off?"
 RESUME_BODY = "A draft from {saved_at} stopped at step '{step}' ({summary})."
