@@ -204,6 +204,8 @@ PROV_DEMO_SPEED = " (demo, {scale:g}x faster than RDS)"
 PROV_SLOW = " · slower than usual; still following, it never gives up while RDS is working"
 PROV_SEVERITY = {"error": "PROBLEM: ", "warning": "WARNING: ", "info": "NOTE: "}
 PROV_WHAT_TO_DO = "{title}\n  What to do: {next_step}"
+PROV_NOT_FOUND = "There is no DB instance or Multi-AZ DB cluster named {identifier} here."
+PROV_NOT_FOUND_NEXT = "Check the identifier and the region (--region, or --demo: the demo starts empty)."
 PROV_AFTER_FAILOVER = "failover test: {verdict}; the primary is now in {az}."
 
 FO_TITLE = "Failover test: {identifier}"
@@ -234,3 +236,7 @@ FO_WRITES = "Writes around the failover (seconds from the request):"
 FO_NOTES = "Notes:"
 FO_ADVICE = "Advice:"
 FO_SAVED = "Saved:"
+
+WATCH_CONNECTING = "Connecting to AWS…"
+WATCH_CONNECTING_DEMO = "Starting the demo AWS… (it starts empty: watch follows what this process creates)"
+WATCH_FAILED = "Could not connect: {text}\nCtrl+Q quits."

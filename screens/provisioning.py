@@ -86,7 +86,7 @@ class ProvisioningScreen(Screen[None]):
         Binding("f", "failover", "Failover test", show=True),
         Binding("p", "toggle_password", "Show password", show=True),
         Binding("w", "watch_existing", "Follow it", show=True),
-        Binding("escape", "back", "Back to the wizard", show=True),
+        Binding("escape", "back", "Back", show=True),
     ]
 
     class Launched(Message):
@@ -113,6 +113,9 @@ class ProvisioningScreen(Screen[None]):
             self.summary = summary
             self.summary_error = summary_error
 
+    class NotFound(Message):
+        """There is no instance or Multi-AZ DB cluster with the identifier to follow."""
+
     class Crashed(Message):
         """Something unexpected stopped the worker; shown as a message, never a traceback."""
 
@@ -121,7 +124,7 @@ class ProvisioningScreen(Screen[None]):
             self.text = text
 
     def __init__(self, gateway: GatewayLike, *, spec: DatabaseSpec | None = None,
-                 identifier: str | None = None, kind: Kind = "instance",
+                 identifier: str | None = None, kind: Kind | None = "instance",
                  follower: Follower | None = None, demo: bool = False,
                  clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(classes="provisioning")
@@ -131,7 +134,8 @@ class ProvisioningScreen(Screen[None]):
         self.spec = spec
         self.identifier = (spec.settings.identifier.lower() if spec is not None
                            else identifier or (follower.identifier if follower else ""))
-        self.kind: Kind = ("cluster" if spec.is_cluster else "instance") if spec is not None else kind
+        # None: find out in the worker whether the identifier names an instance or a cluster.
+        self.kind: Kind | None = ("cluster" if spec.is_cluster else "instance") if spec is not None else kind
         self._follower = follower
         self.demo = demo
         self._clock = clock
@@ -166,7 +170,7 @@ class ProvisioningScreen(Screen[None]):
 
     def _title_text(self) -> str:
         template = m.PROV_TITLE_CREATE if self.spec is not None else m.PROV_TITLE_FOLLOW
-        what = "Multi-AZ DB cluster" if self.kind == "cluster" else "DB instance"
+        what = {"cluster": "Multi-AZ DB cluster", "instance": "DB instance", None: "database"}[self.kind]
         return template.format(what=what, identifier=self.identifier)
 
     def _quit_note(self) -> str:
@@ -199,9 +203,13 @@ class ProvisioningScreen(Screen[None]):
                 self.post_message(self.Launched(result))
                 follower = result.follower(self.gateway)
             elif follower is None:
-                from wizard.aws.provisioning import Follower
+                from wizard.aws.provisioning import Follower, detect_kind
 
-                follower = Follower(self.gateway, self.identifier, self.kind)
+                kind = self.kind or detect_kind(self.gateway, self.identifier)
+                if kind is None:
+                    self.post_message(self.NotFound())
+                    return
+                follower = Follower(self.gateway, self.identifier, kind)
 
             def arrived(progress: Progress) -> None:
                 self.post_message(self._arrival(progress, result))
@@ -246,6 +254,12 @@ class ProvisioningScreen(Screen[None]):
             self._log(m.PROV_FOLLOW_EXISTING.format(identifier=error.existing))
         self.refresh_bindings()
 
+    @on(NotFound)
+    def _on_not_found(self) -> None:
+        self._show_warning(m.PROV_NOT_FOUND.format(identifier=self.identifier), severity="error")
+        self.query_one("#prov-time", Static).update("")
+        self.query_one("#prov-note", Static).update(m.PROV_NOT_FOUND_NEXT)
+
     @on(Crashed)
     def _on_crashed(self, message: Crashed) -> None:
         text = m.PROV_CRASHED.format(text=message.text)
@@ -264,6 +278,9 @@ class ProvisioningScreen(Screen[None]):
         first_available = progress.outcome == "available" and (
             self.progress is None or self.progress.outcome != "available")
         self.progress = progress
+        if self.kind != progress.kind:
+            self.kind = progress.kind
+            self.query_one("#prov-title", Static).update(self._title_text())
         self._progress_at = self._clock()
         self.query_one("#prov-stages", Static).update(stage_line(progress))
         self._tick()

@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     watch = sub.add_parser("watch", help="follow an instance's (or Multi-AZ cluster's) provisioning progress")
     watch.add_argument("identifier", metavar="ID")
+    watch.add_argument("--tui", action="store_true",
+                       help="follow it full-screen: stage line, events, AZ diagram, then the failover test")
     _add_connection_options(watch)
 
     failover = sub.add_parser("failover-test", help="force a Multi-AZ failover and measure the real downtime")

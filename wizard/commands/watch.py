@@ -15,6 +15,10 @@ from wizard.commands import _live
 
 def run(args: argparse.Namespace) -> int:
     """Follow the identifier until it is available (or stops progressing), one line per change."""
+    if getattr(args, "tui", False):
+        from screens.watch import run_watch_tui
+
+        return run_watch_tui(args)
     from wizard.aws.errors import explain
     from wizard.aws.provisioning import Follower, connection_summary, detect_kind
 
