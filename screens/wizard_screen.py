@@ -6,6 +6,7 @@ through `wizard.spec.rules.validate`, every list of choices through `wizard.choi
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 TEMPLATE_PATH = "template"
 # Long enough for the step on screen to paint and settle before the next one is built behind it.
 PREFETCH_DELAY_S = 0.3
+MOUNT_POLL_S = 0.005
 # Edits of these kinds never change what another field may offer, so they do not reload choices.
 _TYPED_KINDS = frozenset({"text", "integer", "password", "window", "tags"})
 
@@ -59,6 +61,7 @@ class WizardScreen(Screen[None]):
         self.problems: list[Problem] = []
         self.facts: AccountFacts | None = None
         self.blocked_attempt = False
+        self._views: dict[str, StepView | ReviewView] = {}
 
     @property
     def wizard(self) -> WizardApp:
@@ -108,19 +111,23 @@ class WizardScreen(Screen[None]):
         return STEPS[self.current]
 
     def _view(self) -> StepView | ReviewView | None:
-        switcher = self.query_one(ContentSwitcher)
-        try:
-            return cast("StepView | ReviewView", switcher.get_child_by_id(f"step-{self.step.key}"))
-        except Exception:  # not built yet
-            return None
+        return self._views.get(self.step.key)
 
     def step_view(self, key: str) -> StepView | None:
-        """The body of a step if it has been built (steps are built on first visit)."""
-        try:
-            view = self.query_one(ContentSwitcher).get_child_by_id(f"step-{key}")
-        except Exception:
-            return None
+        """The body of a step if it has been built (steps are built on first visit or just before)."""
+        view = self._views.get(key)
         return view if isinstance(view, StepView) else None
+
+    async def _build(self, step: Step) -> StepView | ReviewView:
+        """The body of `step`, built and mounted once even when Next and the prefetch race for it."""
+        view = self._views.get(step.key)
+        if view is None:
+            view = ReviewView() if step.key == "review" else StepView(step, self.value_of)
+            self._views[step.key] = view
+            await self.query_one(ContentSwitcher).add_content(view)
+        while not view.is_mounted:
+            await asyncio.sleep(MOUNT_POLL_S)
+        return view
 
     async def go_to(self, index: int, focus_path: str | None = None) -> None:
         """Show step `index` (built on first visit), refresh it, and load its choices."""
@@ -128,12 +135,8 @@ class WizardScreen(Screen[None]):
         self.reached = max(self.reached, index)
         self.blocked_attempt = False
         step = self.step
-        switcher = self.query_one(ContentSwitcher)
-        view = self._view()
-        if view is None:
-            view = ReviewView() if step.key == "review" else StepView(step, self.value_of)
-            await switcher.add_content(view)
-        switcher.current = view.id
+        view = await self._build(step)
+        self.query_one(ContentSwitcher).current = view.id
         title = Text(f"Step {index + 1} of {len(STEPS)} · {step.title}", style="bold")
         self.query_one("#step-title", Static).update(title)
         docs = Text(messages.DOCS, style=f"underline link {step.docs_url}")
@@ -459,11 +462,10 @@ class WizardScreen(Screen[None]):
         if index >= len(STEPS) or STEPS[index].key == "review" or self.wizard.gateway is None:
             return
         step = STEPS[index]
-        view = self.step_view(step.key)
-        if view is None:
-            view = StepView(step, self.value_of)
-            await self.query_one(ContentSwitcher).add_content(view)
-            view.sync(self.wizard.spec)
+        if step.key not in self._views:
+            view = await self._build(step)
+            if isinstance(view, StepView):
+                view.sync(self.wizard.spec)
         self.load_choices(step.key)
 
     def _choices_worker(self, step_key: str, fields: list[StepField], spec: Any) -> None:
