@@ -164,6 +164,8 @@ def test_deleting_closes_the_listener(demo: Any) -> None:
     rds.delete_db_instance(DBInstanceIdentifier="temp-db", SkipFinalSnapshot=True)
     wait_for("the listener to close", lambda: not connects(address, 5432))
     assert demo.resolve(db["Endpoint"]["Address"]) == []
+    events = rds.describe_events(SourceIdentifier="temp-db", SourceType="db-instance")["Events"]
+    assert events[-1]["Message"] == "DB instance deleted" and events[-1]["EventCategories"] == ["deletion"]
 
 
 def test_stop_closes_every_listener() -> None:

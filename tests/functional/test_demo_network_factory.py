@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
-from demo_support import connects, follow_statuses
+from demo_support import connects, follow_statuses, wait_for
 
 from wizard.demo import start_demo
 from wizard.demo.network import InstanceInfo, NodeAddress
@@ -125,3 +127,29 @@ def test_without_loopback_aliases_each_node_gets_its_own_port(monkeypatch: Any) 
         assert connects(after.host, after.port) and not connects(before.host, before.port)
     finally:
         demo.stop()
+
+
+def test_a_network_still_starting_when_the_demo_stops_is_stopped_too() -> None:
+    starting = threading.Event()
+    made: list[_Recorder] = []
+
+    class _Slow(_Recorder):
+        def start(self, primary: NodeAddress, standby: NodeAddress | None) -> None:
+            starting.set()
+            time.sleep(0.5)  # a real pair takes a second or two to build
+            super().start(primary, standby)
+
+    def factory(info: InstanceInfo, addresses: dict[str, NodeAddress]) -> _Recorder:
+        made.append(_Slow(info, addresses))
+        return made[-1]
+
+    demo = start_demo(speed=1000, network_factory=factory)
+    try:
+        demo.client("rds").create_db_instance(
+            DBInstanceIdentifier="slow-db", DBInstanceClass="db.m6g.large", Engine="postgres",
+            MasterUsername="app_admin", MasterUserPassword="not-a-real-pw-1", AllocatedStorage=20,
+            DBSubnetGroupName="demo-multi-az")
+        assert starting.wait(30)
+    finally:
+        demo.stop()
+    wait_for("the late network to be stopped", lambda: made[0].calls[-1:] == [("stop", None)])

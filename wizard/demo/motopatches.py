@@ -238,10 +238,13 @@ def _wrap_stop_start(original: Callable[[Any], ActionResult],
 
 def _wrap_delete_db_instance(original: Callable[[Any], ActionResult]) -> Callable[[Any], ActionResult]:
     def handler(self: Any) -> ActionResult:
+        identifier = str(self.params.get("DBInstanceIdentifier", "")).lower()
+        database = self.backend.databases.get(identifier)
+        arn = database.db_instance_arn if database is not None else ""
         result = original(self)
         simulator = _simulator(self)
         if simulator is not None:
-            simulator.instance_deleted(str(self.params.get("DBInstanceIdentifier", "")).lower())
+            simulator.instance_deleted(identifier, arn)
         return result
     return handler
 

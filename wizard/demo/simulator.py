@@ -59,6 +59,7 @@ MSG_FAILOVER_DNS = "Multi-AZ failover to standby complete - DNS propagation may 
 MSG_FAILOVER_DONE = "Multi-AZ instance failover completed."  # RDS-EVENT-0049
 MSG_RESTARTED = "DB instance restarted"  # RDS-EVENT-0006
 MSG_SHUTDOWN = "DB instance shutdown"  # RDS-EVENT-0004
+MSG_DELETED = "DB instance deleted"  # RDS-EVENT-0003
 MSG_STOPPED = "DB instance stopped"  # RDS-EVENT-0087
 MSG_STARTED = "DB instance started"  # RDS-EVENT-0088
 MSG_CONVERTED_TO_SINGLE = "Finished applying modification to convert to a Single-AZ DB instance"
@@ -207,6 +208,7 @@ class Simulator:
         self.problems: list[str] = []
         # Called (under the lock, on the simulator thread) with each new event: the demo server prints them.
         self.on_event: list[Callable[[DemoEvent], None]] = []
+        self._stopped = False
         self._scheduler = _Scheduler(lock, self._step_failed)
 
     def _step_failed(self, error: Exception) -> None:
@@ -355,6 +357,10 @@ class Simulator:
                 network = TcpNetwork(self._plan.rebind(state.addresses))
                 network.start(state.primary, state.standby)
             chosen = network
+            with self.lock:
+                if self._stopped:  # the demo stopped while this was starting: nothing may outlive it
+                    chosen.stop()
+                    return
             self._scheduler.at(time.monotonic(), lambda: self._network_started(state, chosen, then))
 
         threading.Thread(target=start, daemon=True, name=f"demo-network-{state.identifier}").start()
@@ -487,11 +493,13 @@ class Simulator:
 
         self._after(START, done, state)
 
-    def instance_deleted(self, identifier: str) -> None:
+    def instance_deleted(self, identifier: str, arn: str) -> None:
         """The instance is gone: close its network."""
         state = self._instances.pop(identifier, None)
-        if state is not None and state.network is not None:
-            state.network.stop()
+        if state is not None:
+            self.event(identifier, "db-instance", MSG_DELETED, "deletion", arn)
+            if state.network is not None:
+                state.network.stop()
 
     # -- Multi-AZ DB clusters -----------------------------------------------------------------------
     def cluster_created(self, cluster: Any, members: list[Any]) -> None:
@@ -611,6 +619,7 @@ class Simulator:
         """Stop the clock and close every listener."""
         self._scheduler.stop()
         with self.lock:
+            self._stopped = True
             for state in self._instances.values():
                 if state.network is not None:
                     state.network.stop()
