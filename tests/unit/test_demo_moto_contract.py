@@ -97,3 +97,24 @@ def test_stock_moto_still_refuses_a_window_across_midnight(window: str) -> None:
     from moto.rds.utils import valid_preferred_maintenance_window
 
     assert valid_preferred_maintenance_window(window, "03:00-03:30") is not None
+
+
+def test_an_account_without_a_demo_keeps_stock_moto_behaviour() -> None:
+    import json
+
+    import boto3
+    from moto import mock_aws
+
+    from wizard.demo import motopatches
+
+    motopatches.install()
+    with mock_aws():
+        rds = boto3.client("rds", region_name="us-east-1")
+        db = rds.create_db_instance(DBInstanceIdentifier="plain", DBInstanceClass="db.t3.micro",
+                                    Engine="postgres", MasterUsername="someone", AllocatedStorage=20,
+                                    ManageMasterUserPassword=True)["DBInstance"]
+        assert db["DBInstanceStatus"] == "available"  # no simulator for this account
+        secret = boto3.client("secretsmanager", region_name="us-east-1").get_secret_value(
+            SecretId=db["MasterUserSecret"]["SecretArn"])
+        assert json.loads(secret["SecretString"])["username"] == "admin"  # moto's own fixed secret
+        rds.reboot_db_instance(DBInstanceIdentifier="plain", ForceFailover=True)  # stock moto: accepted

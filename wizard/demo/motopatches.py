@@ -1,9 +1,10 @@
 """Where the demo changes moto 5.2.5 (pinned exactly): RDS handlers, validation, lifecycle hooks.
 
 Every patch checks whether the request's account belongs to a running demo (`register`); for any other
-account (a plain `mock_aws` in the same process) moto behaves as shipped, except for two corrections
-that only make moto accept what AWS accepts: maintenance windows that cross midnight, and
-DescribeOptionGroups without arguments. tests/unit/test_demo_moto_contract.py fails if the moto
+account (a plain `mock_aws` in the same process) moto behaves as shipped, except for corrections that
+only make moto more like AWS: maintenance windows that cross midnight are accepted, DescribeOptionGroups
+answers without arguments, DescribeDBEngineVersions exists, and an instance in `creating` (a status
+only the demo sets) has no endpoint. tests/unit/test_demo_moto_contract.py fails if the moto
 internals used here change.
 """
 
@@ -357,7 +358,16 @@ def _cluster_status_property(original: property) -> property:
     return property(status, original.fset)
 
 
-def _generate_secret_string(self: Any) -> str:
+def _wrap_secret_string(original: Callable[[Any], str]) -> Callable[[Any], str]:
+    def generate(self: Any) -> str:
+        if self.resource.account_id not in _SIMULATORS:
+            return original(self)
+        return _secret_string(self)
+    return generate
+
+
+def _secret_string(self: Any) -> str:
+    """The managed secret as RDS makes it: the real master username and a generated password."""
     username = getattr(self.resource, "master_username", None) or "admin"
     password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(28))
     return json.dumps({"username": username, "password": password})
@@ -391,7 +401,7 @@ def install() -> None:
         cluster: Any = DBCluster
         cluster.status = _cluster_status_property(DBCluster.__dict__["status"])
         secret: Any = MasterUserSecret
-        secret._generate_secret_string = _generate_secret_string
+        secret._generate_secret_string = _wrap_secret_string(MasterUserSecret._generate_secret_string)
         _installed = True
 
 
