@@ -204,6 +204,8 @@ PROV_DEMO_SPEED = " (demo, {scale:g}x faster than RDS)"
 PROV_SLOW = " · slower than usual; still following, it never gives up while RDS is working"
 PROV_SEVERITY = {"error": "PROBLEM: ", "warning": "WARNING: ", "info": "NOTE: "}
 PROV_WHAT_TO_DO = "{title}\n  What to do: {next_step}"
+PROV_LEFT_WHILE_CREATING = ("{identifier} keeps being created in AWS. Re-attach with: "
+                            "rds-wizard watch {identifier}")
 PROV_NOT_FOUND = "There is no DB instance or Multi-AZ DB cluster named {identifier} here."
 PROV_NOT_FOUND_NEXT = "Check the identifier and the region (--region, or --demo: the demo starts empty)."
 PROV_AFTER_FAILOVER = "failover test: {verdict}; the primary is now in {az}."

@@ -414,6 +414,9 @@ class ProvisioningScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back to the wizard; following stops here, the database carries on in AWS."""
+        progress = self.progress
+        if progress is not None and not progress.finished and not self.demo:
+            self.app.notify(m.PROV_LEFT_WHILE_CREATING.format(identifier=self.identifier), timeout=10)
         self.dismiss(None)
 
     def action_toggle_password(self) -> None:

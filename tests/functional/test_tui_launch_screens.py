@@ -466,6 +466,36 @@ async def test_failover_refused_for_a_single_az_instance(monkeypatch: pytest.Mon
         assert app.screen is screen and screen.phase == "refused"
 
 
+def test_snapshot_failover_running(snap_compare: Any, scripted_failover: list[str],
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mid-test: the checklist made way, the timeline so far, the diagram already flipped."""
+    import wizard.aws.failover as core
+
+    class HeldTest:
+        def __init__(self, gateway: Any, pre: Preflight, *, on_entry: Any, should_stop: Any) -> None:
+            self.on_entry, self.should_stop = on_entry, should_stop
+
+        def run(self, confirmation: str) -> FailoverReport:
+            for entry in TIMELINE:
+                self.on_entry(entry)
+            while not self.should_stop():  # held "running" until the app closes
+                time.sleep(0.02)
+            return REPORT
+
+    monkeypatch.setattr(core, "FailoverTest", HeldTest)
+
+    async def settle(pilot: Pilot[Any]) -> None:
+        screen = pilot.app.screen
+        await _until(pilot, lambda: screen.phase == "ready", "the preflight")
+        await pilot.press("s")
+        await _until(pilot, lambda: _typing_ready(pilot.app), "the confirmation")
+        await pilot.press(*"orders-db", "enter")
+        await _until(pilot, lambda: len(screen.timeline) == len(TIMELINE), "the timeline")
+        await pilot.pause()
+
+    assert snap_compare(Host(_failover), terminal_size=(80, 24), run_before=settle)
+
+
 def test_snapshot_failover_report(snap_compare: Any, scripted_failover: list[str]) -> None:
     assert snap_compare(Host(_failover), terminal_size=(80, 24), run_before=_run_failover)
 
