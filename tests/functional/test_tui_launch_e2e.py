@@ -161,3 +161,38 @@ async def test_the_same_journey_writes_through_the_failover_on_a_real_postgres_p
     assert report.app is not None, report.measurement_notes
     assert report.app.rpo_zero and report.app.committed > 0, report.app
     assert report.writes_around, "the teaching timeline of writes around the failover is empty"
+
+
+async def test_faults_during_provisioning_end_in_a_clear_single_az_warning(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Throttling and dropped connections while following, and no capacity for the standby: the screen
+    keeps following, creates once, and ends with the single-AZ warning instead of a failover offer."""
+    monkeypatch.setenv("RDS_WIZARD_HOME", str(tmp_path))
+    monkeypatch.setenv("RDS_WIZARD_DEMO_FAULTS",
+                       "throttle:DescribeDBInstances:3,drop:DescribeEvents:2,nostandby:1")
+    from screens.app import make_app
+    from screens.provisioning import ProvisioningScreen
+    from wizard.aws.gateway import ConnectionOptions
+
+    app = make_app(connection=ConnectionOptions(demo=True, demo_speed=DEMO_SPEED), preset="teaching-demo",
+                   resume=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        identifier = app.spec.settings.identifier
+        await _until(pilot, lambda: app.gateway is not None and app.identity is not None, "the demo to start")
+        await app.wizard_screen.jump("review")
+        await pilot.pause()
+        app.action_launch()
+        await _until(pilot, lambda: _typing_ready(app), "the launch confirmation")
+        await pilot.press(*identifier, "enter")
+        await _until(pilot, lambda: isinstance(app.screen, ProvisioningScreen), "the provisioning screen")
+        prov = app.screen
+        assert isinstance(prov, ProvisioningScreen)
+        await _until(pilot, lambda: prov.progress is not None and prov.progress.finished, "the end")
+        assert prov.progress is not None and prov.progress.outcome == "available"
+        warning = prov.query_one("#prov-warning", Static)
+        assert warning.display and "single-AZ" in str(warning.render())
+        assert not prov.query_one("#prov-failover").display
+        assert len(prov.event_lines) == len(set(prov.event_lines))
+        assert app.gateway is not None
+        listed = app.gateway.client("rds").describe_db_instances()["DBInstances"]  # type: ignore[attr-defined]
+        assert [db["DBInstanceIdentifier"] for db in listed] == [identifier]
