@@ -27,7 +27,8 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--demo-speed", type=float, default=None, metavar="N",
                        help="demo only: how many times faster than real RDS time passes (default 30)")
     group.add_argument("--profile", help="AWS profile from ~/.aws/config (default: the usual chain)")
-    group.add_argument("--region", help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile)")
+    group.add_argument("--region",
+                       help="AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile)")
     group.add_argument("--endpoint-url", metavar="URL",
                        help="send RDS calls to this endpoint (LocalStack, `rds-wizard demo-server`, ...)")
 
@@ -61,8 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--format", choices=["text", "json"], default="text")
 
     plan = sub.add_parser("plan", help="validate a preset and print the request or an export",
-                          description="Validate a preset, then print the CreateDBInstance (or CreateDBCluster) "
-                                      "request, the equivalent AWS CLI command, or an infrastructure export. "
+                          description="Validate a preset, then print the CreateDBInstance (or "
+                                      "CreateDBCluster) request, the equivalent AWS CLI command, or an "
+                                      "infrastructure export. "
                                       "A password never appears.")
     _add_preset_option(plan, required=True)
     plan.add_argument("--format", choices=["json", "cli", "cloudformation", "terraform"], default="json")
