@@ -18,6 +18,9 @@ durations divided by it (default 30: a Multi-AZ create takes 36 s, a failover ou
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -39,9 +42,26 @@ def start_demo(speed: float | None = None, *, faults: str | None = None,
     RDS_WIZARD_DEMO_FAULTS environment variable. `network_factory`: what stands behind each endpoint
     (default: simulated TCP listeners). `port`: the HTTP port, 0 for any free one.
     """
-    from wizard.demo import server
+    with without_user_profile():
+        from wizard.demo import server
 
-    return server.start_demo(speed, faults=faults, network_factory=network_factory, port=port)
+        return server.start_demo(speed, faults=faults, network_factory=network_factory, port=port)
+
+
+# The user's AWS profile settings: the demo needs none, and moto builds plain boto3 Sessions (at import
+# and when a backend is first used), which fail outright when AWS_PROFILE names a missing profile.
+_PROFILE_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+
+
+@contextlib.contextmanager
+def without_user_profile() -> Iterator[None]:
+    """Hide AWS_PROFILE and AWS_DEFAULT_PROFILE from moto while the demo starts (and warms up)."""
+    saved = {name: os.environ.pop(name) for name in _PROFILE_VARIABLES if name in os.environ}
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            os.environ.setdefault(name, value)
 
 
 def __getattr__(name: str) -> object:

@@ -40,6 +40,7 @@ class InstanceInfo:
     master_username: str | None
     master_password: str | None = field(repr=False, default=None)  # never printed or logged
     secret_arn: str | None = None
+    database: str | None = None  # the initial database (DBName), if one was asked for
 
 
 class InstanceNetwork(Protocol):

@@ -33,6 +33,9 @@ SINGLE_AZ_SUBNET_GROUP = "demo-single-az"
 SECURITY_GROUP = "demo-db-access"
 # Not an AWS path: where a client in another process asks the demo what a name resolves to.
 INFO_PATH = "/rds-wizard-demo"
+# Set (to anything but 0) to keep simulated listeners behind postgres instances even where real
+# PostgreSQL servers could run.
+SIMULATED_ENV = "RDS_WIZARD_DEMO_SIMULATED_DB"
 
 
 def _service_of(environ: dict[str, Any]) -> str:
@@ -79,6 +82,11 @@ class DemoAWS:
         self.faults = Faults()
         # AWS calls served, by "service.Operation" (the seed's own calls are not counted).
         self.calls: Counter[str] = Counter()
+        # What the user should know about this demo (shown by the front ends), e.g. simulated databases.
+        self.notices: list[str] = []
+        self.real_databases = False
+        if network_factory is None:
+            network_factory = self._default_network()
         self.simulator = Simulator(speed, self.lock, network_factory, self.faults)
         motopatches.register(self.account_id, self.simulator)
         moto_app = DomainDispatcherApplication(create_backend_app)
@@ -113,14 +121,41 @@ class DemoAWS:
             self.faults.add(faults)
         self.ready_seconds = time.monotonic() - started
 
+    def _default_network(self) -> NetworkFactory | None:
+        """Real PostgreSQL servers behind postgres instances where they can run, else simulated
+        listeners, with a notice saying why."""
+        if os.environ.get(SIMULATED_ENV, "") not in ("", "0"):
+            self.notices.append(f"PostgreSQL instances in this demo are simulated listeners ({SIMULATED_ENV} "
+                                "is set): a TCP connect works, a database login does not.")
+            return None
+        from wizard.demo.realdb import realdb_available
+
+        ok, reason = realdb_available()
+        if not ok:
+            self.notices.append(f"PostgreSQL instances in this demo are simulated listeners, not real "
+                                f"databases ({reason}): a TCP connect works, psql and the failover test's "
+                                "application probe do not.")
+            return None
+        from wizard.demo.realdb.network import demo_factory
+
+        self.real_databases = True
+        return demo_factory()
+
     # -- public -----------------------------------------------------------------------------------
     def client(self, service: str, **config: Any) -> Any:
         """A boto3 client for this demo (tests and seeding; the wizard makes its own through the gateway)."""
         import boto3
+        import botocore.session
 
-        return boto3.client(service, endpoint_url=self.endpoint_url, region_name=self.region,
-                            aws_access_key_id=self.credentials[0],
-                            aws_secret_access_key=self.credentials[1], **config)
+        # Not the user's profile or config files: a missing AWS_PROFILE would make the client fail.
+        core = botocore.session.Session(session_vars={
+            "profile": (None, None, None, None),
+            "config_file": (None, None, os.devnull, None),
+            "credentials_file": (None, None, os.devnull, None),
+        })
+        session = boto3.Session(botocore_session=core, aws_access_key_id=self.credentials[0],
+                                aws_secret_access_key=self.credentials[1], region_name=self.region)
+        return session.client(service, endpoint_url=self.endpoint_url, **config)
 
     def set_speed(self, speed: float) -> None:
         """Change how fast demo time passes from now on (steps already scheduled keep their time)."""
@@ -139,6 +174,18 @@ class DemoAWS:
         nodes = self.simulator.nodes(hostname)
         return nodes[0] if nodes else None
 
+    def program(self, name: str) -> str | None:
+        """The path of a database client the demo brings along (psql), None if it has none."""
+        if not self.real_databases:
+            return None
+        from wizard.demo.realdb import _runtime
+
+        try:
+            path = _runtime.binary(name)
+        except FileNotFoundError:
+            return None
+        return str(path) if path.exists() else None
+
     @property
     def problems(self) -> list[str]:
         """What went wrong in the background (a real database behind an endpoint that did not start)."""
@@ -149,11 +196,15 @@ class DemoAWS:
         return self.simulator.outage_windows(identifier)
 
     def _info(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-        """The demo's own answers for clients in other processes: what a name resolves to, the outages."""
+        """The demo's own answers for clients in other processes: its speed and notices, what a name
+        resolves to, the outages."""
         query = parse_qs(environ.get("QUERY_STRING", ""))
         what = environ["PATH_INFO"][len(INFO_PATH):].strip("/")
         body: Any
-        if what == "resolve" and "host" in query:
+        if what == "info":
+            body = {"demo": True, "speed": self.speed, "region": self.region,
+                    "real_databases": self.real_databases, "notices": self.notices + self.problems}
+        elif what == "resolve" and "host" in query:
             host = query["host"][0]
             node = self.node(host)
             body = {"host": host, "addresses": self.resolve(host),
@@ -165,7 +216,8 @@ class DemoAWS:
                     for o in self.outage_windows(query["id"][0])]
         else:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
-            return [f"Use {INFO_PATH}/resolve?host=NAME or {INFO_PATH}/outages?id=ID\n".encode()]
+            return [f"Use {INFO_PATH}/info, {INFO_PATH}/resolve?host=NAME or {INFO_PATH}/outages?id=ID\n"
+                    .encode()]
         data = json.dumps(body).encode()
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
         return [data]
@@ -191,6 +243,7 @@ class DemoAWS:
     def _seed(self) -> None:
         """The account a class starts from: subnet groups, a security group, default parameter and
         option groups. Also warms moto up (its first RDS call imports most of it)."""
+        from moto.core.base_backend import AccountSpecificBackend
         from moto.rds.models import OptionGroup
 
         ec2 = self.client("ec2")
@@ -231,6 +284,11 @@ class DemoAWS:
                     backend, option_group_name=name, engine_name=data.engine, major_engine_version=major,
                     option_group_description=f"Default option group for {data.engine} {major}")
         rds.describe_db_instances()
+        # moto makes a boto3 Session the first time a backend is used; do it now, while the user's
+        # profile settings are out of the way (see wizard.demo.without_user_profile).
+        self.client("sts").get_caller_identity()
+        self.client("secretsmanager").list_secrets()
+        AccountSpecificBackend.get_session()
 
 
 def start_demo(speed: float | None = None, *, faults: str | None = None,

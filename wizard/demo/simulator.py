@@ -340,7 +340,8 @@ class Simulator:
             try:
                 secret = getattr(db, "master_user_secret", None)
                 info = InstanceInfo(state.identifier, db.engine, int(db.port), db.master_username,
-                                    _master_password(db), secret.secret_arn if secret is not None else None)
+                                    _master_password(db), secret.secret_arn if secret is not None else None,
+                                    getattr(db, "db_name", None) or None)
                 network = factory(info, dict(state.addresses))
                 if network is not None:
                     network.start(state.primary, state.standby)

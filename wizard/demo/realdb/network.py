@@ -103,3 +103,19 @@ def realdb_factory(
         return RealPostgresNetwork(info, password_for(info), database_for(info))
 
     return factory
+
+
+def demo_factory() -> Callable[[InstanceInfo, dict[str, NodeAddress]], RealPostgresNetwork | None]:
+    """The demo's default network factory: a real server (or pair) for each postgres DB instance.
+
+    The master password is the instance's own (the create call's, or its managed secret's value) and
+    the initial database is its DBName. Other engines, and an instance without a password, are
+    declined (None) so simulated listeners serve them.
+    """
+
+    def factory(info: InstanceInfo, addresses: dict[str, NodeAddress]) -> RealPostgresNetwork | None:
+        if info.engine != "postgres" or not info.master_password:
+            return None
+        return RealPostgresNetwork(info, info.master_password, info.database)
+
+    return factory
