@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
                                       "A password never appears.")
     _add_preset_option(plan, required=True)
     plan.add_argument("--format", choices=["json", "cli", "cloudformation", "terraform"], default="json")
+    plan.add_argument("--region", help="--format cli: add --region to the command")
+    plan.add_argument("--endpoint-url", metavar="URL", help="--format cli: add --endpoint-url to the command")
 
     sub.add_parser("presets", help="list the built-in presets")
 

@@ -122,6 +122,8 @@ class Gateway:
         resolver: Callable[[str], list[str]] = system_resolve,
         on_close: Callable[[], None] | None = None,
         time_scale: float = 1.0,
+        notices: Callable[[], list[str]] | None = None,
+        programs: Callable[[str], str | None] | None = None,
     ) -> None:
         self._session = session
         self.region = region
@@ -130,6 +132,8 @@ class Gateway:
         self._label = label
         self._resolver = resolver
         self._on_close = on_close
+        self._notices = notices
+        self._programs = programs
         # How many times faster than real RDS time passes (the demo's speed); progress and the failover
         # test scale their estimates and polling by it.
         self.time_scale = time_scale if time_scale > 0 else 1.0
@@ -214,6 +218,25 @@ class Gateway:
         """The addresses a database endpoint name resolves to right now."""
         return self._resolver(host)
 
+    def client_program(self, name: str) -> str:
+        """How to run a database client such as psql: `name` when it is on PATH, else the copy the demo
+        brings along (its bundled psql), else `name` all the same."""
+        import shutil
+
+        if shutil.which(name) is None and self._programs is not None:
+            return self._programs(name) or name
+        return name
+
+    def notices(self) -> list[str]:
+        """What the user should know about this target now (the demo's databases being simulated, a
+        database behind a demo endpoint that did not start); [] for AWS."""
+        if self._notices is None:
+            return []
+        try:
+            return list(self._notices())
+        except Exception:  # a notice is informative; never let asking for one break a front end
+            return []
+
     def paginate(self, service: str, operation: str, **params: Any) -> Any:
         """The pages of a Describe* call, through botocore's paginator."""
         return self.client(service).get_paginator(operation).paginate(**params)
@@ -264,7 +287,97 @@ def open_gateway(opts: ConnectionOptions) -> Gateway:
     region = resolve_region(opts.region, os.environ, session.region_name)
     if region is None:
         raise NoRegionError()
+    demo_server = DemoServer.probe(opts.endpoint_url) if opts.endpoint_url else None
+    if demo_server is not None:
+        # `rds-wizard demo-server` in another process: its endpoint names resolve only through it.
+        return Gateway(session, region=region, profile=session.profile_name, endpoint_url=opts.endpoint_url,
+                       label=LABEL_DEMO, resolver=demo_server.resolve, time_scale=demo_server.speed,
+                       notices=demo_server.notices)
     return Gateway(session, region=region, profile=session.profile_name, endpoint_url=opts.endpoint_url)
+
+
+# Where a demo server answers questions that are not AWS calls (wizard.demo.server.INFO_PATH).
+DEMO_INFO_PATH = "/rds-wizard-demo"
+LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
+
+
+def is_loopback_url(url: str) -> bool:
+    """True for an http(s) URL whose host is this machine (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        return False
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class DemoServer:
+    """`rds-wizard demo-server` reached over loopback: its speed, its resolver and its notices."""
+
+    TIMEOUT_S = 2.0
+
+    def __init__(self, endpoint_url: str, speed: float) -> None:
+        self.endpoint_url = endpoint_url.rstrip("/")
+        self.speed = speed if speed > 0 else 1.0
+
+    @classmethod
+    def probe(cls, endpoint_url: str) -> DemoServer | None:
+        """The demo server at this endpoint, or None (not loopback, or not a demo server)."""
+        if not is_loopback_url(endpoint_url):
+            return None
+        server = cls(endpoint_url, 1.0)
+        info = server._get("info", timeout=0.5)
+        if not isinstance(info, dict) or info.get("demo") is not True:
+            return None
+        try:
+            server.speed = float(info.get("speed") or 1.0)
+        except (TypeError, ValueError):
+            server.speed = 1.0
+        return server if server.speed > 0 else cls(endpoint_url, 1.0)
+
+    def _get(self, what: str, timeout: float | None = None, **query: str) -> Any:
+        """One GET of the demo's info path; None when it does not answer as a demo server does."""
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        url = f"{self.endpoint_url}{DEMO_INFO_PATH}/{what}"
+        if query:
+            url += "?" + urllib.parse.urlencode(query)
+        try:
+            # No proxy: the server is on this machine, and a proxy from the environment would not reach it.
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+            with opener.open(url, timeout=timeout or self.TIMEOUT_S) as answer:
+                return json.loads(answer.read().decode())
+        except (OSError, ValueError, urllib.error.URLError):
+            return None
+
+    def resolve(self, host: str) -> list[str]:
+        """What a demo endpoint name resolves to now (asked every time: it moves with a failover); other
+        names go to the system resolver."""
+        answer = self._get("resolve", host=host)
+        if isinstance(answer, dict) and answer.get("addresses"):
+            return [str(a) for a in answer["addresses"]]
+        if isinstance(answer, dict) and _looks_like_rds_name(host):
+            return []  # a demo name with no node yet (still creating), like NXDOMAIN
+        return system_resolve(host)
+
+    def notices(self) -> list[str]:
+        """The demo server's notices (simulated databases, a database that did not start)."""
+        info = self._get("info")
+        if isinstance(info, dict) and isinstance(info.get("notices"), list):
+            return [str(n) for n in info["notices"]]
+        return []
+
+
+def _looks_like_rds_name(host: str) -> bool:
+    return host.lower().rstrip(".").endswith(".rds.amazonaws.com")
 
 
 def _open_demo(opts: ConnectionOptions) -> Gateway:
@@ -295,5 +408,6 @@ def _demo_gateway(demo: Any) -> Gateway:
                             aws_secret_access_key=secret_key, region_name=demo.region)
     return Gateway(session, region=demo.region, profile=None, endpoint_url=demo.endpoint_url,
                    label=LABEL_DEMO, resolver=demo.resolve, on_close=demo.stop,
-                   time_scale=float(demo.speed))
+                   time_scale=float(demo.speed), notices=lambda: [*demo.notices, *demo.problems],
+                   programs=demo.program)
 

@@ -444,6 +444,11 @@ class Follower:
             try:
                 listed = fetch_events(client, self.identifier, self.kind, self._since)
                 fresh = dedupe_events(self._seen, listed)
+                if self._finishing(snap):
+                    # One last read once the status says "done": following stops here, and an event
+                    # RDS records along with the final status (or lists a moment later) would be lost.
+                    fresh += dedupe_events(self._seen, fetch_events(client, self.identifier, self.kind,
+                                                                    self._since))
             except Exception as exc:  # the status is still news; missed events come with the next poll
                 events_missed = True
                 self._transient_total += 1
@@ -525,6 +530,13 @@ class Follower:
         )
         self._last = progress
         return progress
+
+    def _finishing(self, snap: _Snapshot) -> bool:
+        """True when this status ends the following and no earlier poll ended it."""
+        status = snap.status
+        done = status is not None and (status == "available" or status in PROBLEM_STATUSES
+                                       or status in GONE_STATUSES or status in STOPPED_STATUSES)
+        return done and (self._last is None or self._last.outcome == "progressing")
 
     def _changes(self, before: _Snapshot, after: _Snapshot, now: datetime) -> list[Update]:
         changes: list[Update] = []
@@ -656,7 +668,9 @@ def connection_summary(progress: Progress, gateway: GatewayLike, *, password_sho
         where = "the generated password shown once above (it is not stored anywhere)"
     else:
         where = "the one you chose (the wizard does not store it)"
-    examples = connection_examples(progress.engine, host, progress.port, user, dbname)
+    programs = getattr(gateway, "client_program", None)
+    psql = str(programs("psql")) if callable(programs) and "postgres" in progress.engine.lower() else "psql"
+    examples = connection_examples(progress.engine, host, progress.port, user, dbname, psql=psql)
     notes: list[str] = []
     if progress.secret_arn:
         notes.append("Read the password with: aws secretsmanager get-secret-value --secret-id "
@@ -672,12 +686,14 @@ def connection_summary(progress: Progress, gateway: GatewayLike, *, password_sho
 
 
 def connection_examples(engine: str, host: str, port: int | None, user: str,
-                        database: str | None) -> list[str]:
+                        database: str | None, *, psql: str = "psql") -> list[str]:
     """Command lines that connect to this engine; the client asks for the password itself."""
+    import shlex
+
     engine = engine.lower()
     if "postgres" in engine:
         db = database or "postgres"
-        return [f'psql "host={host} port={port or 5432} user={user} dbname={db}"']
+        return [f'{shlex.quote(psql)} "host={host} port={port or 5432} user={user} dbname={db}"']
     if "mysql" in engine or "mariadb" in engine:
         db = f" {database}" if database else ""
         client = "mariadb" if "mariadb" in engine else "mysql"

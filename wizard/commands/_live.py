@@ -85,6 +85,22 @@ def describe_identity(gateway: Any) -> str:
         return f"(account unknown: {explain(exc).title})"
 
 
+def say_target(gateway: Any) -> None:
+    """The "Target:" line, then what the user should know about it (the demo's simulated databases)."""
+    say(f"Target: {describe_identity(gateway)}")
+    say_notices(gateway)
+
+
+def say_notices(gateway: Any, already: tuple[str, ...] = ()) -> list[str]:
+    """Print the gateway's notices not in `already` as "Note:" lines; return every notice."""
+    source = getattr(gateway, "notices", None)
+    notices = [str(n) for n in source()] if callable(source) else []
+    for notice in notices:
+        if notice not in already:
+            say(f"Note: {notice}")
+    return notices
+
+
 def follow_printing(follower: Follower) -> Progress:
     """Follow until finished, printing each change; KeyboardInterrupt propagates to the caller."""
     from wizard.aws.provisioning import follow

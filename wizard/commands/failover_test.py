@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     if gateway is None:
         return EXIT_PROBLEMS
     try:
-        _live.say(f"Target: {_live.describe_identity(gateway)}")
+        _live.say_target(gateway)
         credentials = None
         password = _live.password_from_env()
         if password is not None:

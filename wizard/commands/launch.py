@@ -101,6 +101,7 @@ def _launch_and_follow(args: argparse.Namespace, spec: Any, gateway: Any) -> int
     identifier = spec.settings.identifier
     kind = "Multi-AZ DB cluster" if spec.is_cluster else "DB instance"
     _live.say(f"Target: {_live.describe_identity(gateway)}")
+    shown = tuple(_live.say_notices(gateway))
     _live.say(f"Creating {kind} {identifier}: {spec.engine.engine}, {spec.instance.instance_class}, "
               f"{spec.availability.deployment}.")
     refused = _live.confirm_identifier(identifier, "create it", args.yes)
@@ -132,6 +133,7 @@ def _launch_and_follow(args: argparse.Namespace, spec: Any, gateway: Any) -> int
     if progress.warnings:
         for notice in progress.warnings:
             _live.say(f"Warning: {notice.title} What to do: {notice.next_step}")
+    _live.say_notices(gateway, already=shown)
     if not args.failover_test:
         return EXIT_OK
     credentials = None

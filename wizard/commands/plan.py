@@ -49,7 +49,11 @@ def run(args: argparse.Namespace) -> int:
 
     for export_format in FORMATS:
         if export_format == fmt:
-            emit(export(spec, export_format))
+            if export_format == "cli":
+                emit(export(spec, export_format, endpoint_url=getattr(args, "endpoint_url", None) or None,
+                            region=getattr(args, "region", None) or None))
+            else:
+                emit(export(spec, export_format))
             return EXIT_OK
     print(f"rds-wizard plan: unknown format {fmt!r}: choose json or one of {', '.join(FORMATS)}.",
           file=sys.stderr)

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     if gateway is None:
         return EXIT_PROBLEMS
     try:
-        _live.say(f"Target: {_live.describe_identity(gateway)}")
+        _live.say_target(gateway)
         try:
             kind = detect_kind(gateway, identifier)
         except Exception as exc:
