@@ -21,7 +21,11 @@ SPEED = 1000.0
 
 @pytest.fixture(scope="module")
 def demo() -> Iterator[Any]:
-    demo = start_demo(speed=SPEED)
+    # The simulated listeners' own contract (raw TCP connections held and reset); the real PostgreSQL
+    # servers the demo puts behind postgres instances by default are covered in test_demo_default_realdb.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RDS_WIZARD_DEMO_SIMULATED_DB", "1")
+        demo = start_demo(speed=SPEED)
     yield demo
     demo.stop()
 

@@ -215,9 +215,14 @@ def _wrap_modify_db_instance(original: Callable[[Any], ActionResult]) -> Callabl
         except DemoApiError as error:
             raise _api_error(error) from None
         was_multi_az = bool(db.multi_az)
+        password = self.params.get("MasterUserPassword")
+        if password is not None:
+            _check_credentials(db.engine, {"MasterUserPassword": password})
         result = original(self)
         if bool(db.multi_az) != was_multi_az:
             simulator.multi_az_changed(db)
+        if password is not None:
+            simulator.master_password_changed(db, str(password))
         return result
     return handler
 

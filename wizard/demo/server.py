@@ -189,7 +189,7 @@ class DemoAWS:
     @property
     def problems(self) -> list[str]:
         """What went wrong in the background (a real database behind an endpoint that did not start)."""
-        return list(self.simulator.problems)
+        return [*self.simulator.problems, *self.simulator.network_problems()]
 
     def outage_windows(self, identifier: str) -> list[OutageWindow]:
         """The real times an instance's (or cluster's) endpoint refused connections, oldest first."""

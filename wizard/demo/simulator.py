@@ -406,8 +406,11 @@ class Simulator:
         self._outages.append(outage)
         network.begin_outage()
         state.reachable = False
+        promotion = self._promote_early(state, network) if failover else None
 
         def back() -> None:
+            if promotion is not None:
+                promotion.join()  # usually long done: a promotion takes a fraction of the outage
             if failover:
                 state.zones.reverse()
                 db.availability_zone, db.secondary_availability_zone = state.zones[0], state.zones[1]
@@ -423,6 +426,24 @@ class Simulator:
 
         self._after(self._duration(identifier, FAILOVER_OUTAGE if failover else REBOOT_OUTAGE), back, state)
 
+    def _promote_early(self, state: _Instance, network: InstanceNetwork) -> threading.Thread | None:
+        """A real standby is promoted during the outage, off the demo's lock; the endpoint moves to it
+        when the outage ends. None for a network without that step (simulated listeners)."""
+        promote = getattr(network, "promote_standby", None)
+        if not callable(promote):
+            return None
+
+        def run() -> None:
+            try:
+                promote()
+            except Exception as error:  # end_outage then promotes (or restarts) in place
+                self.problems.append(f"{state.identifier}: promoting the standby failed ({error}).")
+                _log.info("demo promotion for %s failed", state.identifier, exc_info=True)
+
+        thread = threading.Thread(target=run, daemon=True, name=f"demo-promote-{state.identifier}")
+        thread.start()
+        return thread
+
     def check_modifiable(self, db: Any) -> None:
         """RDS modifies only an available instance."""
         if db.db_instance_identifier in self._instances and db.status != "available":
@@ -433,8 +454,8 @@ class Simulator:
         """ModifyDBInstance turned Multi-AZ on or off: convert (applied at once, as with ApplyImmediately)."""
         identifier = db.db_instance_identifier
         state = self._instances.get(identifier)
-        if state is None or not isinstance(state.network, TcpNetwork):
-            return  # a factory's network keeps the shape it was made with
+        if state is None or state.network is None:
+            return
         network = state.network
         arn = db.db_instance_arn
         db.status = "modifying"
@@ -443,14 +464,27 @@ class Simulator:
             standby = random.Random(f"{identifier}/standby").choice(choices)
             self.event(identifier, "db-instance", MSG_CONVERTING, "configuration change", arn)
 
+            def finish(address: NodeAddress | None) -> None:
+                if address is None:  # the standby could not be built: RDS's own way of saying so
+                    db.multi_az = False
+                    self.event(identifier, "db-instance", MSG_NO_STANDBY.format(zone=standby), "notification",
+                               arn)
+                else:
+                    state.addresses[standby] = address
+                    state.zones[1:] = [standby]
+                    db.secondary_availability_zone = standby
+                    self.event(identifier, "db-instance", MSG_CONVERTED, "configuration change", arn)
+                db.status = "available"
+
             def converted() -> None:
                 node = self._plan.reserve([standby], int(db.port))[standby]
-                network.add_node(node)
-                state.addresses[standby] = node.address
-                state.zones[1:] = [standby]
-                db.secondary_availability_zone = standby
-                self.event(identifier, "db-instance", MSG_CONVERTED, "configuration change", arn)
-                db.status = "available"
+                if isinstance(network, TcpNetwork):
+                    network.add_node(node)
+                    finish(node.address)
+                    return
+                node.close()  # the real network's server binds it
+                self._in_background(state, lambda: _add_standby(network, node.address),
+                                    lambda ok: finish(node.address if ok else None))
 
             self._after(CONVERT_TO_MULTI_AZ, converted, state)
         else:
@@ -460,7 +494,41 @@ class Simulator:
                 self.event(identifier, "db-instance", MSG_CONVERTED_TO_SINGLE, "configuration change", arn)
                 db.status = "available"
 
-            self._after(CONVERT_TO_MULTI_AZ / 2, single, state)
+            def shrink() -> None:
+                remove = getattr(network, "remove_standby", None)
+                if callable(remove):
+                    self._in_background(state, remove, lambda _ok: single())
+                else:
+                    single()
+
+            self._after(CONVERT_TO_MULTI_AZ / 2, shrink, state)
+
+    def _in_background(self, state: _Instance, work: Callable[[], object],
+                       then: Callable[[bool], None]) -> None:
+        """Run slow `work` (a real server step) off the demo's lock, then `then(ok)` under it."""
+        def run() -> None:
+            ok = True
+            try:
+                work()
+            except Exception as error:
+                ok = False
+                self.problems.append(f"{state.identifier}: a change to the database behind the endpoint "
+                                     f"failed ({error}).")
+                _log.info("demo network change for %s failed", state.identifier, exc_info=True)
+            self._scheduler.at(time.monotonic(), lambda: self._if_alive(state, lambda: then(ok)))
+
+        threading.Thread(target=run, daemon=True, name=f"demo-network-{state.identifier}").start()
+
+    def _if_alive(self, state: _Instance, action: Callable[[], None]) -> None:
+        if self._instances.get(state.identifier) is state:
+            action()
+
+    def master_password_changed(self, db: Any, password: str) -> None:
+        """ModifyDBInstance MasterUserPassword: a real database behind the endpoint takes it too."""
+        state = self._instances.get(db.db_instance_identifier)
+        change = getattr(state.network, "set_master_password", None) if state is not None else None
+        if state is not None and callable(change):
+            self._in_background(state, lambda: change(password), lambda _ok: None)
 
     def stopped(self, db: Any) -> None:
         """StopDBInstance was accepted: `stopping`, the endpoint goes down, then `stopped`."""
@@ -607,6 +675,12 @@ class Simulator:
                     return [m.primary for m in members if not m.db.is_cluster_writer]
         return []
 
+    def network_problems(self) -> list[str]:
+        """What went wrong inside the networks behind the endpoints (a real standby that could not rejoin)."""
+        with self.lock:
+            networks = [state.network for state in self._instances.values()]
+        return [str(p) for network in networks for p in getattr(network, "problems", None) or []]
+
     def resolve(self, hostname: str) -> list[str]:
         """Loopback addresses a demo endpoint name resolves to now ([] if unknown or not created yet)."""
         return [node.host for node in self.nodes(hostname)]
@@ -625,6 +699,13 @@ class Simulator:
                 if state.network is not None:
                     state.network.stop()
             self._instances.clear()
+
+
+def _add_standby(network: InstanceNetwork, address: NodeAddress) -> None:
+    add = getattr(network, "add_standby", None)
+    if not callable(add):
+        raise RuntimeError("this endpoint's network cannot add a standby")
+    add(address)
 
 
 def _master_password(db: Any) -> str | None:

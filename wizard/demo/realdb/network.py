@@ -34,6 +34,7 @@ class RealPostgresNetwork:
         self.pair: PostgresPair | None = None
         self.problems: list[str] = []  # what went wrong in the background, for the demo to show
         self._rejoin: threading.Thread | None = None
+        self._promoted_to: Address | None = None  # a standby promoted during the current outage
 
     def start(self, primary: NodeAddress, standby: NodeAddress | None) -> None:
         """Build the servers and wait until the standby confirms commits (about 1-2 s)."""
@@ -47,22 +48,55 @@ class RealPostgresNetwork:
             names=(primary.az, standby.az if standby else "standby"),
         )
 
+    def add_standby(self, standby: NodeAddress) -> None:
+        """Clone the primary into a synchronous standby there (a Single-AZ to Multi-AZ conversion);
+        returns once it confirms commits."""
+        if self.pair is not None:
+            self.pair.build_standby(_addr(standby))
+            self.pair.wait_in_sync()
+
+    def remove_standby(self) -> None:
+        """Stop and remove the standby (a Multi-AZ to Single-AZ conversion)."""
+        if self.pair is not None:
+            self.pair.remove_standby()
+
+    def set_master_password(self, password: str) -> None:
+        """The master user's new password (ModifyDBInstance MasterUserPassword)."""
+        self._password = password
+        if self.pair is not None:
+            self.pair.set_master_password(password)
+
     def begin_outage(self) -> None:
         """Kill the primary's processes, as a host failure does."""
         if self.pair is not None:
             self.pair.kill_primary()
 
+    def promote_standby(self) -> None:
+        """Promote the standby now, during a failover's outage, so the endpoint can move to it the moment
+        the outage ends (as RDS promotes first and flips DNS after); the old primary rejoins later."""
+        pair = self.pair
+        if pair is None or pair.current_standby_addr() is None:
+            return
+        times = pair.fail_over()
+        self._promoted_to = times.new_primary
+        self._start_rejoin()
+
+    def _start_rejoin(self) -> None:
+        self._rejoin = threading.Thread(target=self._rejoin_old_primary, daemon=True, name="realdb-rejoin")
+        self._rejoin.start()
+
     def end_outage(self, primary: NodeAddress, standby: NodeAddress | None) -> None:
-        """Promote the standby if the endpoint moved to it, else restart the primary in place."""
+        """Promote the standby if the endpoint moved to it (unless already promoted), else restart the
+        primary in place."""
         pair = self.pair
         if pair is None:
             return
+        promoted, self._promoted_to = self._promoted_to, None
+        if promoted == _addr(primary):
+            return
         if pair.current_standby_addr() == _addr(primary):
             pair.fail_over()
-            self._rejoin = threading.Thread(
-                target=self._rejoin_old_primary, daemon=True, name="realdb-rejoin"
-            )
-            self._rejoin.start()
+            self._start_rejoin()
             return
         if pair.current_primary_addr() != _addr(primary):
             # The standby is still being rebuilt after an earlier failover: recover where we are.
