@@ -1,106 +1,198 @@
 """Benchmarks of the Textual wizard (not in the default test run): `python tests/benchmarks/bench_tui.py`.
 
-1. Time to the first interactive screen of `rds-wizard --demo`, against a minimal Textual app measured the
-   same way in the same run (fresh processes, interpreter start included). Goal: at most 1.3x.
-2. Step transitions (Next/Back/jump, first visits included): median (goal 50 ms) and p95.
-3. With a synthetic catalog of 10,000 orderable options: time from entering the Instance step until the
-   class list shows (goal 300 ms), and per keystroke of its filter (goal 30 ms).
+Everything is measured as a user sees it: the app runs in a real pseudo-terminal at 80x24 (the real
+driver, the real escape sequences written), and a time is taken when the bytes of the frame arrive.
+
+1. Time to the first interactive screen of `rds-wizard --demo` (the installed command), against a minimal
+   Textual app measured the same way in the same run. Goal: at most 1.3x.
+2. Step transitions (ctrl+n Next and esc Back over every step, first visits included): median (goal
+   50 ms) and p95, from the key written to the last byte of the new step's frame.
+3. With a synthetic catalog of 10,000 orderable options: from Next on Engine until the class list is
+   drawn (goal 300 ms), and per keystroke of its filter (goal 30 ms), from the key written to the last
+   byte of the redrawn list.
+
+A reply is over when the app has written nothing for `QUIET_S`; the time taken is that of its last byte,
+so the quiet wait itself is not counted. The same keys sent to a trivial app (one Input) give the cost
+of the terminal round trip and of Textual's own key handling, shown beside the raw figures.
 """
 
 from __future__ import annotations
 
-import asyncio
+import fcntl
 import os
+import select
+import signal
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "functional"))
 
 RUNS = 5
+QUIET_S = 0.15
+# Time the user spends reading a step before the next key: lets the wizard's own background work (the
+# prefetch of the next step, 0.3 s after a step shows) happen as it would.
+READ_S = 0.6
+ESC = b"\x1b"
+CTRL_N = b"\x0e"
+F12 = b"\x1b[24~"
+FILTER_KEYS = [*b"m1g.2xl", 127, 127, 127, *b"8xlarge"]  # 127: backspace
+TALL = 60
 
-_FIRST_SCREEN = r"""
-import os, sys, time
-start = float(sys.argv[1])
-kind = sys.argv[2]
-if kind == "minimal":
-    from textual.app import App
-    from textual.widgets import Footer, Label
+_MINIMAL = r"""
+from textual.app import App
+from textual.widgets import Footer, Label
 
-    class Minimal(App):
-        def compose(self):
-            yield Label("hello")
-            yield Footer()
 
-    app = Minimal()
+class Minimal(App):
+    def compose(self):
+        yield Label("hello-minimal")
+        yield Footer()
 
-    async def ready(pilot):
-        while not pilot.app.screen.query("Label"):
-            await pilot.pause()
-        print(time.time() - start, flush=True)
-        os._exit(0)
-else:
-    from screens.app import make_app
-    from wizard.aws.gateway import ConnectionOptions
 
-    app = make_app(connection=ConnectionOptions(demo=True), resume=False)
+Minimal().run()
+"""
 
-    async def ready(pilot):
-        while not pilot.app.screen.query("#step-engine Select"):
-            await pilot.pause()
-        print(time.time() - start, flush=True)
-        os._exit(0)
+_TRIVIAL_INPUT = r"""
+from textual.app import App
+from textual.widgets import Input
+Input._toggle_cursor = lambda self: None
 
-app.run(headless=True, size=(80, 24), auto_pilot=ready)
+
+class Trivial(App):
+    def compose(self):
+        yield Input(placeholder="trivial-ready")
+
+
+Trivial().run()
+"""
+
+# The wizard on an in-memory catalog, every step filled from a preset. The cursor does not blink (its
+# redraws would be read as part of a reply); F12 (pressed before any timing) focuses the class filter.
+_WIZARD = r"""
+import sys
+sys.path.insert(0, "tests/functional")
+sys.path.insert(0, "tests/benchmarks")
+from textual.widgets import Input
+Input._toggle_cursor = lambda self: None
+from screens.app import make_app
+from screens.wizard_screen import WizardScreen
+import bench_tui
+
+if "cold" in sys.argv:
+    async def no_prefetch(screen):
+        pass
+    WizardScreen._prefetch_next = no_prefetch
+
+catalog = bench_tui.big_catalog() if "big" in sys.argv else __import__("tui_support").MemoryCatalog()
+app = make_app(catalog=catalog, demo=True, resume=False, preset="production-postgres")
+
+def focus_filter():
+    app.screen.query_one(".class-filter", Input).focus()
+
+app.bind("f12", "bench_focus", show=False)
+app.action_bench_focus = focus_filter
+app.run()
 """
 
 
-def first_screen(kind: str) -> float:
-    """Seconds from spawning a fresh interpreter to the first interactive screen."""
-    env = dict(os.environ, RDS_WIZARD_HOME=tempfile.mkdtemp())
-    start = time.time()
-    out = subprocess.run([sys.executable, "-c", _FIRST_SCREEN, str(start), kind], capture_output=True,
-                         text=True, timeout=120, env=env, cwd=ROOT)
-    return float(out.stdout.strip().splitlines()[-1])
-
-
-class BigCatalog:
+def big_catalog() -> object:
     """The in-memory catalog with 10,000 orderable options (2,500 classes x 4 storage types)."""
+    from tui_support import MemoryCatalog
 
-    def __init__(self) -> None:
-        from tui_support import MemoryCatalog
-
-        families = ("m", "r", "t", "x", "c")
-        sizes = ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge")
-        classes = tuple((f"db.{fam}{gen}g{variant}.{size}", True, True)
-                        for fam in families for gen in range(1, 21) for variant in ("", "d", "n", "e", "i")
-                        for size in sizes)
-        self._base = MemoryCatalog(classes=classes)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._base, name)
+    families = ("m", "r", "t", "x", "c")
+    sizes = ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge")
+    classes = tuple((f"db.{fam}{gen}g{variant}.{size}", True, True)
+                    for fam in families for gen in range(1, 21) for variant in ("", "d", "n", "e", "i")
+                    for size in sizes)
+    return MemoryCatalog(classes=classes)
 
 
-async def _no_prefetch(_screen: Any) -> None:
-    """Stands in for the wizard's prefetch of the next step."""
+class Terminal:
+    """A program running in a pseudo-terminal (80x24 unless told), with what it wrote."""
+
+    def __init__(self, argv: list[str], rows: int = 24) -> None:
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 80, 0, 0))
+        env = dict(os.environ, RDS_WIZARD_HOME=tempfile.mkdtemp(), TERM="xterm-256color")
+        self.start = time.perf_counter()
+        self.process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
+                                        start_new_session=True)
+        os.close(slave)
+        self.master = master
+        self.output = b""
+
+    def _read(self, timeout: float) -> float | None:
+        """Read what is there within `timeout`; the time the bytes arrived, None if none did."""
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if not ready:
+            return None
+        try:
+            chunk = os.read(self.master, 1 << 16)
+        except OSError:
+            return None
+        self.output += chunk
+        return time.perf_counter()
+
+    def wait_for(self, *markers: bytes, timeout: float = 60.0) -> float:
+        """Seconds from the start until every marker has been written (since the last send)."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            arrived = self._read(0.5)
+            if arrived is not None and all(m in self.output for m in markers):
+                return arrived - self.start
+        raise TimeoutError(f"never saw {markers!r}")
+
+    def settle(self, timeout: float = 10.0) -> float | None:
+        """Read until quiet for QUIET_S; the time of the last byte (None if nothing came)."""
+        last = self._read(QUIET_S)
+        deadline = time.perf_counter() + timeout
+        while last is not None and time.perf_counter() < deadline:
+            arrived = self._read(QUIET_S)
+            if arrived is None:
+                return last
+            last = arrived
+        return last
+
+    def reply(self, data: bytes, *markers: bytes) -> float:
+        """Seconds from writing `data` to the last byte of the app's answer: once every marker has been
+        written, the answer ends at the last byte before QUIET_S of silence."""
+        self.settle()
+        self.output = b""
+        sent = time.perf_counter()
+        os.write(self.master, data)
+        last = None
+        deadline = sent + 10.0
+        while (last is None or not all(m in self.output for m in markers)) and time.perf_counter() < deadline:
+            last = self._read(0.5) or last
+        if last is None or not all(m in self.output for m in markers):
+            raise RuntimeError(f"no answer with {markers!r} to {data!r}: {self.output[-300:]!r}")
+        return (self.settle() or last) - sent
+
+    def close(self) -> None:
+        """Kill the program."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        os.close(self.master)
 
 
-async def _time_class_list(pilot: Any, screen: Any) -> float:
-    """Seconds from entering the Instance step until its class list has options."""
-    from screens.widgets.class_picker import ClassPicker
-
-    screen.reached = 1
-    start = time.perf_counter()
-    await screen.go_to(1)
-    options = screen.query_one(ClassPicker).query_one(".class-options")
-    while options.option_count == 0:
-        await pilot.pause(0.001)
-    return time.perf_counter() - start
+def first_screen(kind: str) -> float:
+    """Seconds from spawning the program to its first interactive screen having been written."""
+    if kind == "minimal":
+        terminal = Terminal([sys.executable, "-c", _MINIMAL])
+        markers: tuple[bytes, ...] = (b"hello-minimal",)
+    else:
+        terminal = Terminal([str(Path(sys.executable).parent / "rds-wizard"), "--demo"])
+        markers = (b"Step 1 of 6", b"Version")
+    try:
+        return terminal.wait_for(*markers)
+    finally:
+        terminal.close()
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -109,115 +201,96 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
-async def in_process() -> dict[str, float]:
-    """Step transitions, class list time and filter keystrokes, in one headless app."""
-    os.environ["RDS_WIZARD_HOME"] = tempfile.mkdtemp()
-    from tui_support import MemoryCatalog
+def _wizard(*flags: str, rows: int = 24) -> Terminal:
+    terminal = Terminal([sys.executable, "-c", _WIZARD, *flags], rows)
+    terminal.wait_for(b"Step 1 of 6", b"Version")
+    time.sleep(1.0)  # the catalog's choices load and the next step is prefetched, as while reading
+    terminal.settle()
+    return terminal
 
-    from screens.app import make_app
-    from screens.widgets.class_picker import ClassPicker
-    from wizard.steps import STEP_KEYS
 
-    results: dict[str, float] = {}
-    app = make_app(catalog=MemoryCatalog(), demo=True, resume=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        screen = app.wizard_screen
-        app.spec.settings.identifier = "bench-db"
-        screen.reached = len(STEP_KEYS) - 1
-        timings = []
-        order = list(range(1, len(STEP_KEYS))) + list(range(len(STEP_KEYS) - 2, -1, -1))
-        for _ in range(4):
-            for index in order:
-                start = time.perf_counter()
-                await screen.go_to(index)
-                await pilot.pause()
-                timings.append(time.perf_counter() - start)
-                await app.workers.wait_for_complete()
-        results["step median"] = statistics.median(timings)
-        results["step p95"] = percentile(timings, 95)
-
-    # Cold: the Instance step is neither built nor loaded before it is entered.
-    from screens.wizard_screen import WizardScreen
-
-    prefetch = WizardScreen._prefetch_next
-    WizardScreen._prefetch_next = _no_prefetch  # type: ignore[assignment, method-assign]
+def step_transitions(rounds: int = 3) -> tuple[list[float], list[float]]:
+    """Seconds per Next and per Back, walking to Review and back `rounds` times."""
+    terminal = _wizard()
+    forward, back = [], []
     try:
-        app = make_app(catalog=BigCatalog(), demo=True, resume=False)  # type: ignore[arg-type]
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            results["class list cold"] = await _time_class_list(pilot, app.wizard_screen)
+        for _ in range(rounds):
+            for step in range(2, 7):
+                forward.append(terminal.reply(CTRL_N, f"Step {step} of 6".encode()))
+                time.sleep(READ_S)
+            for step in range(5, 0, -1):
+                back.append(terminal.reply(ESC, f"Step {step} of 6".encode()))
+                time.sleep(READ_S)
     finally:
-        WizardScreen._prefetch_next = prefetch  # type: ignore[method-assign]
+        terminal.close()
+    return forward, back
 
-    # As used: the wizard builds the next step and loads its choices while the user reads this one.
-    app = make_app(catalog=BigCatalog(), demo=True, resume=False)  # type: ignore[arg-type]
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.5)
-        await app.workers.wait_for_complete()
-        screen = app.wizard_screen
-        results["class list"] = await _time_class_list(pilot, screen)
-        picker = app.screen.query_one(ClassPicker)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        keys = [*"m1g.2xl", "backspace", "backspace", "backspace", *"8xlarge"]
-        picker.query_one(".class-filter").focus()
-        keystrokes = []
-        for key in keys:
-            start = time.perf_counter()
-            await pilot.press(key)
-            keystrokes.append(time.perf_counter() - start)
-        # The same keys into an input nobody listens to: Pilot's own cost per key, to subtract.
-        from textual.widgets import Input
 
-        plain = Input(id="bench-plain")
-        await app.screen.mount(plain)
-        plain.focus()
-        baseline = []
-        for key in keys:
-            start = time.perf_counter()
-            await pilot.press(key)
-            baseline.append(time.perf_counter() - start)
-        results["keystroke median"] = statistics.median(keystrokes)
-        results["keystroke p95"] = percentile(keystrokes, 95)
-        results["keystroke baseline"] = statistics.median(baseline)
-    return results
+def class_list(cold: bool) -> tuple[float, list[float]]:
+    """Seconds from Next on Engine until the 10,000-option class list is drawn (on a terminal tall enough
+    to show it without scrolling); then per filter key at 80x24."""
+    terminal = _wizard("big", *(["cold"] if cold else []), rows=TALL)
+    try:
+        shown = terminal.reply(CTRL_N, b"Step 2 of 6", b"storage: gp3")
+    finally:
+        terminal.close()
+    keys: list[float] = []
+    if not cold:
+        terminal = _wizard("big")
+        try:
+            terminal.reply(CTRL_N, b"Step 2 of 6")
+            time.sleep(READ_S)
+            terminal.reply(F12)
+            keys = [terminal.reply(bytes([key])) for key in FILTER_KEYS]
+        finally:
+            terminal.close()
+    return shown, keys
+
+
+def trivial_keys() -> list[float]:
+    """Seconds per key for the same keys typed into a trivial app's only Input."""
+    terminal = Terminal([sys.executable, "-c", _TRIVIAL_INPUT])
+    try:
+        terminal.wait_for(b"rivial-ready")  # the cursor sits on the "t"
+        return [terminal.reply(bytes([key])) for key in FILTER_KEYS]
+    finally:
+        terminal.close()
 
 
 def main() -> None:
     """Run everything and print a table."""
     minimal = [first_screen("minimal") for _ in range(RUNS)]
     wizard = [first_screen("wizard") for _ in range(RUNS)]
-    inproc = asyncio.run(in_process())
+    forward, back = step_transitions()
+    steps = forward + back
+    shown, keys = class_list(cold=False)
+    cold, _ = class_list(cold=True)
+    trivial = trivial_keys()
     m_min, m_wiz = statistics.median(minimal), statistics.median(wizard)
+    k_med, t_med = statistics.median(keys), statistics.median(trivial)
+    ms = 1000
     rows = [
-        ("first screen: minimal Textual app", f"{m_min * 1000:.0f} ms", "", ""),
-        ("first screen: rds-wizard --demo", f"{m_wiz * 1000:.0f} ms", "", ""),
+        ("first screen: minimal Textual app", f"{m_min * ms:.0f} ms", "", ""),
+        ("first screen: rds-wizard --demo", f"{m_wiz * ms:.0f} ms", "", ""),
         ("first screen ratio", f"{m_wiz / m_min:.2f}x", "<= 1.3x", m_wiz / m_min <= 1.3),
-        ("step transition median", f"{inproc['step median'] * 1000:.1f} ms", "<= 50 ms",
-         inproc["step median"] <= 0.05),
-        ("step transition p95", f"{inproc['step p95'] * 1000:.1f} ms", "", ""),
-        ("class list shows (10,000 options)", f"{inproc['class list'] * 1000:.0f} ms", "<= 300 ms",
-         inproc["class list"] <= 0.3),
-        ("  same, step not prefetched (cold)", f"{inproc['class list cold'] * 1000:.0f} ms", "", ""),
-        ("filter keystroke median", f"{inproc['keystroke median'] * 1000:.1f} ms", "<= 30 ms",
-         inproc["keystroke median"] <= 0.03),
-        ("filter keystroke p95", f"{inproc['keystroke p95'] * 1000:.1f} ms", "", ""),
-        ("  same keys, input with no listener", f"{inproc['keystroke baseline'] * 1000:.1f} ms", "", ""),
-        ("  filter's own cost per keystroke",
-         f"{(inproc['keystroke median'] - inproc['keystroke baseline']) * 1000:.1f} ms", "<= 30 ms",
-         inproc["keystroke median"] - inproc["keystroke baseline"] <= 0.03),
+        ("step transition median", f"{statistics.median(steps) * ms:.1f} ms", "<= 50 ms",
+         statistics.median(steps) <= 0.05),
+        ("step transition p95", f"{percentile(steps, 95) * ms:.1f} ms", "", ""),
+        ("  Next (ctrl+n) median", f"{statistics.median(forward) * ms:.1f} ms", "", ""),
+        ("  Back (esc) median", f"{statistics.median(back) * ms:.1f} ms", "", ""),
+        ("class list shows (10,000 options)", f"{shown * ms:.0f} ms", "<= 300 ms", shown <= 0.3),
+        ("  same, step not prefetched (cold)", f"{cold * ms:.0f} ms", "", ""),
+        ("filter keystroke median (raw)", f"{k_med * ms:.1f} ms", "<= 30 ms", k_med <= 0.03),
+        ("filter keystroke p95 (raw)", f"{percentile(keys, 95) * ms:.1f} ms", "", ""),
+        ("  same keys, trivial app's Input", f"{t_med * ms:.1f} ms", "", ""),
+        ("  filter keystroke net of that", f"{(k_med - t_med) * ms:.1f} ms", "", ""),
     ]
     print(f"{'measure':<36} {'value':>10}  {'goal':<10} met")
     for name, value, goal, met in rows:
         print(f"{name:<36} {value:>10}  {goal:<10} {'' if met == '' else ('yes' if met else 'NO')}")
     load = os.getloadavg()[0]
-    print(f"(first screen: median of {RUNS} fresh processes each; load average {load:.1f} on "
-          f"{os.cpu_count()} CPUs)")
+    print(f"(pty 80x24; first screen: median of {RUNS} fresh processes each; esc carries Textual's "
+          f"ESCDELAY; load average {load:.1f} on {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":
