@@ -64,6 +64,11 @@ def run(args: argparse.Namespace) -> int:
              f"a Multi-AZ create takes about {create_minutes:.0f} s.")
         _say(f"Seeded: DB subnet groups {MULTI_AZ_SUBNET_GROUP} (3 AZs), {SINGLE_AZ_SUBNET_GROUP} (1 AZ) and "
              f"default; security group {SECURITY_GROUP}; default parameter and option groups.")
+        if demo.real_databases:
+            _say("PostgreSQL DB instances are real PostgreSQL servers on loopback (a synchronous standby for "
+                 "Multi-AZ): psql and applications log in with the master user.")
+        for notice in demo.notices:
+            _say(f"Note: {notice}")
         _say()
         _say("AWS CLI (any access key works; these keep your real ones out of it):")
         _say(f"  export AWS_ACCESS_KEY_ID={key} AWS_SECRET_ACCESS_KEY={secret} AWS_DEFAULT_REGION={region}")

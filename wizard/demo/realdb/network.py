@@ -73,13 +73,14 @@ class RealPostgresNetwork:
 
     def promote_standby(self) -> None:
         """Promote the standby now, during a failover's outage, so the endpoint can move to it the moment
-        the outage ends (as RDS promotes first and flips DNS after); the old primary rejoins later."""
+        the outage ends (as RDS promotes first and flips DNS after); the old primary rejoins after that."""
         pair = self.pair
         if pair is None or pair.current_standby_addr() is None:
             return
         times = pair.fail_over()
+        # The old primary rejoins only once the endpoint has moved (end_outage): restarted as a standby
+        # at the old address, it would answer connections the endpoint still sends there.
         self._promoted_to = times.new_primary
-        self._start_rejoin()
 
     def _start_rejoin(self) -> None:
         self._rejoin = threading.Thread(target=self._rejoin_old_primary, daemon=True, name="realdb-rejoin")
@@ -93,6 +94,7 @@ class RealPostgresNetwork:
             return
         promoted, self._promoted_to = self._promoted_to, None
         if promoted == _addr(primary):
+            self._start_rejoin()
             return
         if pair.current_standby_addr() == _addr(primary):
             pair.fail_over()
