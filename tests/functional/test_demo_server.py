@@ -137,3 +137,55 @@ def test_demo_server_refuses_a_port_in_use(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert f"127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_a_second_rds_wizard_watches_and_fails_over_through_the_demo_server(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """--endpoint-url at a demo server: the gateway resolves its endpoint names through it and runs at
+    its speed, so `watch` prints a working address and `failover-test` sees the DNS move and the outage."""
+    from presets import load_preset
+    from wizard.aws.gateway import ConnectionOptions, open_gateway
+    from wizard.cli import main
+    from wizard.demo.realdb import realdb_available
+    from wizard.launch import launch
+
+    server = _Server(tmp_path, speed=120)
+    try:
+        server.wait_for_line("Ctrl+C stops the server")
+        for name, value in {"AWS_ACCESS_KEY_ID": "AKIADEMODEMODEMODEMO",
+                            "AWS_SECRET_ACCESS_KEY": "demo-secret",
+                            "RDS_WIZARD_HOME": str(tmp_path / "client")}.items():
+            monkeypatch.setenv(name, value)
+        for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "RDS_WIZARD_MASTER_PASSWORD"):
+            monkeypatch.delenv(name, raising=False)
+        options = ConnectionOptions(endpoint_url=server.url, region="us-east-1")
+        with open_gateway(options) as gateway:
+            assert gateway.identity().label == "DEMO"
+            assert gateway.time_scale == 120 and gateway.poll_floor_seconds == pytest.approx(5 / 120)
+            spec = load_preset("teaching-demo")
+            spec.settings.identifier = "remote-db"
+            launch(spec, gateway)
+        args = ["--endpoint-url", server.url, "--region", "us-east-1"]
+        assert main(["watch", "remote-db", *args]) == 0
+        out = capsys.readouterr().out
+        endpoint = next(line.split()[1] for line in out.splitlines() if line.startswith("Endpoint: "))
+        [address] = server.resolve(endpoint)
+        assert f'"host={address} port=5432 user=postgres dbname=postgres"' in out
+        code = main(["failover-test", "remote-db", "--yes", *args])
+        out = capsys.readouterr().out
+        assert code == 0, out
+        [new_address] = server.resolve(endpoint)
+        assert new_address != address
+        assert "DNS switched: " in out and f"{address} -> {new_address}" in out
+        assert "Client-visible outage (TCP connect): " in out
+        if realdb_available()[0]:
+            assert "credentials: secret" in out and "RPO: 0" in out
+    finally:
+        server.process.send_signal(signal.SIGINT)
+        try:
+            server.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
