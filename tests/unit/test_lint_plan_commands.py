@@ -181,3 +181,13 @@ def test_presets_lists_a_line_per_builtin(capsys: Capture) -> None:
     for name in ("production-postgres", "production-mysql", "dev-test-postgres", "multi-az-cluster-postgres",
                  "teaching-demo"):
         assert sum(line.startswith(name + " ") for line in lines) == 1
+
+
+def test_plan_cli_format_carries_the_region_and_endpoint_given(capsys: Capture) -> None:
+    assert main(["plan", "--preset", "teaching-demo", "--format", "cli", "--region", "eu-west-1",
+                 "--endpoint-url", "http://127.0.0.1:4566"]) == 0
+    out = capsys.readouterr().out
+    assert "--region eu-west-1" in out and "--endpoint-url http://127.0.0.1:4566" in out
+    assert main(["plan", "--preset", "teaching-demo", "--format", "cli"]) == 0
+    out = capsys.readouterr().out
+    assert "--region" not in out and "--endpoint-url" not in out

@@ -292,3 +292,46 @@ def test_finishing_waits_for_events_that_could_not_be_read() -> None:
     assert final.warnings and "single-AZ" in final.warnings[0].title
     assert [u.message for u in final.updates if u.kind == "event"] == [
         "Insufficient instance capacity ... putting database instance into available"]
+
+
+class LateEventsRds(ScriptedRds):
+    """An RDS that lists an event only on the read after the one that first saw `available`."""
+
+    def __init__(self, script: list[dict[str, Any] | BaseException], late: str) -> None:
+        super().__init__(script)
+        self.late = late
+        self.reads = 0
+
+    def describe_events(self, **kwargs: Any) -> dict[str, Any]:
+        answer = super().describe_events(**kwargs)
+        self.reads += 1
+        if self.current and not isinstance(self.current, BaseException) and \
+                self.current.get("DBInstanceStatus") == "available" and self.late not in \
+                [e["Message"] for e in self.events]:
+            self.events.append({"Date": T0 + timedelta(minutes=5), "Message": self.late,
+                                "SourceIdentifier": "db1"})
+        return answer
+
+
+def test_the_final_poll_reads_the_events_once_more_so_none_is_missed() -> None:
+    rds = LateEventsRds([inst("creating", MultiAZ=False),
+                         inst("available", MultiAZ=False, Endpoint=ENDPOINT)], "Finished DB instance backup")
+    follower = Follower(FakeGateway(rds), "db1", events_since=T0 - timedelta(minutes=1),
+                        expect_multi_az=False)
+    seen: list[Any] = []
+    final = follow(follower, seen.append)
+    assert final.outcome == "available"
+    assert [u.message for u in final.updates if u.kind == "event"] == ["Finished DB instance backup"]
+    assert rds.reads == 3  # one per poll, plus the last one once the status said "available"
+
+
+def test_the_connection_example_uses_the_program_the_gateway_names() -> None:
+    class WithProgram(FakeGateway):
+        def client_program(self, name: str) -> str:
+            return f"/opt/demo tools/bin/{name}"
+
+    rds = ScriptedRds([inst("available", MultiAZ=False, Endpoint=ENDPOINT, DBName="appdb")])
+    final = follow(Follower(WithProgram(rds), "db1"), lambda _p: None)
+    summary = connection_summary(final, WithProgram(rds))
+    assert summary.examples == (
+        "'/opt/demo tools/bin/psql' \"host=127.0.0.9 port=5432 user=postgres dbname=appdb\"",)

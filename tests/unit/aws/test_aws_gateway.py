@@ -282,3 +282,71 @@ def test_throttling_that_outlasts_the_retries_is_explained(
     # An error is never cached: the next look-up asks again.
     throttling_server.throttle_first = 0
     assert gateway.catalog.subnet_groups() == []
+
+
+class _FakeDemoServer:
+    """Answers the demo's info path as `rds-wizard demo-server` does; `addresses` is what names resolve to."""
+
+    def __init__(self, info: dict[str, object] | None) -> None:
+        import json
+
+        self.addresses: list[str] = ["127.10.0.1"]
+        self.asked: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                outer.asked.append(self.path)
+                if info is None or not self.path.startswith("/rds-wizard-demo/"):
+                    self.send_error(404)
+                    return
+                what = self.path.split("?")[0].rsplit("/", 1)[1]
+                body = json.dumps(info if what == "info" else {"addresses": outer.addresses}).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_demo_server_at_a_loopback_endpoint_lends_its_resolver_and_speed(fake_keys: Path) -> None:
+    server = _FakeDemoServer({"demo": True, "speed": 60.0, "notices": ["simulated listeners here"]})
+    try:
+        gateway = open_gateway(ConnectionOptions(endpoint_url=server.url))
+        assert gateway.label == "DEMO" and gateway.time_scale == 60.0
+        assert gateway.poll_floor_seconds == pytest.approx(5.0 / 60)
+        name = "db1.abc.us-east-1.rds.amazonaws.com"
+        assert gateway.resolve(name) == ["127.10.0.1"]
+        server.addresses = ["127.10.1.1"]  # a failover: asked again, never cached
+        assert gateway.resolve(name) == ["127.10.1.1"]
+        server.addresses = []
+        assert gateway.resolve(name) == []  # not created yet: no answer, not the real DNS's
+        assert gateway.notices() == ["simulated listeners here"]
+        assert sum("resolve?host=db1.abc" in path for path in server.asked) == 3
+    finally:
+        server.close()
+
+
+def test_other_endpoints_are_not_taken_for_a_demo_server(fake_keys: Path) -> None:
+    server = _FakeDemoServer(None)  # LocalStack or any other RDS-compatible endpoint
+    try:
+        gateway = open_gateway(ConnectionOptions(endpoint_url=server.url))
+        assert gateway.label == "ENDPOINT" and gateway.time_scale == 1.0 and gateway.notices() == []
+    finally:
+        server.close()
+    from wizard.aws.gateway import DemoServer, is_loopback_url
+
+    assert is_loopback_url("http://localhost:4566") and is_loopback_url("http://[::1]:4566")
+    assert not is_loopback_url("https://rds.us-east-1.amazonaws.com")
+    assert not is_loopback_url("http://10.0.0.5:4566")
+    assert DemoServer.probe("http://10.0.0.5:4566") is None  # never asked: not this machine
