@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -213,3 +216,38 @@ def test_the_users_missing_aws_profile_does_not_break_the_demo(
         assert gateway.client("secretsmanager").list_secrets()["SecretList"] == []
         assert any("simulated listeners" in n for n in gateway.notices())
     assert os.environ["AWS_PROFILE"] == "no-such-profile-rds-wizard"
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
+def test_launch_demo_interrupted_or_killed_leaves_no_server_behind(home: Path, stop: signal.Signals) -> None:
+    import tempfile
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wizard", "launch", "--demo", "--preset", "teaching-demo", "--yes",
+         "--failover-test", "--demo-speed", "200"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        # A shell may start it with SIGINT ignored; a terminal's Ctrl+C is not ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert process.stdout is not None
+    marker = f"rds-wizard-realdb-{os.getuid()}/{process.pid}-"
+    output: list[str] = []
+    try:
+        for line in process.stdout:
+            output.append(line)
+            if "status: modifying" in line:  # the pair is built by now
+                break
+        assert _pids_mentioning(marker), "".join(output)
+        folders = [p for base in (Path("/dev/shm"), Path(tempfile.gettempdir()))
+                   for p in base.glob(f"rds-wizard-realdb-{os.getuid()}/{process.pid}-*")]
+        assert folders
+        process.send_signal(stop)
+        output.append(process.communicate(timeout=60)[0])
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    if stop == signal.SIGINT:
+        assert process.returncode == 130, "".join(output)
+    wait_for("the servers to be gone", lambda: not _pids_mentioning(marker), timeout=30)
+    wait_for("their folders to be gone", lambda: not [p for p in folders if p.exists()], timeout=30)
