@@ -14,6 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens import messages
+from screens.widgets.quiet import QuietInput, QuietOptionList
 
 if TYPE_CHECKING:
     from wizard.choices import Choice
@@ -45,11 +46,12 @@ class ClassPicker(Vertical):
         self._choices: list[Choice] = []
         self._keys: list[str] = []
         self._hidden: list[Choice] = []
+        self._status_text = ""
 
     def compose(self) -> ComposeResult:
         """The filter, the list and a status line."""
-        yield Input(placeholder=messages.CLASS_FILTER_PLACEHOLDER, compact=True, classes="class-filter")
-        yield OptionList(compact=True, classes="class-options")
+        yield QuietInput(placeholder=messages.CLASS_FILTER_PLACEHOLDER, compact=True, classes="class-filter")
+        yield QuietOptionList(compact=True, classes="class-options")
         yield Static("", classes="class-status")
 
     def set_choices(self, choices: Sequence[Choice]) -> None:
@@ -91,7 +93,7 @@ class ClassPicker(Vertical):
         if not matches and text:
             none = Text(messages.CLASS_NONE_MATCH.format(text=text), style="dim")
             options.append(Option(none, disabled=True))
-        option_list = self.query_one(".class-options", OptionList)
+        option_list = self.query_one(".class-options", QuietOptionList)
         option_list.set_options(options)
         self._highlight_value()
         self._update_status()
@@ -114,7 +116,10 @@ class ClassPicker(Vertical):
         if self._hidden:
             reasons = sorted({c.disabled_reason or "" for c in self._hidden})
             parts.append(messages.CLASS_HIDDEN.format(count=len(self._hidden), reason="; ".join(reasons)))
-        self.query_one(".class-status", Static).update("  ·  ".join(parts))
+        text = "  ·  ".join(parts)
+        if text != self._status_text:  # an unchanged line would still cost the screen a layout
+            self._status_text = text
+            self.query_one(".class-status", Static).update(text)
 
     @on(Input.Changed, ".class-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -31,6 +31,7 @@ from textual.widgets import (
 from screens import messages
 from screens.widgets.class_picker import ClassPicker
 from screens.widgets.marked_toggles import MarkedCheckbox, MarkedRadioButton
+from screens.widgets.quiet import QuietInput
 
 if TYPE_CHECKING:
     from wizard.choices import Choice
@@ -232,7 +233,8 @@ class TextField(FieldWidget):
             placeholder = messages.WINDOW_PLACEHOLDER.format(example=placeholder)
         elif placeholder:
             placeholder = messages.PLACEHOLDER.format(example=placeholder)
-        yield Input(format_value(self._initial), placeholder=placeholder, compact=True, classes="field-input")
+        yield QuietInput(format_value(self._initial), placeholder=placeholder, compact=True,
+                         classes="field-input")
 
     def load_value(self, value: Any) -> None:
         """Replace the text without posting an edit."""
@@ -260,9 +262,9 @@ class PasswordField(FieldWidget):
 
     def compose_control(self) -> ComposeResult:
         """Two masked inputs."""
-        yield Input(password=True, compact=True, classes="field-input password-first")
+        yield QuietInput(password=True, compact=True, classes="field-input password-first")
         yield Label(messages.PASSWORD_CONFIRM, classes="field-label")
-        yield Input(password=True, compact=True, classes="field-input password-confirm")
+        yield QuietInput(password=True, compact=True, classes="field-input password-confirm")
 
     def local_problems(self) -> list[Problem]:
         """A mismatch between the two entries, once the second is typed."""
