@@ -53,10 +53,17 @@ class ReviewView(VerticalScroll):
 
     def __init__(self) -> None:
         super().__init__(id="step-review", classes="step-view")
+        self._shown: tuple[object, ...] | None = None
 
     def show_review(self, spec: DatabaseSpec, problems: Sequence[Problem],
                     rows: Sequence[tuple[str, str, str]], step_titles: dict[str, str], cli_text: str) -> None:
         """Rebuild: `rows` are (path, label, shown value); `step_titles` names each problem's step."""
+        cost = self._cost_text(spec)
+        shown = (tuple((p.field, p.message, p.is_error) for p in problems), tuple(rows),
+                 tuple(sorted(step_titles.items())), cli_text, cost.plain)
+        if shown == self._shown:  # rebuilding some thirty widgets unchanged made each visit slower
+            return
+        self._shown = shown
         self.remove_children()
         heading = Static(messages.REVIEW_PROBLEMS, classes="review-heading -first")
         widgets: list[Static | Horizontal] = [heading]
@@ -73,7 +80,7 @@ class ReviewView(VerticalScroll):
         widgets.append(Static(messages.REVIEW_SETTINGS, classes="review-heading"))
         widgets.append(Static(self._settings_table(rows), classes="review-settings"))
         widgets.append(Static(messages.REVIEW_COST, classes="review-heading"))
-        widgets.append(Static(self._cost_text(spec), classes="review-cost"))
+        widgets.append(Static(cost, classes="review-cost"))
         widgets.append(Static(messages.REVIEW_CLI, classes="review-heading"))
         widgets.append(Static(cli_text, classes="review-cli"))
         if errors:
