@@ -29,9 +29,12 @@ import sys
 import tempfile
 import termios
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
 
 RUNS = 5
 QUIET_S = 0.15
@@ -39,6 +42,9 @@ QUIET_S = 0.15
 # prefetch of the next step, 0.3 s after a step shows) happen as it would.
 READ_S = 0.6
 ESC = b"\x1b"
+# A lone ESC byte may start an escape sequence: Textual waits this long (ESCDELAY, default 100 ms) for more
+# bytes before it takes it as the Escape key. Every Textual app pays it; it is shown apart.
+ESCAPE_DELAY_S = int(os.environ.get("ESCDELAY", "100")) / 1000
 CTRL_N = b"\x0e"
 F12 = b"\x1b[24~"
 FILTER_KEYS = [*b"m1g.2xl", 127, 127, 127, *b"8xlarge"]  # 127: backspace
@@ -257,15 +263,25 @@ def trivial_keys() -> list[float]:
         terminal.close()
 
 
+def _again_once(measure: Callable[[], T]) -> T:
+    """Run a measure; once more if the pseudo-terminal misbehaved (rarely a key is echoed back as ^N,
+    as if the terminal were not in raw mode: a harness hiccup, said on stderr, not an app delay)."""
+    try:
+        return measure()
+    except RuntimeError as exc:
+        print(f"retrying once after: {str(exc)[:120]}", file=sys.stderr)
+        return measure()
+
+
 def main() -> None:
     """Run everything and print a table."""
     minimal = [first_screen("minimal") for _ in range(RUNS)]
     wizard = [first_screen("wizard") for _ in range(RUNS)]
-    forward, back = step_transitions()
+    forward, back = _again_once(step_transitions)
     steps = forward + back
-    shown, keys = class_list(cold=False)
-    cold, _ = class_list(cold=True)
-    trivial = trivial_keys()
+    shown, keys = _again_once(lambda: class_list(cold=False))
+    cold, _ = _again_once(lambda: class_list(cold=True))
+    trivial = _again_once(trivial_keys)
     m_min, m_wiz = statistics.median(minimal), statistics.median(wizard)
     k_med, t_med = statistics.median(keys), statistics.median(trivial)
     ms = 1000
@@ -278,6 +294,8 @@ def main() -> None:
         ("step transition p95", f"{percentile(steps, 95) * ms:.1f} ms", "", ""),
         ("  Next (ctrl+n) median", f"{statistics.median(forward) * ms:.1f} ms", "", ""),
         ("  Back (esc) median", f"{statistics.median(back) * ms:.1f} ms", "", ""),
+        ("  Back less the fixed ESCDELAY wait", f"{(statistics.median(back) - ESCAPE_DELAY_S) * ms:.1f} ms",
+         "", ""),
         ("class list shows (10,000 options)", f"{shown * ms:.0f} ms", "<= 300 ms", shown <= 0.3),
         ("  same, step not prefetched (cold)", f"{cold * ms:.0f} ms", "", ""),
         ("filter keystroke median (raw)", f"{k_med * ms:.1f} ms", "<= 30 ms", k_med <= 0.03),
