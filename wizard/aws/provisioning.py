@@ -673,8 +673,11 @@ def connection_summary(progress: Progress, gateway: GatewayLike, *, password_sho
     examples = connection_examples(progress.engine, host, progress.port, user, dbname, psql=psql)
     notes: list[str] = []
     if progress.secret_arn:
+        # The demo's (or any custom endpoint's) secrets live behind that endpoint, not in AWS.
+        label, endpoint_url = getattr(gateway, "label", "AWS"), getattr(gateway, "endpoint", "")
+        where_from = f" --endpoint-url {endpoint_url}" if label != "AWS" and endpoint_url else ""
         notes.append("Read the password with: aws secretsmanager get-secret-value --secret-id "
-                     f"{progress.secret_arn} --query SecretString --output text")
+                     f"{progress.secret_arn}{where_from} --query SecretString --output text")
     if resolved:
         notes.append("In the demo the endpoint name resolves only inside rds-wizard, so the example uses the "
                      "address it resolves to now; after a failover the address changes.")
