@@ -679,6 +679,8 @@ def run_plain(args: argparse.Namespace, prompter: Prompter | None = None,
     try:
         gateway = open_gateway(opts)
         out(f"Connected: {gateway.identity().summary()}")
+        for notice in gateway.notices():
+            out(f"Note: {notice}")
     except KeyboardInterrupt:
         out("Cancelled.")
         return EXIT_CANCELLED
