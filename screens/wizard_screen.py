@@ -11,7 +11,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -62,6 +62,7 @@ class WizardScreen(Screen[None]):
         self.facts: AccountFacts | None = None
         self.blocked_attempt = False
         self._views: dict[str, StepView | ReviewView] = {}
+        self._resumed = False
 
     @property
     def wizard(self) -> WizardApp:
@@ -94,6 +95,13 @@ class WizardScreen(Screen[None]):
         """The keys, clickable; fixed, so focus changes do not rebuild a footer on every step."""
         parts = [f"[b]{key}[/b] [@click={action}]{label}[/]" for key, action, label in messages.KEYS]
         return Content.from_markup("  ".join(parts))
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler. On the first resume the screen was styled a moment ago as
+        # it mounted; restyling all of it again would only delay the first frame.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     async def on_mount(self) -> None:
         """Show the first step at once; AWS is connected in the background."""
