@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
+from wizard.spec.fields import format_value
 from wizard.steps import STEPS, Step, StepField, step_by_key, step_for_field
 
 if TYPE_CHECKING:
@@ -223,19 +224,6 @@ class LinePrompter:
         return line.rstrip("\r\n")
 
 
-def _as_text(value: Any) -> str:
-    """A spec value as the text a user would type for it ('' for nothing)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dict):
-        return ",".join(f"{k}={v}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return ",".join(str(v) for v in value)
-    return str(value)
-
-
 def _choice_option(choice: Choice) -> Option:
     """A choice as a prompt option: its label (with its group) and why it is unavailable."""
     label = choice.label if not choice.group else f"{choice.label}  [{choice.group}]"
@@ -304,7 +292,7 @@ class PlainWizard:
             if field.kind == "template":
                 return None
             self.say("  Type the value instead (several separated by commas).")
-            return self.prompter.text(label, _as_text(current))
+            return self.prompter.text(label, format_value(current))
         if field.kind == "multi-choice":
             if not choices:
                 self.say(f"  No {field.label.lower()} to choose from here; nothing is picked.")
@@ -351,7 +339,7 @@ class PlainWizard:
             return self.prompter.confirm(label, bool(self._value(field)))
         if field.kind == "password":
             return self._prompt_password(label)
-        current = _as_text(self._value(field))
+        current = format_value(self._value(field))
         if not current:
             from wizard.choices import default_choice
 

@@ -32,6 +32,7 @@ from screens import messages
 from screens.widgets.class_picker import ClassPicker
 from screens.widgets.marked_toggles import MarkedCheckbox, MarkedRadioButton
 from screens.widgets.quiet import QuietInput
+from wizard.spec.fields import format_value
 
 if TYPE_CHECKING:
     from wizard.choices import Choice
@@ -43,19 +44,6 @@ RADIO_SOURCES = frozenset({"credentials", "deployments"})
 CLASS_SOURCE = "instance_classes"
 # Radio descriptions are wrapped to fit the step body at 80 columns (the label sits after the button).
 RADIO_TEXT_WIDTH = 52
-
-
-def format_value(value: Any) -> str:
-    """A spec value as the text a user would type for it ('' for nothing)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return ",".join(f"{k}={v}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return ",".join(str(v) for v in value)
-    return str(value)
 
 
 def field_id(path: str) -> str:

@@ -134,14 +134,18 @@ def _validation_reason(exc: ValidationError) -> str:
 
 def display_value(spec: DatabaseSpec, path: str) -> str:
     """A setting as text `set_value` reads back to the same value; a password shows as a mask."""
-    value = get_value(spec, path)
+    return format_value(get_value(spec, path))
+
+
+def format_value(value: Any) -> str:
+    """A value as the text a user would type for it ('' for nothing); a password shows as a mask."""
     if value is None:
         return ""
     if isinstance(value, SecretStr):
         return PASSWORD_MASK
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{k}={v}" for k, v in value.items())
