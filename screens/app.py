@@ -40,6 +40,10 @@ class GatewayLike(Protocol):
         """Account, region, profile and label (DEMO for the demo)."""
         ...
 
+    def notices(self) -> list[str]:
+        """What the user should know about this target (e.g. the demo's databases being simulated)."""
+        ...
+
     def close(self) -> None:
         """Release what the gateway started."""
         ...
@@ -63,6 +67,10 @@ class CatalogGateway:
 
         return Identity(account="000000000000", region="test-region-1", profile=None, endpoint="memory",
                         label=self._label)
+
+    def notices(self) -> list[str]:
+        """Nothing to tell."""
+        return []
 
     def close(self) -> None:
         """Nothing to release."""
@@ -120,6 +128,9 @@ class WizardApp(App[int]):
             self.call_from_thread(self._gateway_failed, exc)
             return
         self.call_from_thread(self._identity_known, identity)
+        notices = gateway.notices()  # may ask a demo server over HTTP: kept in this worker
+        if notices:
+            self.call_from_thread(self._show_notices, notices)
 
     def _gateway_opened(self, gateway: GatewayLike) -> None:
         self.gateway = gateway
@@ -130,6 +141,9 @@ class WizardApp(App[int]):
         self.identity = identity
         with contextlib.suppress(LookupError):
             self.wizard_screen.query_one(Banner).show_identity(identity.label, identity.summary())
+
+    def _show_notices(self, notices: list[str]) -> None:
+        self.notify("\n".join(notices), title=messages.NOTICES_TITLE, timeout=20)
 
     def _gateway_failed(self, exc: BaseException) -> None:
         from wizard.aws.errors import explain

@@ -15,6 +15,7 @@ def count(number: int, noun: str) -> str:
 
 
 BANNER_DEMO = " DEMO · embedded AWS: nothing is created in a real account, nothing is billed "
+NOTICES_TITLE = "Note"
 BANNER_CONNECTING = "Connecting to AWS…"
 BANNER_FAILED = " Not connected: {title}. Press ctrl+r to retry. "
 
