@@ -47,19 +47,19 @@ def summary_rows(report: FailoverReport) -> list[tuple[str, str]]:
             rows.append(("Client-visible outage (TCP connect)", "no failed connect seen"))
         elif report.outage.duration is None:
             rows.append(("Client-visible outage (TCP connect)",
-                         f"started at +{report.outage.start - report.requested_at:.2f} s and had not ended"))
+                         f"started at {report.outage.start - report.requested_at:+.2f} s and had not ended"))
         else:
             o = report.outage
             rows.append(("Client-visible outage (TCP connect)",
-                         f"{_seconds(o.duration, scale)}: from +{o.start - report.requested_at:.2f} s to "
-                         f"+{(o.end or o.start) - report.requested_at:.2f} s, "
+                         f"{_seconds(o.duration, scale)}: from {o.start - report.requested_at:+.2f} s to "
+                         f"{(o.end or o.start) - report.requested_at:+.2f} s, "
                          f"{o.failed_attempts} failed connects"
                          + (f", {o.windows} separate outages" if o.windows > 1 else "")))
     else:
         rows.append(("Client-visible outage (TCP connect)", "not measured: not reachable from this machine"))
     if report.dns_switch_offset is not None:
         before, after = ", ".join(report.dns_before) or "?", ", ".join(report.dns_after) or "?"
-        rows.append(("DNS switched", f"+{report.dns_switch_offset:.2f} s: {before} -> {after}"))
+        rows.append(("DNS switched", f"{report.dns_switch_offset:+.2f} s: {before} -> {after}"))
     else:
         rows.append(("DNS switched", "no change seen" + (f" (answer: {', '.join(report.dns_after)})"
                                                          if report.dns_after else "")))

@@ -171,6 +171,14 @@ def test_summary_rows_say_what_was_not_measured(tmp_path: Path) -> None:
     assert render_markdown(r).startswith("# Failover test: db1")
 
 
+def test_summary_rows_sign_offsets_once(tmp_path: Path) -> None:
+    r = report(tmp_path)
+    r.outage = Outage(r.requested_at - 0.004, r.requested_at + 2.6, 20, r.requested_at - 0.05)
+    outage = dict(summary_rows(r))["Client-visible outage (TCP connect)"]
+    assert "from -0.00 s to +2.60 s" in outage and "+-" not in outage
+    assert dict(summary_rows(r))["DNS switched"].startswith("+2.70 s")
+
+
 @pytest.mark.parametrize(("message", "meaning"), [
     ("Multi-AZ instance failover started.", "started"),
     ("Multi-AZ failover to standby complete - DNS propagation may take a few minutes.", "completed"),
