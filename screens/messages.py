@@ -89,11 +89,6 @@ REVIEW_NO_PROBLEMS = "No problems found: ready to launch."
 REVIEW_SETTINGS = "Settings"
 REVIEW_EMPTY = "- (not set: RDS default)"
 REVIEW_COST = "Monthly cost estimate"
-REVIEW_COST_UNKNOWN = "No estimate for {instance_class}: see the AWS pricing page."
-REVIEW_COST_NOTE = (
-    "Rough estimate: on-demand, us-east-1 list prices, 730 hours, compute and storage only; backups beyond "
-    "the free allowance, I/O and data transfer are extra. Check the AWS pricing page."
-)
 REVIEW_CLI = "Equivalent AWS CLI command"
 REVIEW_CLI_UNAVAILABLE = "(The AWS CLI export is not available: {reason})"
 REVIEW_LAUNCH_BLOCKED = "Launch is blocked until every error above is fixed."

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from screens import messages
-from screens.cost import estimate
+from wizard.cost import COST_NOTE, NO_ESTIMATE, estimate_spec
 
 if TYPE_CHECKING:
     from wizard.spec.model import DatabaseSpec
@@ -104,14 +104,12 @@ class ReviewView(VerticalScroll):
 
     @staticmethod
     def _cost_text(spec: DatabaseSpec) -> Text:
-        cost = estimate(spec.engine.engine, spec.instance.instance_class, spec.availability.deployment,
-                        spec.storage.type, spec.storage.allocated_gib, spec.storage.iops)
+        cost = estimate_spec(spec)
         if cost is None:
-            return Text(messages.REVIEW_COST_UNKNOWN.format(instance_class=spec.instance.instance_class))
-        text = Text(f"about ${cost.total:,.0f} / month", style="bold")
-        text.append(f"  (compute ${cost.compute:,.0f} + storage ${cost.storage:,.0f}, {cost.copies} "
-                    f"cop{'y' if cost.copies == 1 else 'ies'})\n")
-        text.append(messages.REVIEW_COST_NOTE, style="dim")
+            return Text(NO_ESTIMATE.format(instance_class=spec.instance.instance_class))
+        text = Text(cost.headline, style="bold")
+        text.append(f"  ({cost.breakdown})\n")
+        text.append(COST_NOTE, style="dim")
         return text
 
     @on(Button.Pressed, ".review-fix")

@@ -468,6 +468,7 @@ class PlainWizard:
 
     def print_review(self, problems: Sequence[Problem]) -> None:
         """The settings grouped by step, the problems, and the equivalent AWS CLI command."""
+        from wizard.cost import COST_NOTE, NO_ESTIMATE, estimate_spec
         from wizard.exports import export
 
         self.say("")
@@ -483,6 +484,12 @@ class PlainWizard:
             self.say(f"{ERROR_MARK} {step_for_field(problem.field).title}: {problem.message}")
         for problem in warnings:
             self.say(f"{WARNING_MARK} {problem.message}")
+        cost = estimate_spec(self.spec)
+        self.say("")
+        self.say("Monthly cost estimate: " + (
+            f"{cost.headline} ({cost.breakdown})" if cost is not None
+            else NO_ESTIMATE.format(instance_class=self.spec.instance.instance_class)))
+        self.say(f"  {COST_NOTE}")
         identity = self.gateway.identity()
         endpoint = identity.endpoint if identity.label != "AWS" else None
         self.say("")

@@ -1,4 +1,4 @@
-"""A rough monthly cost hint for the Review step: a small static price table, labelled as an estimate.
+"""A rough monthly cost hint for Review, in both front ends: a small static price table, an estimate.
 
 Prices are approximate on-demand list prices for PostgreSQL/MySQL in us-east-1 (USD per hour for a
 single-AZ instance, per GiB-month for storage). They age; the Review step says so and points at the
@@ -8,6 +8,10 @@ pricing page. Engines with licence costs (Oracle, SQL Server, Db2) get no estima
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wizard.spec.model import DatabaseSpec
 
 HOURS_PER_MONTH = 730
 
@@ -41,6 +45,17 @@ class CostEstimate:
         """Compute plus storage."""
         return self.compute + self.storage
 
+    @property
+    def headline(self) -> str:
+        """The figure a reader looks for first."""
+        return f"about ${self.total:,.0f} / month"
+
+    @property
+    def breakdown(self) -> str:
+        """Where the figure comes from."""
+        return (f"compute ${self.compute:,.0f} + storage ${self.storage:,.0f}, {self.copies} "
+                f"cop{'y' if self.copies == 1 else 'ies'}")
+
 
 def estimate(engine: str, instance_class: str, deployment: str, storage_type: str, allocated_gib: int,
              iops: int | None) -> CostEstimate | None:
@@ -54,3 +69,16 @@ def estimate(engine: str, instance_class: str, deployment: str, storage_type: st
         billable = iops - _GP3_FREE_IOPS if storage_type == "gp3" else iops
         storage += max(billable, 0) * _IOPS_MONTH.get(storage_type, 0.0)
     return CostEstimate(compute=hourly * HOURS_PER_MONTH * copies, storage=storage * copies, copies=copies)
+
+
+COST_NOTE = (
+    "Rough estimate: on-demand, us-east-1 list prices, 730 hours, compute and storage only; backups beyond "
+    "the free allowance, I/O and data transfer are extra. Check the AWS pricing page."
+)
+NO_ESTIMATE = "No estimate for {instance_class}: see the AWS pricing page."
+
+
+def estimate_spec(spec: DatabaseSpec) -> CostEstimate | None:
+    """The estimate for a whole spec, or None where the table has no price."""
+    return estimate(spec.engine.engine, spec.instance.instance_class, spec.availability.deployment,
+                    spec.storage.type, spec.storage.allocated_gib, spec.storage.iops)
