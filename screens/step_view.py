@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Collapsible
 
 from screens import messages
@@ -75,13 +76,17 @@ class StepView(VerticalScroll):
         """The widget for a spec path, if this step has it."""
         return self._widgets().get(path)
 
-    def reveal(self, widget: FieldWidget) -> None:
-        """Open the folded section holding `widget` (if any), scroll to it and focus it."""
+    def reveal(self, widget: FieldWidget) -> Widget | None:
+        """Open the folded section holding `widget` (if any), scroll to it and focus it; returns the
+        control that takes the focus."""
         for collapsible in widget.ancestors:
             if isinstance(collapsible, Collapsible):
                 collapsible.collapsed = False
-        widget.focus_control()
+        target = widget.focus_target()
+        if target is not None:
+            self.screen.set_focus(target)  # at once, not later through the app (see WizardScreen.go_to)
         self.call_after_refresh(self.scroll_to_widget, widget)
+        return target
 
     def on_mount(self) -> None:
         """Apply a sync that arrived while the step was still being built."""

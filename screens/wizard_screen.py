@@ -16,7 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, OptionList, Static
 from textual.worker import get_current_worker
 
@@ -25,6 +27,7 @@ from screens.review_view import ReviewView
 from screens.step_view import StepView
 from screens.widgets.banner import Banner
 from screens.widgets.field_factory import FieldWidget, PasswordField
+from screens.widgets.quiet import QuietStatic, QuietSwitcher
 from screens.widgets.step_list import StepList
 from wizard.steps import STEP_KEYS, STEPS, Step, StepField, step_for_field
 
@@ -38,6 +41,10 @@ TEMPLATE_PATH = "template"
 # Long enough for the step on screen to paint and settle before the next one is built behind it.
 PREFETCH_DELAY_S = 0.3
 MOUNT_POLL_S = 0.005
+# Event loop turns a step change waits (at most) for the new control to take focus, then for it and its
+# parts to restyle: a handful, with no time in between; found by tracing which repaints came late.
+SETTLE_TURNS = 20
+SETTLE_AFTER_FOCUS = 3
 # Edits of these kinds never change what another field may offer, so they do not reload choices.
 _TYPED_KINDS = frozenset({"text", "integer", "password", "window", "tags"})
 
@@ -80,9 +87,9 @@ class WizardScreen(Screen[None]):
                 with Horizontal(id="step-header"):
                     yield Static("", id="step-title")
                     yield Static("", id="step-docs")
-                yield Static("", id="step-help")
-                yield ContentSwitcher(id="switcher")
-                yield Static("", id="step-status")
+                yield QuietStatic("", id="step-help")
+                yield QuietSwitcher(id="switcher")
+                yield QuietStatic("", id="step-status")
                 with Horizontal(id="nav"):
                     yield Button(messages.BUTTON_BACK, compact=True, id="back")
                     yield Button(messages.BUTTON_SAVE_PRESET, compact=True, id="save-preset")
@@ -144,6 +151,35 @@ class WizardScreen(Screen[None]):
         self.blocked_attempt = False
         step = self.step
         view = await self._build(step)
+        # One frame per step change: without the batch the screen is laid out and drawn as soon as it
+        # is idle, before the focused control (and the one that lost focus) have restyled themselves,
+        # and those restyles then cost a second frame some 20 ms later.
+        with self.app.batch_update():
+            self._show(index, step, view)
+            self.refresh_problems()
+            self.load_choices()
+            self.set_timer(PREFETCH_DELAY_S, self._prefetch_next)
+            # Focus at once, so keys typed right after Next land in the new step; scroll once laid out.
+            widget = view.field_widget(focus_path) if focus_path and isinstance(view, StepView) else None
+            if widget is not None:
+                target = view.reveal(widget)
+            else:
+                target = self._focus_first(view)
+                self.call_after_refresh(view.scroll_home, animate=False, immediate=True)
+            await self._settle(target)
+        self.check_idle()  # the screen may have gone idle during the batch: lay it out and draw it now
+
+    @staticmethod
+    async def _settle(target: Widget | None) -> None:
+        """Let the widgets handle their Focus and Blur (and restyle) before the batch ends."""
+        for _ in range(SETTLE_TURNS):
+            if target is None or target.has_focus:
+                break
+            await asyncio.sleep(0)
+        for _ in range(SETTLE_AFTER_FOCUS):
+            await asyncio.sleep(0)
+
+    def _show(self, index: int, step: Step, view: StepView | ReviewView) -> None:
         self.query_one(ContentSwitcher).current = view.id
         title = Text(f"Step {index + 1} of {len(STEPS)} · {step.title}", style="bold")
         self.query_one("#step-title", Static).update(title)
@@ -157,27 +193,22 @@ class WizardScreen(Screen[None]):
         self.query_one("#launch", Button).display = on_review
         if isinstance(view, StepView):
             view.sync(self.wizard.spec)
-        self.refresh_problems()
-        self.load_choices()
-        self.set_timer(PREFETCH_DELAY_S, self._prefetch_next)
-        # Focus at once, so keys typed right after Next land in the new step; scroll once laid out.
-        if focus_path and isinstance(view, StepView):
-            widget = view.field_widget(focus_path)
-            if widget is not None:
-                view.reveal(widget)
-                return
-        self._focus_first(view)
-        self.call_after_refresh(view.scroll_home, animate=False, immediate=True)
 
-    def _focus_first(self, view: StepView | ReviewView) -> None:
+    def _focus_first(self, view: StepView | ReviewView) -> Widget | None:
+        target: Widget | None = None
         if isinstance(view, StepView):
             for widget in view.field_widgets():
                 if widget.display:
-                    # The step opens at its top (its picture or first label), not scrolled to the field.
-                    widget.focus_control(scroll=False)
-                    return
+                    target = widget.focus_target()
+                    break
         else:
-            self.query_one("#launch", Button).focus()
+            target = self.query_one("#launch", Button)
+        if target is not None:
+            # Set here rather than through Widget.focus (which asks the app to do it later), so the
+            # focus styles are settled in the step's first frame, not repainted in a second one. The
+            # step opens at its top (its picture or first label), not scrolled to the field.
+            self.set_focus(target, scroll_visible=False)
+        return target
 
     async def action_next(self) -> None:
         """Go on, unless this step has errors: then say why and put the cursor on the first one."""
@@ -347,9 +378,12 @@ class WizardScreen(Screen[None]):
         elif isinstance(view, ReviewView):
             self._show_review(view)
         errors = {key: sum(1 for p in self.step_problems(key) if p.is_error) for key in STEP_KEYS}
-        if not self.query(StepList):
+        try:
+            # query_one, not a query's truth: that walks the whole screen (some 400 widgets) each time.
+            step_list = self.query_one(StepList)
+        except NoMatches:
             return  # torn down while a worker's result was on its way
-        self.query_one(StepList).show_steps(STEP_KEYS, self.current, self.reached, errors)
+        step_list.show_steps(STEP_KEYS, self.current, self.reached, errors)
         self.query_one("#launch", Button).disabled = any(errors.values())
         self._show_status()
 

@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     Checkbox,
@@ -31,7 +32,7 @@ from textual.widgets import (
 from screens import messages
 from screens.widgets.class_picker import ClassPicker
 from screens.widgets.marked_toggles import MarkedCheckbox, MarkedRadioButton
-from screens.widgets.quiet import QuietInput
+from screens.widgets.quiet import QuietInput, QuietSelectionList
 from wizard.spec.fields import format_value
 
 if TYPE_CHECKING:
@@ -124,12 +125,18 @@ class FieldWidget(Vertical):
         """Show `value` (from the spec) without posting `Edited`."""
         self._last_raw = format_value(value)
 
-    def focus_control(self, scroll: bool = True) -> None:
-        """Put the keyboard focus on the control (without scrolling to it when `scroll` is False)."""
+    def focus_target(self) -> Widget | None:
+        """The control the keyboard focus goes to, if one can take it."""
         for widget in self.query("Input, Select, RadioSet, Checkbox, SelectionList, OptionList"):
             if widget.focusable:
-                widget.focus(scroll_visible=scroll)
-                return
+                return widget
+        return None
+
+    def focus_control(self, scroll: bool = True) -> None:
+        """Put the keyboard focus on the control (without scrolling to it when `scroll` is False)."""
+        target = self.focus_target()
+        if target is not None:
+            target.focus(scroll_visible=scroll)
 
     def local_problems(self) -> list[Problem]:
         """Problems only the widget can see (the password confirmation)."""
@@ -388,9 +395,9 @@ class ClassField(FieldWidget):
         self._last_raw = format_value(value)
         self.query_one(ClassPicker).select(format_value(value) or None)
 
-    def focus_control(self, scroll: bool = True) -> None:
-        """Focus the filter box."""
-        self.query_one(".class-filter", Input).focus(scroll_visible=scroll)
+    def focus_target(self) -> Widget | None:
+        """The filter box."""
+        return self.query_one(".class-filter", Input)
 
     @on(ClassPicker.Picked)
     def _picked(self, event: ClassPicker.Picked) -> None:
@@ -403,7 +410,7 @@ class MultiField(FieldWidget):
 
     def compose_control(self) -> ComposeResult:
         """A compact selection list."""
-        yield SelectionList[str](compact=True, classes="field-multi")
+        yield QuietSelectionList(compact=True, classes="field-multi")
 
     def apply_choices(self, choices: list[Choice], value: Any) -> None:
         """Fill the list, ticking what the spec holds."""
@@ -419,6 +426,8 @@ class MultiField(FieldWidget):
         self._last_raw = format_value(value)
         chosen = set(value or [])
         selection: SelectionList[str] = self.query_one(".field-multi", SelectionList)
+        if set(selection.selected) == chosen:
+            return  # unticking and ticking the same again would only repaint the list
         with selection.prevent(SelectionList.SelectedChanged):
             selection.deselect_all()
             for item in chosen:

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Self
 
+from textual import events
 from textual.css.scalar import Unit
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.widgets import Input, OptionList
+from textual.widgets import ContentSwitcher, Input, OptionList, SelectionList, Static
 from textual.widgets._option_list import OptionListContent
 
 
@@ -25,7 +26,20 @@ class QuietInput(Input):
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
-class QuietOptionList(OptionList):
+class ReshownOptionList(OptionList):
+    """An OptionList that keeps its rendered lines when it is shown again at the size it had."""
+
+    _lines_for: Size | None = None
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # Textual sends Resize to every widget that comes into view (a step shown again), and an
+        # OptionList then throws away its rendered lines and repaints: a second frame for nothing.
+        if event.size == self._lines_for:
+            event.prevent_default()
+        self._lines_for = event.size
+
+
+class QuietOptionList(ReshownOptionList):
     """An OptionList (of auto height) that asks for a screen layout only when its height changes."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
@@ -55,3 +69,28 @@ class QuietOptionList(OptionList):
         if cap is not None and cap.unit == Unit.CELLS:
             return min(lines, int(cap.value))
         return lines
+
+
+class QuietStatic(Static):
+    """A Static whose new size, once a layout has settled it, asks for neither a layout nor a repaint.
+
+    The layout that sized it has drawn it at that size already; Textual would still lay out the whole
+    screen again (a second frame, ~10 ms later) whenever the text above or below the step body changes
+    height from one step to the next. Changing its content (`update`) still lays the screen out.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
+
+
+class QuietSwitcher(ContentSwitcher):
+    """A ContentSwitcher whose new size, once a layout has settled it, asks for no second layout.
+
+    Its size changes with the help text above it from step to step; its children were arranged at that
+    size in the same layout (see `QuietStatic`).
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
+
+
+class QuietSelectionList(ReshownOptionList, SelectionList[str]):
+    """A SelectionList that keeps its rendered lines when its step is shown again."""
