@@ -10,8 +10,12 @@ import argparse
 import gc
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from wizard.cli import EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from screens.app import GatewayLike
 
 
 def wants_plain(args: argparse.Namespace) -> bool:
@@ -33,10 +37,15 @@ def run(args: argparse.Namespace) -> int:
     gc.disable()
     try:
         from screens.app import make_app
-        from wizard.aws.gateway import ConnectionOptions
+
+        def open_gateway() -> GatewayLike:
+            """The gateway for these arguments (run in the app's worker, after the first frame)."""
+            from wizard.aws.gateway import ConnectionOptions, open_gateway
+
+            return open_gateway(ConnectionOptions.from_args(args))
 
         try:
-            app = make_app(connection=ConnectionOptions.from_args(args), preset=args.preset)
+            app = make_app(open_gateway, demo=bool(args.demo), preset=args.preset)
         except Exception as exc:  # a preset that cannot be read is a usage error, said plainly
             print(f"rds-wizard: cannot use preset {args.preset!r}: {exc}", file=sys.stderr)
             return EXIT_USAGE
