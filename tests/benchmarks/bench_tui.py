@@ -277,8 +277,9 @@ def main() -> None:
     """Run everything and print a table."""
     # Measure the program as installed: an install compiles it, but this checkout may have run with
     # PYTHONDONTWRITEBYTECODE set, and each start would then compile the project again.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "wizard", "screens", "presets", "tests/benchmarks",
-                    "tests/functional"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    sources = ["wizard", "screens", "presets", "tests/benchmarks", "tests/functional"]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *sources], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
     minimal = [first_screen("minimal") for _ in range(RUNS)]
     wizard = [first_screen("wizard") for _ in range(RUNS)]
     forward, back = _again_once(step_transitions)
