@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, RadioSet, Select, Static
-from tui_support import FailingCatalog, MemoryCatalog
+from tui_support import FailingCatalog, MemoryCatalog, settle
 
 from screens.app import CatalogGateway, WizardApp, make_app
 from screens.dialogs import QuitDialog, ResumeDialog, SavePresetDialog
@@ -34,14 +34,6 @@ def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _app(catalog: Any = None, **kwargs: Any) -> WizardApp:
     kwargs.setdefault("resume", False)
     return make_app(catalog=catalog or MemoryCatalog(), demo=True, **kwargs)
-
-
-async def settle(pilot: Pilot[int]) -> None:
-    """Let messages, workers and the follow-ups they schedule finish."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def until(pilot: Pilot[int], condition: Callable[[], bool], limit: int = 600) -> None:
