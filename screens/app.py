@@ -17,15 +17,14 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from screens import messages
-from screens.dialogs import QuitDialog, ResumeDialog, SavePresetDialog
 from screens.widgets.banner import Banner
 from screens.wizard_screen import WizardScreen
-from wizard.spec.model import DatabaseSpec
 from wizard.steps import STEP_KEYS, STEPS, step_by_key
 
 if TYPE_CHECKING:
     from wizard.aws.gateway import ConnectionOptions, Identity
     from wizard.catalog import Catalog
+    from wizard.spec.model import DatabaseSpec
 
 
 class GatewayLike(Protocol):
@@ -87,13 +86,31 @@ class WizardApp(App[int]):
                  demo: bool = False, resume: bool = True, start_reached: int = 0) -> None:
         super().__init__()
         self.gateway_factory = gateway_factory
-        self.spec = spec if spec is not None else DatabaseSpec()
+        self._spec = spec
         self.demo = demo
         self.resume = resume
         self.gateway: GatewayLike | None = None
         self.identity: Identity | None = None
         self.template_name: str | None = None
         self._start_reached = start_reached
+
+    @property
+    def spec(self) -> DatabaseSpec:
+        """The answers so far; a new spec is made on first use (the model loads after the first frame)."""
+        if self._spec is None:
+            from wizard.spec.model import DatabaseSpec
+
+            self._spec = DatabaseSpec()
+        return self._spec
+
+    @spec.setter
+    def spec(self, spec: DatabaseSpec) -> None:
+        self._spec = spec
+
+    @property
+    def spec_loaded(self) -> bool:
+        """Whether the spec (and so the model) exists yet."""
+        return self._spec is not None
 
     @property
     def wizard_screen(self) -> WizardScreen:
@@ -108,8 +125,15 @@ class WizardApp(App[int]):
         screen = WizardScreen()
         screen.reached = self._start_reached
         self.push_screen(screen)
-        if self.resume:
+        from wizard.drafts import has_draft
+
+        if self.resume and has_draft():
             self._offer_resume()
+
+    def on_ready(self) -> None:
+        """The first frame is on screen (and the start's batch of updates is over)."""
+        screen = self.wizard_screen
+        screen.call_after_refresh(screen.first_frame_shown)
 
     # ----- connection -----
 
@@ -164,6 +188,7 @@ class WizardApp(App[int]):
     # ----- drafts and presets -----
 
     def _offer_resume(self) -> None:
+        from screens.dialogs import ResumeDialog
         from wizard.drafts import load_draft
 
         draft = load_draft()
@@ -230,6 +255,7 @@ class WizardApp(App[int]):
 
     def action_save_preset(self) -> None:
         """Ask for a name, then save the answers (never the password) as a preset."""
+        from screens.dialogs import SavePresetDialog
 
         def answered(name: str | None) -> None:
             """Save under the name given (nothing when cancelled)."""
@@ -266,6 +292,8 @@ class WizardApp(App[int]):
 
     async def action_quit(self) -> None:
         """Ask whether to keep a draft, then quit (or stay)."""
+        from screens.dialogs import QuitDialog
+
         if isinstance(self.screen, QuitDialog):
             return
 

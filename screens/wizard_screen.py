@@ -7,6 +7,7 @@ through `wizard.spec.rules.validate`, every list of choices through `wizard.choi
 from __future__ import annotations
 
 import asyncio
+import gc
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -29,6 +30,7 @@ from screens.widgets.banner import Banner
 from screens.widgets.field_factory import FieldWidget, PasswordField
 from screens.widgets.quiet import QuietStatic, QuietSwitcher
 from screens.widgets.step_list import StepList
+from wizard.spec.values import ENGINE_STEP_DEFAULTS
 from wizard.steps import STEP_KEYS, STEPS, Step, StepField, step_for_field
 
 if TYPE_CHECKING:
@@ -70,6 +72,8 @@ class WizardScreen(Screen[None]):
         self.blocked_attempt = False
         self._views: dict[str, StepView | ReviewView] = {}
         self._resumed = False
+        # Whether the spec has been checked since the screen was made (not before the first paint).
+        self._checked = False
 
     @property
     def wizard(self) -> WizardApp:
@@ -111,12 +115,23 @@ class WizardScreen(Screen[None]):
             event.refresh_styles = False
 
     async def on_mount(self) -> None:
-        """Show the first step at once; AWS is connected in the background."""
+        """Show the first step at once; the model, then AWS, load once it is on screen."""
         self.query_one(Banner).show_connecting(self.wizard.demo)
         await self.go_to(self.current)
-        # Opening the gateway imports boto3 (and starts the demo): begun once the first step is on
-        # screen, so that work does not compete with the first paint.
-        self.call_after_refresh(self.wizard.open_gateway)
+
+    def first_frame_shown(self) -> None:
+        """Load what the first frame did not need: the model (pydantic), then the gateway (boto3, the
+        demo). Both are a large part of a start; loaded any earlier, they would delay the first paint."""
+        view = self._view()
+        if view is None or not view.region:  # the step is not on screen yet: after its frame, then
+            self.call_after_refresh(self.first_frame_shown)
+            return
+        if not self._checked:
+            self.spec_changed()  # makes the spec: fields shown for it, its problems, choices waiting
+        self.wizard.open_gateway()
+        if not gc.isenabled():  # paused by the command line for the start
+            gc.freeze()  # what the start made lives on: later collections need not scan it again
+            gc.enable()
 
     # ----- navigation -----
 
@@ -156,7 +171,10 @@ class WizardScreen(Screen[None]):
         # and those restyles then cost a second frame some 20 ms later.
         with self.app.batch_update():
             self._show(index, step, view)
-            self.refresh_problems()
+            if self.wizard.spec_loaded:
+                self.refresh_problems()
+            else:
+                self._show_steps({})
             self.load_choices()
             self.set_timer(PREFETCH_DELAY_S, self._prefetch_next)
             # Focus at once, so keys typed right after Next land in the new step; scroll once laid out.
@@ -191,7 +209,7 @@ class WizardScreen(Screen[None]):
         self.query_one("#next", Button).display = not on_review
         self.query_one("#save-preset", Button).display = on_review
         self.query_one("#launch", Button).display = on_review
-        if isinstance(view, StepView):
+        if self.wizard.spec_loaded and isinstance(view, StepView):
             view.sync(self.wizard.spec)
 
     def _focus_first(self, view: StepView | ReviewView) -> Widget | None:
@@ -277,6 +295,8 @@ class WizardScreen(Screen[None]):
         """The spec's value at `path` (the template lives beside the spec, not in it)."""
         if path == TEMPLATE_PATH:
             return self.wizard.template_name
+        if not self.wizard.spec_loaded and path in ENGINE_STEP_DEFAULTS:
+            return ENGINE_STEP_DEFAULTS[path]
         from wizard.spec.fields import get_value
 
         return get_value(self.wizard.spec, path)
@@ -369,6 +389,7 @@ class WizardScreen(Screen[None]):
     def refresh_problems(self) -> None:
         """Validate, then show each problem under its field, in the status line and in the step list."""
         self.problems = self.compute_problems()
+        self._checked = True
         view = self._view()
         if isinstance(view, StepView):
             for widget in view.field_widgets():
@@ -386,6 +407,9 @@ class WizardScreen(Screen[None]):
         step_list.show_steps(STEP_KEYS, self.current, self.reached, errors)
         self.query_one("#launch", Button).disabled = any(errors.values())
         self._show_status()
+
+    def _show_steps(self, errors: dict[str, int]) -> None:
+        self.query_one(StepList).show_steps(STEP_KEYS, self.current, self.reached, errors)
 
     @staticmethod
     def _widget_for(view: StepView, path: str) -> FieldWidget | None:
@@ -486,14 +510,14 @@ class WizardScreen(Screen[None]):
         view = self.step_view(key)
         if view is None:
             return
-        spec = self.wizard.spec
-        fields = [f for f in view.step.fields if f.source and f.is_visible(spec)]
+        spec = self.wizard.spec if self.wizard.spec_loaded else None
+        fields = [f for f in view.step.fields if f.source and (spec is None or f.is_visible(spec))]
         for step_field in fields:
             widget = view.field_widget(step_field.path)
             if widget is not None and widget.choices is None:
                 waiting = messages.LOADING_WAIT_DEMO if self.wizard.demo else messages.LOADING_WAIT_GATEWAY
                 widget.show_loading(messages.LOADING if self.wizard.gateway else waiting)
-        if self.wizard.gateway is None or not fields:
+        if self.wizard.gateway is None or not fields or spec is None:
             return
         work = partial(self._choices_worker, key, fields, spec.model_copy(deep=True))
         self.run_worker(work, thread=True, exclusive=True, group=f"choices-{key}")

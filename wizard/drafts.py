@@ -13,12 +13,12 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from wizard.paths import drafts_dir
-from wizard.spec.model import DatabaseSpec
-from wizard.spec.request import SECRET_PARAMETERS
+
+if TYPE_CHECKING:
+    from wizard.spec.model import DatabaseSpec
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ def draft_path() -> Path:
 
 def save_draft(spec: DatabaseSpec, step_key: str) -> Path:
     """Save the answers so far (never the password) and the current step; returns the file."""
+    from wizard.spec.request import SECRET_PARAMETERS
+
     path = draft_path()
     dumped = spec.model_dump(mode="json")
     dumped["extra_parameters"] = {k: v for k, v in dumped["extra_parameters"].items()
@@ -60,6 +62,8 @@ def load_draft() -> Draft | None:
     path = draft_path()
     if not path.exists():
         return None
+    from wizard.spec.model import DatabaseSpec  # pydantic: only when there is a draft to read
+
     try:
         content = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(content, dict) or content.get("format") != _FORMAT:
@@ -67,7 +71,7 @@ def load_draft() -> Draft | None:
         spec = DatabaseSpec.model_validate(content["spec"])
         saved_at = datetime.fromisoformat(str(content["saved_at"]))
         step_key = str(content["step_key"])
-    except (OSError, ValueError, KeyError, TypeError, ValidationError) as exc:
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
         aside = path.with_name("draft.unreadable.json")
         try:
             os.replace(path, aside)
@@ -77,6 +81,11 @@ def load_draft() -> Draft | None:
                     "fresh.", str(exc).splitlines()[0] if str(exc) else type(exc).__name__, aside)
         return None
     return Draft(spec=spec, step_key=step_key, saved_at=saved_at)
+
+
+def has_draft() -> bool:
+    """Whether a draft is kept (without reading it, so without importing the model)."""
+    return draft_path().exists()
 
 
 def discard_draft() -> None:

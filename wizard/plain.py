@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from wizard.spec.fields import format_value
+from wizard.spec.values import format_value
 from wizard.steps import STEPS, Step, StepField, step_by_key, step_for_field
 
 if TYPE_CHECKING:

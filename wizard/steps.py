@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from wizard.spec.model import DatabaseSpec
+if TYPE_CHECKING:
+    from wizard.spec.model import DatabaseSpec
 
 FieldKind = Literal["text", "integer", "choice", "multi-choice", "toggle", "password", "window", "tags",
                     "template"]

@@ -33,7 +33,7 @@ from screens import messages
 from screens.widgets.class_picker import ClassPicker
 from screens.widgets.marked_toggles import MarkedCheckbox, MarkedRadioButton
 from screens.widgets.quiet import QuietInput, QuietSelectionList
-from wizard.spec.fields import format_value
+from wizard.spec.values import format_value
 
 if TYPE_CHECKING:
     from wizard.choices import Choice

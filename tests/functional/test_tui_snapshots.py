@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
-from tui_support import MemoryCatalog
+from tui_support import MemoryCatalog, settle
 
 from screens.app import WizardApp, make_app
 
@@ -31,28 +31,21 @@ def _app() -> WizardApp:
     return make_app(catalog=MemoryCatalog(), demo=True, resume=False)
 
 
-async def _settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def _to(step: str, edits: Callable[[Pilot[Any]], Awaitable[None]] | None = None) -> Callable[[Pilot[Any]],
                                                                                               Awaitable[None]]:
     async def run_before(pilot: Pilot[Any]) -> None:
         app: WizardApp = pilot.app  # type: ignore[assignment]
-        await _settle(pilot)
+        await settle(pilot)
         while app.wizard_screen.step.key != step:
             if app.wizard_screen.step.key == "instance" and not app.spec.settings.identifier:
                 box = app.screen.query_one("#field-settings-identifier Input", Input)
                 box.focus()
                 await pilot.press(*"orders-db")
             await pilot.press("ctrl+n")
-            await _settle(pilot)
+            await settle(pilot)
         if edits is not None:
             await edits(pilot)
-            await _settle(pilot)
+            await settle(pilot)
 
     return run_before
 

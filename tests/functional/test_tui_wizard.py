@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, RadioSet, Select, Static
-from tui_support import FailingCatalog, MemoryCatalog
+from tui_support import FailingCatalog, MemoryCatalog, settle
 
 from screens.app import CatalogGateway, WizardApp, make_app
 from screens.dialogs import QuitDialog, ResumeDialog, SavePresetDialog
@@ -34,14 +34,6 @@ def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _app(catalog: Any = None, **kwargs: Any) -> WizardApp:
     kwargs.setdefault("resume", False)
     return make_app(catalog=catalog or MemoryCatalog(), demo=True, **kwargs)
-
-
-async def settle(pilot: Pilot[int]) -> None:
-    """Let messages, workers and the follow-ups they schedule finish."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def until(pilot: Pilot[int], condition: Callable[[], bool], limit: int = 600) -> None:
@@ -455,9 +447,10 @@ async def test_launch_hook_is_refused_while_errors_remain() -> None:
         assert current(app) == "review" and app.screen is app.wizard_screen
 
 
-def test_the_first_screen_imports_neither_boto3_nor_moto() -> None:
+def test_the_first_screen_imports_neither_boto3_nor_moto_nor_pydantic() -> None:
+    # pydantic (the spec model) loads just after the first frame: see WizardScreen.first_frame_shown.
     code = ("import sys; import screens.app, wizard.commands.interactive; "
-            "bad = [m for m in ('boto3', 'botocore', 'moto') if m in sys.modules]; print(bad); "
+            "bad = [m for m in ('boto3', 'botocore', 'moto', 'pydantic') if m in sys.modules]; print(bad); "
             "sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
+
 from wizard.catalog import (
     EngineVersion,
     OptionGroup,
@@ -98,3 +101,17 @@ class FailingCatalog(MemoryCatalog):
 def field_input(app: Any, path: str, css: str = ".field-input") -> Any:
     """The input of the field at `path` on the current screen."""
     return app.screen.query_one(f"#field-{path.replace('.', '-')} {css}")
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let messages, workers and the follow-ups they schedule finish."""
+    for _ in range(3):
+        await pilot.pause()
+        # A worker of an exclusive group is cancelled when a newer one replaces it (a step's choices
+        # asked again as the spec changed): waiting on it then raises, and the newer one is waited on
+        # in the next round.
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            await pilot.pause()
+    await pilot.pause()

@@ -6,8 +6,9 @@ import pytest
 from pydantic import SecretStr
 
 from wizard.spec.engines import ENGINE_ORDER, ENGINES, engine_rules, is_api_engine
-from wizard.spec.fields import PASSWORD_MASK, display_value, get_value, set_value
+from wizard.spec.fields import display_value, get_value, set_value
 from wizard.spec.model import DatabaseSpec
+from wizard.spec.values import PASSWORD_MASK
 from wizard.spec.windows import (
     MINUTES_PER_WEEK,
     WindowError,

@@ -7,10 +7,15 @@ terminal. Textual is imported only on the full-screen path, and boto3 only once 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from wizard.cli import EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from screens.app import GatewayLike
 
 
 def wants_plain(args: argparse.Namespace) -> bool:
@@ -26,13 +31,25 @@ def run(args: argparse.Namespace) -> int:
         from wizard.plain import run_plain
 
         return run_plain(args)
-    from screens.app import make_app
-    from wizard.aws.gateway import ConnectionOptions
-
+    # A start makes a great many objects that all live on, and the cyclic garbage collector would scan
+    # them again and again: about a fifth of the time to the first frame. The app turns it back on
+    # once its first frame is drawn (see WizardScreen.first_frame_shown); this is the way out otherwise.
+    gc.disable()
     try:
-        app = make_app(connection=ConnectionOptions.from_args(args), preset=args.preset)
-    except Exception as exc:  # a preset that cannot be read is a usage error, said plainly
-        print(f"rds-wizard: cannot use preset {args.preset!r}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    app.run()
+        from screens.app import make_app
+
+        def open_gateway() -> GatewayLike:
+            """The gateway for these arguments (run in the app's worker, after the first frame)."""
+            from wizard.aws.gateway import ConnectionOptions, open_gateway
+
+            return open_gateway(ConnectionOptions.from_args(args))
+
+        try:
+            app = make_app(open_gateway, demo=bool(args.demo), preset=args.preset)
+        except Exception as exc:  # a preset that cannot be read is a usage error, said plainly
+            print(f"rds-wizard: cannot use preset {args.preset!r}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        app.run()
+    finally:
+        gc.enable()
     return int(app.return_code or EXIT_OK)

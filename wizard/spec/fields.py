@@ -17,10 +17,10 @@ from pydantic import BaseModel, SecretStr, ValidationError
 from wizard.spec.model import DatabaseSpec
 from wizard.spec.problems import Problem
 from wizard.spec.request import parameter_for
+from wizard.spec.values import format_value
 
 _TRUE = frozenset({"yes", "y", "true", "on", "1", "enabled", "enable"})
 _FALSE = frozenset({"no", "n", "false", "off", "0", "disabled", "disable"})
-PASSWORD_MASK = "********"
 
 
 def _resolve(spec: DatabaseSpec, path: str) -> tuple[BaseModel, str]:
@@ -135,18 +135,3 @@ def _validation_reason(exc: ValidationError) -> str:
 def display_value(spec: DatabaseSpec, path: str) -> str:
     """A setting as text `set_value` reads back to the same value; a password shows as a mask."""
     return format_value(get_value(spec, path))
-
-
-def format_value(value: Any) -> str:
-    """A value as the text a user would type for it ('' for nothing); a password shows as a mask."""
-    if value is None:
-        return ""
-    if isinstance(value, SecretStr):
-        return PASSWORD_MASK
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items())
-    return str(value)
