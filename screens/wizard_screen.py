@@ -7,6 +7,7 @@ through `wizard.spec.rules.validate`, every list of choices through `wizard.choi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -21,7 +22,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, OptionList, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerCancelled, WorkerFailed, get_current_worker
 
 from screens import messages
 from screens.review_view import ReviewView
@@ -47,6 +48,11 @@ MOUNT_POLL_S = 0.005
 # parts to restyle: a handful, with no time in between; found by tracing which repaints came late.
 SETTLE_TURNS = 20
 SETTLE_AFTER_FOCUS = 3
+# A step built ahead is laid out once out of sight: in a layer of its own (not sharing the height of the
+# step on screen), moved this many lines down (past any screen), for at most this many refreshes.
+UNSEEN_LAYER = "unseen"
+UNSEEN_OFFSET = 1000
+UNSEEN_REFRESHES = 5
 # Edits of these kinds never change what another field may offer, so they do not reload choices.
 _TYPED_KINDS = frozenset({"text", "integer", "password", "window", "tags"})
 
@@ -71,6 +77,9 @@ class WizardScreen(Screen[None]):
         self.facts: AccountFacts | None = None
         self.blocked_attempt = False
         self._views: dict[str, StepView | ReviewView] = {}
+        # Steps whose body has been laid out (shown, or laid out out of sight): a hidden widget keeps the
+        # sizes of its last layout, so showing it again lays nothing out anew.
+        self._laid_out: set[str] = set()
         self._resumed = False
         # Whether the spec has been checked since the screen was made (not before the first paint).
         self._checked = False
@@ -198,6 +207,8 @@ class WizardScreen(Screen[None]):
             await asyncio.sleep(0)
 
     def _show(self, index: int, step: Step, view: StepView | ReviewView) -> None:
+        self._bring_in(view)
+        self._laid_out.add(step.key)
         self.query_one(ContentSwitcher).current = view.id
         title = Text(f"Step {index + 1} of {len(STEPS)} · {step.title}", style="bold")
         self.query_one("#step-title", Static).update(title)
@@ -391,13 +402,8 @@ class WizardScreen(Screen[None]):
         self.problems = self.compute_problems()
         self._checked = True
         view = self._view()
-        if isinstance(view, StepView):
-            for widget in view.field_widgets():
-                path = widget.step_field.path
-                widget.show_problems([p for p in self.problems
-                                      if p.field == path or p.field.startswith(path + ".")])
-        elif isinstance(view, ReviewView):
-            self._show_review(view)
+        if view is not None:
+            self._show_problems_in(view)
         errors = {key: sum(1 for p in self.step_problems(key) if p.is_error) for key in STEP_KEYS}
         try:
             # query_one, not a query's truth: that walks the whole screen (some 400 widgets) each time.
@@ -407,6 +413,16 @@ class WizardScreen(Screen[None]):
         step_list.show_steps(STEP_KEYS, self.current, self.reached, errors)
         self.query_one("#launch", Button).disabled = any(errors.values())
         self._show_status()
+
+    def _show_problems_in(self, view: StepView | ReviewView) -> None:
+        """Each problem under its field (a step), or the whole Review."""
+        if isinstance(view, StepView):
+            for widget in view.field_widgets():
+                path = widget.step_field.path
+                widget.show_problems([p for p in self.problems
+                                      if p.field == path or p.field.startswith(path + ".")])
+        else:
+            self._show_review(view)
 
     def _show_steps(self, errors: dict[str, int]) -> None:
         self.query_one(StepList).show_steps(STEP_KEYS, self.current, self.reached, errors)
@@ -504,12 +520,13 @@ class WizardScreen(Screen[None]):
 
     # ----- choices and account facts (thread workers) -----
 
-    def load_choices(self, key: str | None = None) -> None:
-        """Load the choices of a built step (the one on screen by default), off the UI thread."""
+    def load_choices(self, key: str | None = None) -> Worker[None] | None:
+        """Load the choices of a built step (the one on screen by default), off the UI thread; the
+        worker, if one was started."""
         key = key or self.step.key
         view = self.step_view(key)
         if view is None:
-            return
+            return None
         spec = self.wizard.spec if self.wizard.spec_loaded else None
         fields = [f for f in view.step.fields if f.source and (spec is None or f.is_visible(spec))]
         for step_field in fields:
@@ -518,21 +535,70 @@ class WizardScreen(Screen[None]):
                 waiting = messages.LOADING_WAIT_DEMO if self.wizard.demo else messages.LOADING_WAIT_GATEWAY
                 widget.show_loading(messages.LOADING if self.wizard.gateway else waiting)
         if self.wizard.gateway is None or not fields or spec is None:
-            return
+            return None
         work = partial(self._choices_worker, key, fields, spec.model_copy(deep=True))
-        self.run_worker(work, thread=True, exclusive=True, group=f"choices-{key}")
+        return self.run_worker(work, thread=True, exclusive=True, group=f"choices-{key}")
 
     async def _prefetch_next(self) -> None:
-        """Build the next step and load its choices while the user reads this one, so Next is quick."""
+        """Build the next step, load its choices and lay it out while the user reads this one, so Next
+        is quick."""
         index = self.current + 1
-        if index >= len(STEPS) or STEPS[index].key == "review" or self.wizard.gateway is None:
+        if index >= len(STEPS) or self.wizard.gateway is None:
             return
         step = STEPS[index]
         if step.key not in self._views:
             view = await self._build(step)
             if isinstance(view, StepView):
                 view.sync(self.wizard.spec)
-        self.load_choices(step.key)
+        view = self._views[step.key]
+        loading = self.load_choices(step.key)
+        if step.key not in self._laid_out and self._checked:
+            # Its problems (and, for Review, everything it shows) as they would be shown on arrival, so
+            # that it is laid out as it will look; an edit meanwhile is shown by Next as always.
+            self._show_problems_in(view)
+            # A callable, not a coroutine: a worker cancelled before it starts leaves none unawaited.
+            lay_out = partial(self._lay_out_unseen, step.key, view, loading)
+            self.run_worker(lay_out, group=f"lay-out-{step.key}", exclusive=True)
+
+    async def _lay_out_unseen(self, key: str, view: StepView | ReviewView,
+                              loading: Worker[None] | None) -> None:
+        """Lay out a step never shown, out of sight (below the screen, out of the focus chain), with its
+        choices in: shown the first time, every widget in it would get its first size and the step
+        its scrollbar, and each of those lays the whole screen out again (three frames, not one)."""
+        if loading is not None:
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await loading.wait()
+        if key in self._laid_out or self._view() is view:
+            return
+        view.can_focus_children = False
+        view.styles.layer = UNSEEN_LAYER
+        view.styles.offset = (0, UNSEEN_OFFSET)
+        view.display = True
+        try:
+            settled = None
+            for _ in range(UNSEEN_REFRESHES):
+                await self.wait_for_refresh()
+                state = (view.size, view.virtual_size, view.show_vertical_scrollbar)
+                if state == settled:
+                    break
+                settled = state
+        finally:
+            if self._view() is not view:  # else Next was pressed meanwhile: it stays on screen
+                view.display = False
+            self._bring_in(view)
+        self._laid_out.add(key)
+        # The step's widgets live as long as the screen: the cyclic collector need not scan them (nor
+        # what was there before) again. A full collection over the whole app takes ~100 ms on a small
+        # machine, and it fell on step changes.
+        gc.freeze()
+
+    @staticmethod
+    def _bring_in(view: StepView | ReviewView) -> None:
+        """Undo `_lay_out_unseen`'s placement (nothing if the step was not being laid out)."""
+        if not view.can_focus_children:
+            view.styles.clear_rule("offset")
+            view.styles.clear_rule("layer")
+            view.can_focus_children = True
 
     def _choices_worker(self, step_key: str, fields: list[StepField], spec: Any) -> None:
         from wizard.choices import choices_for, default_choice
