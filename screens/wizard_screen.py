@@ -19,7 +19,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.css.scalar import Unit
 from textual.screen import Screen
+from textual.visual import visualize
 from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, OptionList, Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, get_current_worker
@@ -29,7 +31,7 @@ from screens.review_view import ReviewView
 from screens.step_view import StepView
 from screens.widgets.banner import Banner
 from screens.widgets.field_factory import FieldWidget, PasswordField
-from screens.widgets.quiet import QuietStatic, QuietSwitcher
+from screens.widgets.quiet import QuietButton, QuietStatic, QuietSwitcher
 from screens.widgets.step_list import StepList
 from wizard.spec.values import ENGINE_STEP_DEFAULTS
 from wizard.steps import STEP_KEYS, STEPS, Step, StepField, step_for_field
@@ -55,6 +57,12 @@ UNSEEN_OFFSET = 1000
 UNSEEN_REFRESHES = 5
 # Edits of these kinds never change what another field may offer, so they do not reload choices.
 _TYPED_KINDS = frozenset({"text", "integer", "password", "window", "tags"})
+
+
+def _max_lines(widget: Widget) -> int:
+    """A widget's max-height in lines (the status and help lines have one)."""
+    cap = widget.styles.max_height
+    return int(cap.value) if cap is not None and cap.unit == Unit.CELLS else 1_000
 
 
 class WizardScreen(Screen[None]):
@@ -104,10 +112,10 @@ class WizardScreen(Screen[None]):
                 yield QuietSwitcher(id="switcher")
                 yield QuietStatic("", id="step-status")
                 with Horizontal(id="nav"):
-                    yield Button(messages.BUTTON_BACK, compact=True, id="back")
-                    yield Button(messages.BUTTON_SAVE_PRESET, compact=True, id="save-preset")
-                    yield Button(messages.BUTTON_LAUNCH, variant="success", compact=True, id="launch")
-                    yield Button(messages.BUTTON_NEXT, variant="primary", compact=True, id="next")
+                    yield QuietButton(messages.BUTTON_BACK, compact=True, id="back")
+                    yield QuietButton(messages.BUTTON_SAVE_PRESET, compact=True, id="save-preset")
+                    yield QuietButton(messages.BUTTON_LAUNCH, variant="success", compact=True, id="launch")
+                    yield QuietButton(messages.BUTTON_NEXT, variant="primary", compact=True, id="next")
         yield Static(self._keys_line(), id="keys")
 
     @staticmethod
@@ -436,15 +444,22 @@ class WizardScreen(Screen[None]):
 
     def _show_status(self) -> None:
         status = self.query_one("#step-status", Static)
-        if self.step.key == "review":
+        text = self._status_text(self.step.key, self._view())
+        if text is None:
             status.update("")
             status.display = False
             return
         status.display = True
-        problems = self.step_problems(self.step.key)
+        status.update(text)
+        status.set_class(any(p.is_error for p in self.step_problems(self.step.key)), "-error")
+
+    def _status_text(self, key: str, view: StepView | ReviewView | None) -> Text | None:
+        """The status line under a step's body (None on Review, which has none)."""
+        if key == "review":
+            return None
+        problems = self.step_problems(key)
         errors = [p for p in problems if p.is_error]
         warnings = [p for p in problems if not p.is_error]
-        view = self._view()
         shown = set()
         if isinstance(view, StepView):
             shown = {w.step_field.path for w in view.field_widgets() if w.display}
@@ -464,8 +479,26 @@ class WizardScreen(Screen[None]):
         for problem in unshown or (errors or warnings)[:1]:
             glyph = messages.PROBLEM_ERROR if problem.is_error else messages.PROBLEM_WARNING
             text.append(f"\n{glyph} {problem.message}", style="red" if problem.is_error else "yellow")
-        status.update(text)
-        status.set_class(bool(errors), "-error")
+        return text
+
+    def _body_height(self, step: Step, view: StepView | ReviewView) -> int | None:
+        """How tall the body of `step` will be on screen: as the body shown now, give or take the lines
+        by which its help text and status line are shorter or longer than the ones shown now."""
+        current = self._view()
+        if current is None or not current.outer_size:
+            return None
+        help_line = self.query_one("#step-help", Static)
+        status = self.query_one("#step-status", Static)
+        help_height = 0
+        if help_line.display:
+            purpose = visualize(help_line, step.purpose)
+            help_height = purpose.get_height(help_line.styles, help_line.size.width)
+        status_text = self._status_text(step.key, view)
+        status_height = 0 if status_text is None else status_text.plain.count("\n") + 1
+        height = current.outer_size.height
+        height += help_line.outer_size.height - min(help_height, _max_lines(help_line))
+        height += status.outer_size.height - min(status_height, _max_lines(status))
+        return height
 
     # ----- review -----
 
@@ -573,6 +606,9 @@ class WizardScreen(Screen[None]):
         view.can_focus_children = False
         view.styles.layer = UNSEEN_LAYER
         view.styles.offset = (0, UNSEEN_OFFSET)
+        height = self._body_height(STEPS[STEP_KEYS.index(key)], view)
+        if height is not None:  # the height it will have, so that its scrollbar is sized for it too
+            view.styles.height = height
         view.display = True
         try:
             settled = None
@@ -598,6 +634,7 @@ class WizardScreen(Screen[None]):
         if not view.can_focus_children:
             view.styles.clear_rule("offset")
             view.styles.clear_rule("layer")
+            view.styles.clear_rule("height")
             view.can_focus_children = True
 
     def _choices_worker(self, step_key: str, fields: list[StepField], spec: Any) -> None:

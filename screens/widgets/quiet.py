@@ -16,7 +16,7 @@ from textual import events
 from textual.css.scalar import Unit
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.widgets import ContentSwitcher, Input, OptionList, SelectionList, Static
+from textual.widgets import Button, ContentSwitcher, Input, OptionList, SelectionList, Static
 from textual.widgets._option_list import OptionListContent
 
 
@@ -78,6 +78,13 @@ class QuietStatic(Static):
     screen again (a second frame, ~10 ms later) whenever the text above or below the step body changes
     height from one step to the next. Changing its content (`update`) still lays the screen out.
     """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
+
+
+class QuietButton(Button):
+    """A Button whose size, settled by the layout that showed it, asks for no second layout (Save and
+    Launch, hidden until Review, are sized the first time Review shows; see `QuietStatic`)."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
 
