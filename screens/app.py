@@ -8,6 +8,7 @@ before boto3 (or the demo) is even imported.
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -22,6 +23,8 @@ from screens.wizard_screen import WizardScreen
 from wizard.steps import STEP_KEYS, STEPS, step_by_key
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from wizard.aws.gateway import ConnectionOptions, Identity
     from wizard.catalog import Catalog
     from wizard.spec.model import DatabaseSpec
@@ -111,6 +114,19 @@ class WizardApp(App[int]):
     def spec_loaded(self) -> bool:
         """Whether the spec (and so the model) exists yet."""
         return self._spec is not None
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform; on Linux and macOS one that delivers the Escape key after
+        ESCDELAY, not at its next 0.1 s poll (see screens.driver)."""
+        driver = super().get_driver_class()
+        if sys.platform != "win32":
+            from textual.drivers.linux_driver import LinuxDriver
+
+            if driver is LinuxDriver:
+                from screens.driver import PromptEscapeDriver
+
+                return PromptEscapeDriver
+        return driver
 
     @property
     def wizard_screen(self) -> WizardScreen:
