@@ -171,7 +171,12 @@ class WizardScreen(Screen[None]):
         if view is None:
             view = ReviewView() if step.key == "review" else StepView(step, self.value_of)
             self._views[step.key] = view
-            await self.query_one(ContentSwitcher).add_content(view)
+            switcher = self.query_one(ContentSwitcher)
+            view.display = False  # as ContentSwitcher.add_content does
+            # Newest first. The step laid out ahead (see _lay_out_unseen) is always the newest: placed
+            # before the one on screen, it leaves that one's painting order as it was, which Textual
+            # would otherwise see as a change of every widget in it and redraw the whole step.
+            await switcher.mount(view, before=0 if switcher.children else None)
         while not view.is_mounted:
             await asyncio.sleep(MOUNT_POLL_S)
         return view
@@ -192,8 +197,7 @@ class WizardScreen(Screen[None]):
                 self.refresh_problems()
             else:
                 self._show_steps({})
-            self.load_choices()
-            self.set_timer(PREFETCH_DELAY_S, self._prefetch_next)
+            self.load_choices(start=False)
             # Focus at once, so keys typed right after Next land in the new step; scroll once laid out.
             widget = view.field_widget(focus_path) if focus_path and isinstance(view, StepView) else None
             if widget is not None:
@@ -203,6 +207,12 @@ class WizardScreen(Screen[None]):
                 self.call_after_refresh(view.scroll_home, animate=False, immediate=True)
             await self._settle(target)
         self.check_idle()  # the screen may have gone idle during the batch: lay it out and draw it now
+        # Both after the step's frame (a callback in the batch would run before it). The choices worker
+        # is a thread that holds the interpreter lock for long stretches (10,000 orderable options):
+        # started earlier, it slowed the settling and the layout of the step it loads for. Building the
+        # next step, and laying it out, must not crowd one that took long to draw.
+        self.call_after_refresh(self.load_choices)
+        self.call_after_refresh(self.set_timer, PREFETCH_DELAY_S, self._prefetch_next)
 
     @staticmethod
     async def _settle(target: Widget | None) -> None:
@@ -553,9 +563,9 @@ class WizardScreen(Screen[None]):
 
     # ----- choices and account facts (thread workers) -----
 
-    def load_choices(self, key: str | None = None) -> Worker[None] | None:
+    def load_choices(self, key: str | None = None, start: bool = True) -> Worker[None] | None:
         """Load the choices of a built step (the one on screen by default), off the UI thread; the
-        worker, if one was started."""
+        worker, if one was started (with `start` False, only say which fields are waiting)."""
         key = key or self.step.key
         view = self.step_view(key)
         if view is None:
@@ -567,7 +577,7 @@ class WizardScreen(Screen[None]):
             if widget is not None and widget.choices is None:
                 waiting = messages.LOADING_WAIT_DEMO if self.wizard.demo else messages.LOADING_WAIT_GATEWAY
                 widget.show_loading(messages.LOADING if self.wizard.gateway else waiting)
-        if self.wizard.gateway is None or not fields or spec is None:
+        if self.wizard.gateway is None or not fields or spec is None or not start:
             return None
         work = partial(self._choices_worker, key, fields, spec.model_copy(deep=True))
         return self.run_worker(work, thread=True, exclusive=True, group=f"choices-{key}")
