@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Collapsible
 
 from screens import messages
 from screens.widgets.field_factory import FieldWidget, make_field
+from screens.widgets.quiet import laid_out_virtual_size
 from screens.widgets.topology import TopologyDiagram
 from screens.widgets.window_chart import WindowChart
 
@@ -31,12 +34,27 @@ _CHART_AFTER = "maintenance.window"
 class StepView(VerticalScroll):
     """The scrollable body of one step."""
 
+    virtual_size: Reactive[Size] = laid_out_virtual_size()
+
     def __init__(self, step: Step, value_of: Callable[[str], Any]) -> None:
         super().__init__(id=f"step-{step.key}", classes="step-view")
         self.step = step
         self._value_of = value_of
         self._by_path: dict[str, FieldWidget] | None = None
         self._pending: DatabaseSpec | None = None
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if changed and layout:
+            # A layout that changed this view's size or content height redraws its whole region, and its
+            # scrollbars within it, in the frame it ends with; the repaint the scrollbars have just asked
+            # for would only send the same cells again one frame later (17-33 ms, as a field below the
+            # class list moves with each filter key).
+            for scrollbar in (self._vertical_scrollbar, self._horizontal_scrollbar):
+                if scrollbar is not None:
+                    scrollbar._repaint_required = False
+        return changed
 
     def compose(self) -> ComposeResult:
         """Fields in the step's order, with the step's extras and folded sections."""

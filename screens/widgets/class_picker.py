@@ -9,12 +9,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens import messages
-from screens.widgets.quiet import QuietInput, QuietOptionList
+from screens.widgets.quiet import QuietInput, QuietOptionList, laid_out_virtual_size
 
 if TYPE_CHECKING:
     from wizard.choices import Choice
@@ -42,6 +44,8 @@ class _FilterInput(QuietInput):
 
 class ClassPicker(Vertical):
     """A filter box over a grouped list of instance classes; posts `Picked` when one is chosen."""
+
+    virtual_size: Reactive[Size] = laid_out_virtual_size()
 
     class Picked(Message):
         """The user chose a class."""

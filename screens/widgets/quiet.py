@@ -12,11 +12,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Self
 
+from textual import events
 from textual.css.scalar import Unit
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input, OptionList
 from textual.widgets._option_list import OptionListContent
+
+
+# For a container whose virtual size is only ever what a layout computed for it (its content's height):
+# Textual asks for another whole-screen layout whenever a layout changes a widget's virtual size, which
+# for such a container changes nothing but costs a second layout and frame as the class list grows or
+# shrinks. A scrolling container's own scrollbars follow the new size without it (`_scroll_update`).
+def laid_out_virtual_size() -> Reactive[Size]:
+    """A `virtual_size` for such a container that asks for no layout or repaint when a layout sets it."""
+    return Reactive(Size(0, 0), layout=False, repaint=False)
 
 
 class QuietInput(Input):
@@ -30,6 +40,7 @@ class QuietOptionList(OptionList):
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
     _quiet = False
+    _lines_width = -1
 
     def refresh(self, *regions: object, repaint: bool = True, layout: bool = False,
                 recompose: bool = False) -> Self:
@@ -41,14 +52,31 @@ class QuietOptionList(OptionList):
         """Replace the options; lay the screen out again only if the list's height changes."""
         before = self._height_for(self.virtual_size.height)
         sized = bool(self.scrollable_content_region)
+        width = self.scrollable_content_region.width
         self._quiet = sized
         try:
             super().set_options(options)
         finally:
             self._quiet = False
+        if sized and self.scrollable_content_region.width != width:
+            # The scrollbar came or went as the lines were measured: measure them at the width they will
+            # be drawn at, as OptionList would only after the resize (and a frame) that follows.
+            self._line_cache.clear()
+            self._update_lines()
+        self._lines_width = self.scrollable_content_region.width
         if not sized or self._height_for(self.virtual_size.height) != before:
             self.refresh(layout=True)
         return self
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # OptionList measures and draws its lines afresh on every resize, and the repaint that asks for is a
+        # second frame after the layout that drew the list at its new height already: lines depend only
+        # on the width.
+        event.prevent_default()
+        width = self.scrollable_content_region.width
+        if width != self._lines_width:
+            self._lines_width = width
+            self._clear_caches()
 
     def _height_for(self, lines: int) -> int:
         cap = self.styles.max_height
