@@ -68,6 +68,20 @@ class QuietOptionList(OptionList):
             self.refresh(layout=True)
         return self
 
+    def _refresh_scrollbars(self) -> None:
+        if not self._quiet:
+            super()._refresh_scrollbars()
+            return
+        # Replacing the options: judge the scrollbar against the height the list is about to be given,
+        # not the one it had. Against the old height a list growing from 2 lines to 6 showed a scrollbar
+        # that the layout then took away again: a second layout and frame.
+        container = self._container_size
+        self._container_size = container.with_height(self._height_for(self.virtual_size.height))
+        try:
+            super()._refresh_scrollbars()
+        finally:
+            self._container_size = container
+
     def _on_resize(self, event: events.Resize) -> None:
         # OptionList measures and draws its lines afresh on every resize, and the repaint that asks for is a
         # second frame after the layout that drew the list at its new height already: lines depend only
