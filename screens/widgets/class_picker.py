@@ -64,7 +64,11 @@ class ClassPicker(Vertical):
         super().__init__(id=id, classes="class-picker")
         self.value = value
         self._choices: list[Choice] = []
-        self._keys: list[str] = []
+        self._keyed: list[tuple[str, Choice]] = []
+        # The matches of the text typed so far and of each shorter text it was typed through: each is a
+        # subset of the one before, so a key typed filters the last matches, and a backspace finds them.
+        self._narrowed: list[tuple[str, list[tuple[str, Choice]]]] = []
+        self._options: dict[str, Option] = {}
         self._hidden: list[Choice] = []
         self._status_text = ""
 
@@ -79,7 +83,9 @@ class ClassPicker(Vertical):
         """Replace the classes offered; those with a disabled reason are hidden and counted."""
         self._choices = [c for c in choices if not c.disabled_reason]
         self._hidden = [c for c in choices if c.disabled_reason]
-        self._keys = [f"{c.value} {c.label} {c.description} {c.group}".lower() for c in self._choices]
+        self._keyed = [(f"{c.value} {c.label} {c.description} {c.group}".lower(), c) for c in self._choices]
+        self._narrowed = []
+        self._options = {}
         self._refilter(self.query_one(".class-filter", Input).value)
 
     def select(self, value: str | None) -> None:
@@ -89,10 +95,35 @@ class ClassPicker(Vertical):
         self._highlight_value()
 
     def _matches(self, text: str) -> list[Choice]:
-        words = text.lower().split()
-        if not words:
-            return list(self._choices)
-        return [c for c, key in zip(self._choices, self._keys, strict=True) if all(w in key for w in words)]
+        text = text.lower()
+        narrowed = self._narrowed
+        while narrowed and not text.startswith(narrowed[-1][0]):
+            narrowed.pop()
+        if not narrowed or narrowed[-1][0] != text:
+            # Every word of a shorter text is part of a word of this one: only its matches can match.
+            keyed = narrowed[-1][1] if narrowed else self._keyed
+            for word in text.split():
+                keyed = [pair for pair in keyed if word in pair[0]]
+            narrowed.append((text, keyed))
+        return [choice for _, choice in narrowed[-1][1]]
+
+    def _option(self, choice: Choice) -> Option:
+        # One Option per class, kept while the choices stay: its text is built and measured once.
+        value = str(choice.value)
+        option = self._options.get(value)
+        if option is None:
+            prompt = Text(f"  {choice.value:<18}", style="bold")
+            prompt.append(choice.description)
+            option = self._options[value] = Option(prompt, id=value)
+        return option
+
+    def _heading(self, group: str) -> Option:
+        key = f"\0{group}"  # not a class name
+        option = self._options.get(key)
+        if option is None:
+            option = self._options[key] = Option(Text(group.capitalize(), style="bold underline"),
+                                                 disabled=True)
+        return option
 
     def _refilter(self, text: str) -> None:
         matches = self._matches(text)
@@ -103,11 +134,8 @@ class ClassPicker(Vertical):
         options: list[Option] = []
         for group in order:
             if group:
-                options.append(Option(Text(group.capitalize(), style="bold underline"), disabled=True))
-            for choice in groups[group]:
-                prompt = Text(f"  {choice.value:<18}", style="bold")
-                prompt.append(choice.description)
-                options.append(Option(prompt, id=str(choice.value)))
+                options.append(self._heading(group))
+            options.extend(self._option(choice) for choice in groups[group])
         if len(matches) > MAX_SHOWN:
             options.append(Option(Text(f"… {len(matches) - MAX_SHOWN} more: keep typing", style="dim"),
                                   disabled=True))
