@@ -18,7 +18,7 @@ from textual.widgets import Collapsible
 
 from screens import messages
 from screens.widgets.field_factory import FieldWidget, make_field
-from screens.widgets.quiet import laid_out_virtual_size
+from screens.widgets.quiet import ScrollbarsDrawnWithLayout, laid_out_virtual_size
 from screens.widgets.topology import TopologyDiagram
 from screens.widgets.window_chart import WindowChart
 
@@ -31,7 +31,7 @@ _LAST_BACKUP_FIELD = "maintenance.auto_minor_version_upgrade"
 _CHART_AFTER = "maintenance.window"
 
 
-class StepView(VerticalScroll):
+class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
     """The scrollable body of one step."""
 
     virtual_size: Reactive[Size] = laid_out_virtual_size()
@@ -42,19 +42,6 @@ class StepView(VerticalScroll):
         self._value_of = value_of
         self._by_path: dict[str, FieldWidget] | None = None
         self._pending: DatabaseSpec | None = None
-
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
-                      layout: bool = True) -> bool:
-        changed = super()._size_updated(size, virtual_size, container_size, layout)
-        if changed and layout:
-            # A layout that changed this view's size or content height redraws its whole region, and its
-            # scrollbars within it, in the frame it ends with; the repaint the scrollbars have just asked
-            # for would only send the same cells again one frame later (17-33 ms, as a field below the
-            # class list moves with each filter key).
-            for scrollbar in (self._vertical_scrollbar, self._horizontal_scrollbar):
-                if scrollbar is not None:
-                    scrollbar._repaint_required = False
-        return changed
 
     def compose(self) -> ComposeResult:
         """Fields in the step's order, with the step's extras and folded sections."""

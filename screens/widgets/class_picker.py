@@ -183,6 +183,10 @@ class ClassPicker(Vertical):
             if option.id is not None:
                 self._pick(option.id)
 
+    @on(OptionList.OptionHighlighted, ".class-options")
+    def _option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()  # nothing above listens: each key's new list would send it up through eight widgets
+
     @on(OptionList.OptionSelected, ".class-options")
     def _option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -10,12 +10,13 @@ scrollbar that appears or goes still asks for a layout, and so does an OptionLis
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from textual import events
 from textual.css.scalar import Unit
 from textual.geometry import Size
 from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.widgets._option_list import OptionListContent
 
@@ -29,13 +30,37 @@ def laid_out_virtual_size() -> Reactive[Size]:
     return Reactive(Size(0, 0), layout=False, repaint=False)
 
 
+# A mixin, not a Widget: Textual takes a widget's CSS type names (OptionList, VerticalScroll...) from its
+# first DOMNode base only.
+_WidgetMixin = Widget if TYPE_CHECKING else object
+
+
+class ScrollbarsDrawnWithLayout(_WidgetMixin):
+    """For a scrolling widget: scrollbars changed by a layout are drawn in that layout's frame only.
+
+    A layout that changes the widget's size or virtual size redraws its whole region, scrollbars
+    included, in the frame it ends with; the repaint the scrollbars ask for as the layout updates them
+    would only send the same cells again one frame later (17-33 ms, e.g. as the class list below a
+    filter grows or shrinks).
+    """
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if changed and layout:
+            for scrollbar in (self._vertical_scrollbar, self._horizontal_scrollbar):
+                if scrollbar is not None:
+                    scrollbar._repaint_required = False
+        return changed
+
+
 class QuietInput(Input):
     """An Input that repaints itself, without a screen layout, as its text grows or shrinks."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
-class QuietOptionList(OptionList):
+class QuietOptionList(ScrollbarsDrawnWithLayout, OptionList):
     """An OptionList (of auto height) that asks for a screen layout only when its height changes."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
