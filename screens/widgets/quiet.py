@@ -75,6 +75,14 @@ class QuietOptionList(ScrollbarsDrawnWithLayout, OptionList):
 
     def set_options(self, options: Iterable[OptionListContent]) -> Self:
         """Replace the options; lay the screen out again only if the list's height changes."""
+        options = list(options)
+        if self._options and len(options) == len(self._options) and all(
+                new is old for new, old in zip(options, self._options, strict=True)):
+            # The same Option objects in the same order: its lines, drawn lines and the option indices
+            # in them stay right. Only what set_options would also reset: no highlight, back to the top.
+            self.highlighted = None
+            self.scroll_y = 0
+            return self
         before = self._height_for(self.virtual_size.height)
         sized = bool(self.scrollable_content_region)
         width = self.scrollable_content_region.width
