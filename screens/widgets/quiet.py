@@ -116,9 +116,8 @@ class QuietOptionList(ScrollbarsDrawnWithLayout, OptionList):
             self._container_size = container
 
     def _on_resize(self, event: events.Resize) -> None:
-        # OptionList measures and draws its lines afresh on every resize, and the repaint that asks for is a
-        # second frame after the layout that drew the list at its new height already: lines depend only
-        # on the width.
+        # OptionList measures and draws its lines afresh on every resize: a repaint, so a second frame after
+        # the layout that already drew the list at its new height. Its lines depend only on the width.
         event.prevent_default()
         width = self.scrollable_content_region.width
         if width != self._lines_width:
