@@ -12,11 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Collapsible
 
 from screens import messages
 from screens.widgets.field_factory import FieldWidget, make_field
+from screens.widgets.quiet import ScrollbarsDrawnWithLayout, laid_out_virtual_size
 from screens.widgets.topology import TopologyDiagram
 from screens.widgets.window_chart import WindowChart
 
@@ -29,8 +32,10 @@ _LAST_BACKUP_FIELD = "maintenance.auto_minor_version_upgrade"
 _CHART_AFTER = "maintenance.window"
 
 
-class StepView(VerticalScroll):
+class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
     """The scrollable body of one step."""
+
+    virtual_size: Reactive[Size] = laid_out_virtual_size()
 
     def __init__(self, step: Step, value_of: Callable[[str], Any]) -> None:
         super().__init__(id=f"step-{step.key}", classes="step-view")

@@ -9,12 +9,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens import messages
-from screens.widgets.quiet import QuietInput, QuietOptionList
+from screens.widgets.quiet import QuietInput, QuietOptionList, laid_out_virtual_size
 
 if TYPE_CHECKING:
     from wizard.choices import Choice
@@ -24,8 +26,26 @@ MAX_SHOWN = 60
 _GROUP_ORDER = ("standard", "memory optimized", "burstable")
 
 
+class _FilterInput(QuietInput):
+    """The filter box; the list follows its text in the same frame as the text itself.
+
+    Filtering on `Input.Changed` let the screen draw the typed character first and the new list one frame
+    later: Textual draws at most one frame per 1/60 s tick and, after a pause, waits one to two ticks for
+    the next, so every keystroke cost two frames and some 17-33 ms. The watcher runs as the value is set,
+    before the box's own repaint reaches the screen, so both are drawn together.
+    """
+
+    def watch_value(self, value: str) -> None:
+        """Refilter the picker's list as the text changes."""
+        picker = self.parent
+        if isinstance(picker, ClassPicker) and picker.is_mounted:
+            picker._refilter(value)
+
+
 class ClassPicker(Vertical):
     """A filter box over a grouped list of instance classes; posts `Picked` when one is chosen."""
+
+    virtual_size: Reactive[Size] = laid_out_virtual_size()
 
     class Picked(Message):
         """The user chose a class."""
@@ -44,13 +64,18 @@ class ClassPicker(Vertical):
         super().__init__(id=id, classes="class-picker")
         self.value = value
         self._choices: list[Choice] = []
-        self._keys: list[str] = []
+        self._keyed: list[tuple[str, Choice]] = []
+        # The matches of the text typed so far and of each shorter text it was typed through: each is a
+        # subset of the one before, so a key typed filters the last matches, and a backspace finds them.
+        self._narrowed: list[tuple[str, list[tuple[str, Choice]]]] = []
+        self._options: dict[str, Option] = {}
         self._hidden: list[Choice] = []
         self._status_text = ""
 
     def compose(self) -> ComposeResult:
         """The filter, the list and a status line."""
-        yield QuietInput(placeholder=messages.CLASS_FILTER_PLACEHOLDER, compact=True, classes="class-filter")
+        yield _FilterInput(placeholder=messages.CLASS_FILTER_PLACEHOLDER, compact=True,
+                           classes="class-filter")
         yield QuietOptionList(compact=True, classes="class-options")
         yield Static("", classes="class-status")
 
@@ -58,7 +83,9 @@ class ClassPicker(Vertical):
         """Replace the classes offered; those with a disabled reason are hidden and counted."""
         self._choices = [c for c in choices if not c.disabled_reason]
         self._hidden = [c for c in choices if c.disabled_reason]
-        self._keys = [f"{c.value} {c.label} {c.description} {c.group}".lower() for c in self._choices]
+        self._keyed = [(f"{c.value} {c.label} {c.description} {c.group}".lower(), c) for c in self._choices]
+        self._narrowed = []
+        self._options = {}
         self._refilter(self.query_one(".class-filter", Input).value)
 
     def select(self, value: str | None) -> None:
@@ -68,10 +95,35 @@ class ClassPicker(Vertical):
         self._highlight_value()
 
     def _matches(self, text: str) -> list[Choice]:
-        words = text.lower().split()
-        if not words:
-            return list(self._choices)
-        return [c for c, key in zip(self._choices, self._keys, strict=True) if all(w in key for w in words)]
+        text = text.lower()
+        narrowed = self._narrowed
+        while narrowed and not text.startswith(narrowed[-1][0]):
+            narrowed.pop()
+        if not narrowed or narrowed[-1][0] != text:
+            # Every word of a shorter text is part of a word of this one: only its matches can match.
+            keyed = narrowed[-1][1] if narrowed else self._keyed
+            for word in text.split():
+                keyed = [pair for pair in keyed if word in pair[0]]
+            narrowed.append((text, keyed))
+        return [choice for _, choice in narrowed[-1][1]]
+
+    def _option(self, choice: Choice) -> Option:
+        # One Option per class, kept while the choices stay: its text is built and measured once.
+        value = str(choice.value)
+        option = self._options.get(value)
+        if option is None:
+            prompt = Text(f"  {choice.value:<18}", style="bold")
+            prompt.append(choice.description)
+            option = self._options[value] = Option(prompt, id=value)
+        return option
+
+    def _heading(self, group: str) -> Option:
+        key = f"\0{group}"  # not a class name
+        option = self._options.get(key)
+        if option is None:
+            option = self._options[key] = Option(Text(group.capitalize(), style="bold underline"),
+                                                 disabled=True)
+        return option
 
     def _refilter(self, text: str) -> None:
         matches = self._matches(text)
@@ -82,11 +134,8 @@ class ClassPicker(Vertical):
         options: list[Option] = []
         for group in order:
             if group:
-                options.append(Option(Text(group.capitalize(), style="bold underline"), disabled=True))
-            for choice in groups[group]:
-                prompt = Text(f"  {choice.value:<18}", style="bold")
-                prompt.append(choice.description)
-                options.append(Option(prompt, id=str(choice.value)))
+                options.append(self._heading(group))
+            options.extend(self._option(choice) for choice in groups[group])
         if len(matches) > MAX_SHOWN:
             options.append(Option(Text(f"… {len(matches) - MAX_SHOWN} more: keep typing", style="dim"),
                                   disabled=True))
@@ -123,8 +172,7 @@ class ClassPicker(Vertical):
 
     @on(Input.Changed, ".class-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._refilter(event.value)
+        event.stop()  # already filtered by the box's watcher
 
     @on(Input.Submitted, ".class-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -134,6 +182,10 @@ class ClassPicker(Vertical):
             option = option_list.get_option_at_index(option_list.highlighted)
             if option.id is not None:
                 self._pick(option.id)
+
+    @on(OptionList.OptionHighlighted, ".class-options")
+    def _option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()  # nothing above listens: each key's new list would send it up through eight widgets
 
     @on(OptionList.OptionSelected, ".class-options")
     def _option_selected(self, event: OptionList.OptionSelected) -> None:

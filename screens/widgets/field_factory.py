@@ -15,7 +15,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import (
     Button,
@@ -32,7 +34,7 @@ from textual.widgets import (
 from screens import messages
 from screens.widgets.class_picker import ClassPicker
 from screens.widgets.marked_toggles import MarkedCheckbox, MarkedRadioButton
-from screens.widgets.quiet import QuietInput, QuietSelectionList
+from screens.widgets.quiet import QuietInput, QuietSelectionList, laid_out_virtual_size
 from wizard.spec.values import format_value
 
 if TYPE_CHECKING:
@@ -379,6 +381,8 @@ class RadioField(FieldWidget):
 
 class ClassField(FieldWidget):
     """The instance class picker."""
+
+    virtual_size: Reactive[Size] = laid_out_virtual_size()
 
     def compose_control(self) -> ComposeResult:
         """The type-to-filter picker."""

@@ -10,14 +10,48 @@ scrollbar that appears or goes still asks for a layout, and so does an OptionLis
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from textual import events
 from textual.css.scalar import Unit
 from textual.geometry import Size
 from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Button, ContentSwitcher, Input, OptionList, SelectionList, Static
 from textual.widgets._option_list import OptionListContent
+
+
+# For a container whose virtual size is only ever what a layout computed for it (its content's height):
+# Textual asks for another whole-screen layout whenever a layout changes a widget's virtual size, which
+# for such a container changes nothing but costs a second layout and frame as the class list grows or
+# shrinks. A scrolling container's own scrollbars follow the new size without it (`_scroll_update`).
+def laid_out_virtual_size() -> Reactive[Size]:
+    """A `virtual_size` for such a container that asks for no layout or repaint when a layout sets it."""
+    return Reactive(Size(0, 0), layout=False, repaint=False)
+
+
+# A mixin, not a Widget: Textual takes a widget's CSS type names (OptionList, VerticalScroll...) from its
+# first DOMNode base only.
+_WidgetMixin = Widget if TYPE_CHECKING else object
+
+
+class ScrollbarsDrawnWithLayout(_WidgetMixin):
+    """For a scrolling widget: scrollbars changed by a layout are drawn in that layout's frame only.
+
+    A layout that changes the widget's size or virtual size redraws its whole region, scrollbars
+    included, in the frame it ends with; the repaint the scrollbars ask for as the layout updates them
+    would only send the same cells again one frame later (17-33 ms, e.g. as the class list below a
+    filter grows or shrinks).
+    """
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        changed = super()._size_updated(size, virtual_size, container_size, layout)
+        if changed and layout:
+            for scrollbar in (self._vertical_scrollbar, self._horizontal_scrollbar):
+                if scrollbar is not None:
+                    scrollbar._repaint_required = False
+        return changed
 
 
 class QuietInput(Input):
@@ -26,24 +60,12 @@ class QuietInput(Input):
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
-class ReshownOptionList(OptionList):
-    """An OptionList that keeps its rendered lines when it is shown again at the size it had."""
-
-    _lines_for: Size | None = None
-
-    def _on_resize(self, event: events.Resize) -> None:
-        # Textual sends Resize to every widget that comes into view (a step shown again), and an
-        # OptionList then throws away its rendered lines and repaints: a second frame for nothing.
-        if event.size == self._lines_for:
-            event.prevent_default()
-        self._lines_for = event.size
-
-
-class QuietOptionList(ReshownOptionList):
+class QuietOptionList(ScrollbarsDrawnWithLayout, OptionList):
     """An OptionList (of auto height) that asks for a screen layout only when its height changes."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
     _quiet = False
+    _lines_width = -1
 
     def refresh(self, *regions: object, repaint: bool = True, layout: bool = False,
                 recompose: bool = False) -> Self:
@@ -53,22 +75,77 @@ class QuietOptionList(ReshownOptionList):
 
     def set_options(self, options: Iterable[OptionListContent]) -> Self:
         """Replace the options; lay the screen out again only if the list's height changes."""
+        options = list(options)
+        if self._options and len(options) == len(self._options) and all(
+                new is old for new, old in zip(options, self._options, strict=True)):
+            # The same Option objects in the same order: its lines, drawn lines and the option indices
+            # in them stay right. Only what set_options would also reset: no highlight, back to the top.
+            self.highlighted = None
+            self.scroll_y = 0
+            return self
         before = self._height_for(self.virtual_size.height)
         sized = bool(self.scrollable_content_region)
+        width = self.scrollable_content_region.width
         self._quiet = sized
         try:
             super().set_options(options)
         finally:
             self._quiet = False
+        if sized and self.scrollable_content_region.width != width:
+            # The scrollbar came or went as the lines were measured: measure them at the width they will
+            # be drawn at, as OptionList would only after the resize (and a frame) that follows.
+            self._line_cache.clear()
+            self._update_lines()
+        self._lines_width = self.scrollable_content_region.width
         if not sized or self._height_for(self.virtual_size.height) != before:
             self.refresh(layout=True)
         return self
+
+    def _refresh_scrollbars(self) -> None:
+        if not self._quiet:
+            super()._refresh_scrollbars()
+            return
+        # Replacing the options: judge the scrollbar against the height the list is about to be given,
+        # not the one it had. Against the old height a list growing from 2 lines to 6 showed a scrollbar
+        # that the layout then took away again: a second layout and frame.
+        container = self._container_size
+        self._container_size = container.with_height(self._height_for(self.virtual_size.height))
+        try:
+            super()._refresh_scrollbars()
+        finally:
+            self._container_size = container
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # OptionList measures and draws its lines afresh on every resize: a repaint, so a second frame after
+        # the layout that already drew the list at its new height. Its lines depend only on the width.
+        event.prevent_default()
+        width = self.scrollable_content_region.width
+        if width != self._lines_width:
+            self._lines_width = width
+            self._clear_caches()
 
     def _height_for(self, lines: int) -> int:
         cap = self.styles.max_height
         if cap is not None and cap.unit == Unit.CELLS:
             return min(lines, int(cap.value))
         return lines
+
+
+class QuietSelectionList(SelectionList[str]):
+    """A SelectionList that keeps its measured and drawn lines through a resize of the same width.
+
+    Textual sends Resize to every widget that comes into view, so a step shown again threw its list's
+    lines away and repainted it: a second frame ~20 ms after the one that showed the step.
+    """
+
+    _lines_width = -1
+
+    def _on_resize(self, event: events.Resize) -> None:
+        event.prevent_default()
+        width = self.scrollable_content_region.width
+        if width != self._lines_width:
+            self._lines_width = width
+            self._clear_caches()
 
 
 class QuietStatic(Static):
@@ -79,14 +156,14 @@ class QuietStatic(Static):
     height from one step to the next. Changing its content (`update`) still lays the screen out.
     """
 
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
+    virtual_size: Reactive[Size] = laid_out_virtual_size()
 
 
 class QuietButton(Button):
     """A Button whose size, settled by the layout that showed it, asks for no second layout (Save and
     Launch, hidden until Review, are sized the first time Review shows; see `QuietStatic`)."""
 
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
+    virtual_size: Reactive[Size] = laid_out_virtual_size()
 
 
 class QuietSwitcher(ContentSwitcher):
@@ -96,8 +173,4 @@ class QuietSwitcher(ContentSwitcher):
     size in the same layout (see `QuietStatic`).
     """
 
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
-
-
-class QuietSelectionList(ReshownOptionList, SelectionList[str]):
-    """A SelectionList that keeps its rendered lines when its step is shown again."""
+    virtual_size: Reactive[Size] = laid_out_virtual_size()

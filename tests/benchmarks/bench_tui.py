@@ -120,6 +120,15 @@ def big_catalog() -> object:
     return MemoryCatalog(classes=classes)
 
 
+def _die_with_parent() -> None:
+    """In the child: be killed when the benchmark dies (a killed run left apps spinning on a closed
+    terminal, skewing every later measurement on the machine)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 class Terminal:
     """A program running in a pseudo-terminal (80x24 unless told), with what it wrote."""
 
@@ -129,7 +138,7 @@ class Terminal:
         env = dict(os.environ, RDS_WIZARD_HOME=tempfile.mkdtemp(), TERM="xterm-256color")
         self.start = time.perf_counter()
         self.process = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
-                                        start_new_session=True)
+                                        start_new_session=True, preexec_fn=_die_with_parent)
         os.close(slave)
         self.master = master
         self.output = b""
