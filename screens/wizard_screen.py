@@ -225,6 +225,7 @@ class WizardScreen(Screen[None]):
             await asyncio.sleep(0)
 
     def _show(self, index: int, step: Step, view: StepView | ReviewView) -> None:
+        """Switch to the step's body and set the header, help, buttons and the body's fields for it."""
         self._bring_in(view)
         self._laid_out.add(step.key)
         self.query_one(ContentSwitcher).current = view.id
@@ -242,6 +243,7 @@ class WizardScreen(Screen[None]):
             view.sync(self.wizard.spec)
 
     def _focus_first(self, view: StepView | ReviewView) -> Widget | None:
+        """Focus the step's first shown control (Launch on Review); returns it."""
         target: Widget | None = None
         if isinstance(view, StepView):
             for widget in view.field_widgets():
