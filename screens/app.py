@@ -86,9 +86,13 @@ class WizardApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
     def __init__(self, gateway_factory: Callable[[], GatewayLike], *, spec: DatabaseSpec | None = None,
-                 demo: bool = False, resume: bool = True, start_reached: int = 0) -> None:
+                 demo: bool = False, resume: bool = True, start_reached: int = 0,
+                 freeze_gc: bool = False) -> None:
         super().__init__()
         self.gateway_factory = gateway_factory
+        # Whether this app owns the process's cyclic garbage collector (the command line's app does; an app
+        # in a test process must not): it is paused until the first frame, then what lives on is frozen.
+        self.freeze_gc = freeze_gc
         self._spec = spec
         self.demo = demo
         self.resume = resume
@@ -361,11 +365,13 @@ class WizardApp(App[int]):
 
 def make_app(gateway_factory: Callable[[], GatewayLike] | None = None, *, catalog: Catalog | None = None,
              connection: ConnectionOptions | None = None, preset: str | None = None,
-             spec: DatabaseSpec | None = None, demo: bool | None = None, resume: bool = True) -> WizardApp:
+             spec: DatabaseSpec | None = None, demo: bool | None = None, resume: bool = True,
+             freeze_gc: bool = False) -> WizardApp:
     """The wizard app with its backend: a gateway factory, a bare catalog, or connection options.
 
     `preset` (a name or file) starts with every step filled in and reachable; it raises if the preset
     cannot be read, so the CLI can say why before the screen opens. `resume=False` skips the draft offer.
+    `freeze_gc`: the app owns the process (the command line): see `WizardApp.freeze_gc`.
     """
     if gateway_factory is None:
         if catalog is not None:
@@ -390,4 +396,4 @@ def make_app(gateway_factory: Callable[[], GatewayLike] | None = None, *, catalo
         spec = load_preset(preset)
         start_reached = len(STEPS) - 1
     return WizardApp(gateway_factory, spec=spec, demo=demo, resume=resume and preset is None,
-                     start_reached=start_reached)
+                     start_reached=start_reached, freeze_gc=freeze_gc)

@@ -37,6 +37,8 @@ from wizard.spec.values import ENGINE_STEP_DEFAULTS
 from wizard.steps import STEP_KEYS, STEPS, Step, StepField, step_for_field
 
 if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+
     from screens.app import WizardApp
     from wizard.catalog import AccountFacts
     from wizard.choices import Choice
@@ -146,9 +148,11 @@ class WizardScreen(Screen[None]):
         if not self._checked:
             self.spec_changed()  # makes the spec: fields shown for it, its problems, choices waiting
         self.wizard.open_gateway()
-        if not gc.isenabled():  # paused by the command line for the start
-            gc.freeze()  # what the start made lives on: later collections need not scan it again
-            gc.enable()
+        if self.wizard.freeze_gc:
+            # What the start made lives on: later collections need not scan it again. (Its few cycles
+            # of garbage stay too, ~15 MB: collecting them first would stall this moment ~0.1 s.)
+            gc.freeze()
+            gc.enable()  # paused by the command line for the start
 
     # ----- navigation -----
 
@@ -200,7 +204,7 @@ class WizardScreen(Screen[None]):
             self.load_choices(start=False)
             # Focus at once, so keys typed right after Next land in the new step; scroll once laid out.
             widget = view.field_widget(focus_path) if focus_path and isinstance(view, StepView) else None
-            if widget is not None:
+            if widget is not None and isinstance(view, StepView):
                 target = view.reveal(widget)
             else:
                 target = self._focus_first(view)
@@ -504,7 +508,8 @@ class WizardScreen(Screen[None]):
         help_height = 0
         if help_line.display:
             purpose = visualize(help_line, step.purpose)
-            help_height = purpose.get_height(help_line.styles, help_line.size.width)
+            # Textual measures a widget's visual with its styles just so (Widget.get_content_height).
+            help_height = purpose.get_height(cast("RulesMap", help_line.styles), help_line.size.width)
         status_text = self._status_text(step.key, view)
         status_height = 0 if status_text is None else status_text.plain.count("\n") + 1
         height = current.outer_size.height
@@ -601,9 +606,13 @@ class WizardScreen(Screen[None]):
             # Its problems (and, for Review, everything it shows) as they would be shown on arrival, so
             # that it is laid out as it will look; an edit meanwhile is shown by Next as always.
             self._show_problems_in(view)
+            async def lay_out() -> None:
+                """Lay the step out unseen (see `_lay_out_unseen`)."""
+                await self._lay_out_unseen(step.key, view, loading)
+
             # A callable, not a coroutine: a worker cancelled before it starts leaves none unawaited.
-            lay_out = partial(self._lay_out_unseen, step.key, view, loading)
-            self.run_worker(lay_out, group=f"lay-out-{step.key}", exclusive=True)
+            # (Textual types it as returning Coroutine[None, None, T]; an async def's is [Any, Any, T].)
+            self.run_worker(lay_out, group=f"lay-out-{step.key}", exclusive=True)  # type: ignore[arg-type]
 
     async def _lay_out_unseen(self, key: str, view: StepView | ReviewView,
                               loading: Worker[None] | None) -> None:
@@ -638,7 +647,8 @@ class WizardScreen(Screen[None]):
         # The step's widgets live as long as the screen: the cyclic collector need not scan them (nor
         # what was there before) again. A full collection over the whole app takes ~100 ms on a small
         # machine, and it fell on step changes.
-        gc.freeze()
+        if self.wizard.freeze_gc:
+            gc.freeze()
 
     @staticmethod
     def _bring_in(view: StepView | ReviewView) -> None:

@@ -32,7 +32,10 @@ def laid_out_virtual_size() -> Reactive[Size]:
 
 # A mixin, not a Widget: Textual takes a widget's CSS type names (OptionList, VerticalScroll...) from its
 # first DOMNode base only.
-_WidgetMixin = Widget if TYPE_CHECKING else object
+if TYPE_CHECKING:
+    _WidgetMixin = Widget
+else:
+    _WidgetMixin = object
 
 
 class ScrollbarsDrawnWithLayout(_WidgetMixin):
@@ -51,7 +54,7 @@ class ScrollbarsDrawnWithLayout(_WidgetMixin):
             for scrollbar in (self._vertical_scrollbar, self._horizontal_scrollbar):
                 if scrollbar is not None:
                     scrollbar._repaint_required = False
-        return changed
+        return bool(changed)
 
 
 class QuietInput(Input):
@@ -115,10 +118,11 @@ class QuietOptionList(ScrollbarsDrawnWithLayout, OptionList):
         finally:
             self._container_size = container
 
-    def _on_resize(self, event: events.Resize) -> None:
+    def _on_resize(self, event: events.Resize | None = None) -> None:
         # OptionList measures and draws its lines afresh on every resize: a repaint, so a second frame after
         # the layout that already drew the list at its new height. Its lines depend only on the width.
-        event.prevent_default()
+        if event is not None:  # always given by Textual; optional only to match OptionList's signature
+            event.prevent_default()
         width = self.scrollable_content_region.width
         if width != self._lines_width:
             self._lines_width = width
@@ -140,8 +144,9 @@ class QuietSelectionList(SelectionList[str]):
 
     _lines_width = -1
 
-    def _on_resize(self, event: events.Resize) -> None:
-        event.prevent_default()
+    def _on_resize(self, event: events.Resize | None = None) -> None:
+        if event is not None:  # always given by Textual; optional only to match SelectionList's signature
+            event.prevent_default()
         width = self.scrollable_content_region.width
         if width != self._lines_width:
             self._lines_width = width

@@ -82,7 +82,9 @@ Trivial().run()
 # The wizard on an in-memory catalog, every step filled from a preset. The cursor does not blink (its
 # redraws would be read as part of a reply); F12 (pressed before any timing) focuses the class filter.
 _WIZARD = r"""
+import gc
 import sys
+gc.disable()  # as the command line starts the wizard (freeze_gc below)
 sys.path.insert(0, "tests/functional")
 sys.path.insert(0, "tests/benchmarks")
 from textual.widgets import Input
@@ -97,7 +99,7 @@ if "cold" in sys.argv:
     WizardScreen._prefetch_next = no_prefetch
 
 catalog = bench_tui.big_catalog() if "big" in sys.argv else __import__("tui_support").MemoryCatalog()
-app = make_app(catalog=catalog, demo=True, resume=False, preset="production-postgres")
+app = make_app(catalog=catalog, demo=True, resume=False, preset="production-postgres", freeze_gc=True)
 
 def focus_filter():
     app.screen.query_one(".class-filter", Input).focus()

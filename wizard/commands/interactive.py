@@ -32,8 +32,8 @@ def run(args: argparse.Namespace) -> int:
 
         return run_plain(args)
     # A start makes a great many objects that all live on, and the cyclic garbage collector would scan
-    # them again and again: about a fifth of the time to the first frame. The app turns it back on
-    # once its first frame is drawn (see WizardScreen.first_frame_shown); this is the way out otherwise.
+    # them again and again: about a fifth of the time to the first frame. The app (freeze_gc) turns it
+    # back on once its first frame is drawn (WizardScreen.first_frame_shown); this is the way out otherwise.
     gc.disable()
     try:
         from screens.app import make_app
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             return open_gateway(ConnectionOptions.from_args(args))
 
         try:
-            app = make_app(open_gateway, demo=bool(args.demo), preset=args.preset)
+            app = make_app(open_gateway, demo=bool(args.demo), preset=args.preset, freeze_gc=True)
         except Exception as exc:  # a preset that cannot be read is a usage error, said plainly
             print(f"rds-wizard: cannot use preset {args.preset!r}: {exc}", file=sys.stderr)
             return EXIT_USAGE
