@@ -34,8 +34,9 @@ def laid_out_virtual_size() -> Reactive[Size]:
 # first DOMNode base only.
 if TYPE_CHECKING:
     _WidgetMixin = Widget
+    _OptionListMixin = OptionList
 else:
-    _WidgetMixin = object
+    _WidgetMixin = _OptionListMixin = object
 
 
 class ScrollbarsDrawnWithLayout(_WidgetMixin):
@@ -63,12 +64,27 @@ class QuietInput(Input):
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
-class QuietOptionList(ScrollbarsDrawnWithLayout, OptionList):
+class LinesKeptThroughResize(_OptionListMixin):
+    """For an OptionList (or SelectionList): its measured and drawn lines are kept through a resize of the
+    same width. It measures and draws them afresh on every resize (a repaint, so a second frame after the
+    layout that already drew it at its new size), though they depend only on the width."""
+
+    _lines_width = -1
+
+    def _on_resize(self, event: events.Resize | None = None) -> None:
+        if event is not None:  # always given by Textual; optional only to match the list's signature
+            event.prevent_default()
+        width = self.scrollable_content_region.width
+        if width != self._lines_width:
+            self._lines_width = width
+            self._clear_caches()
+
+
+class QuietOptionList(LinesKeptThroughResize, ScrollbarsDrawnWithLayout, OptionList):
     """An OptionList (of auto height) that asks for a screen layout only when its height changes."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
     _quiet = False
-    _lines_width = -1
 
     def refresh(self, *regions: object, repaint: bool = True, layout: bool = False,
                 recompose: bool = False) -> Self:
@@ -118,16 +134,6 @@ class QuietOptionList(ScrollbarsDrawnWithLayout, OptionList):
         finally:
             self._container_size = container
 
-    def _on_resize(self, event: events.Resize | None = None) -> None:
-        # OptionList measures and draws its lines afresh on every resize: a repaint, so a second frame after
-        # the layout that already drew the list at its new height. Its lines depend only on the width.
-        if event is not None:  # always given by Textual; optional only to match OptionList's signature
-            event.prevent_default()
-        width = self.scrollable_content_region.width
-        if width != self._lines_width:
-            self._lines_width = width
-            self._clear_caches()
-
     def _height_for(self, lines: int) -> int:
         cap = self.styles.max_height
         if cap is not None and cap.unit == Unit.CELLS:
@@ -135,22 +141,12 @@ class QuietOptionList(ScrollbarsDrawnWithLayout, OptionList):
         return lines
 
 
-class QuietSelectionList(SelectionList[str]):
+class QuietSelectionList(LinesKeptThroughResize, SelectionList[str]):
     """A SelectionList that keeps its measured and drawn lines through a resize of the same width.
 
     Textual sends Resize to every widget that comes into view, so a step shown again threw its list's
     lines away and repainted it: a second frame ~20 ms after the one that showed the step.
     """
-
-    _lines_width = -1
-
-    def _on_resize(self, event: events.Resize | None = None) -> None:
-        if event is not None:  # always given by Textual; optional only to match SelectionList's signature
-            event.prevent_default()
-        width = self.scrollable_content_region.width
-        if width != self._lines_width:
-            self._lines_width = width
-            self._clear_caches()
 
 
 class QuietStatic(Static):
