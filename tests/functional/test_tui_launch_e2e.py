@@ -6,15 +6,13 @@ file written under RDS_WIZARD_HOME.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from pydantic import SecretStr
-from textual.app import App
-from textual.pilot import Pilot
 from textual.widgets import Input, Static
+from tui_support import typing_ready, until
 
 if TYPE_CHECKING:
     from wizard.aws.failover import FailoverReport
@@ -23,22 +21,6 @@ CANARY = "Canary-Pw-7f3Q9zX1"
 DEMO_SPEED = 600.0
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(280)]
-
-
-async def _until(pilot: Pilot[int], condition: Callable[[], bool], what: str, limit: int = 2400) -> None:
-    """Let the app run until `condition()` holds (checked between short pauses)."""
-    for _ in range(limit):
-        if condition():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"timed out waiting for: {what}")
-
-
-def _typing_ready(app: App[int]) -> bool:
-    """A typed confirmation is up with its field focused (keys pressed before that would be lost)."""
-    from screens.launch_confirm import TypedConfirmScreen
-
-    return isinstance(app.screen, TypedConfirmScreen) and getattr(app.focused, "id", None) == "confirm-input"
 
 
 def _screen_text(app: object) -> str:
@@ -66,11 +48,11 @@ async def _journey(tmp_path: Path, database: str | None = None) -> FailoverRepor
         if database is not None:
             app.spec.database.name = database
         identifier = app.spec.settings.identifier
-        await _until(pilot, lambda: app.gateway is not None and app.identity is not None, "the demo to start")
+        await until(pilot, lambda: app.gateway is not None and app.identity is not None, "the demo to start")
         await app.wizard_screen.jump("review")
         await pilot.pause()
         app.action_launch()
-        await _until(pilot, lambda: _typing_ready(app), "the launch confirmation")
+        await until(pilot, lambda: typing_ready(app), "the launch confirmation")
         assert isinstance(app.screen, LaunchConfirmScreen)
         captures.append(_screen_text(app))
 
@@ -81,10 +63,10 @@ async def _journey(tmp_path: Path, database: str | None = None) -> FailoverRepor
         assert "is not" in str(app.screen.query_one("#confirm-error", Static).render())
         app.screen.query_one("#confirm-input", Input).value = ""
         await pilot.press(*identifier, "enter")
-        await _until(pilot, lambda: isinstance(app.screen, ProvisioningScreen), "the provisioning screen")
+        await until(pilot, lambda: isinstance(app.screen, ProvisioningScreen), "the provisioning screen")
         prov = app.screen
         assert isinstance(prov, ProvisioningScreen)
-        await _until(pilot, lambda: prov.progress is not None and prov.progress.finished, "available")
+        await until(pilot, lambda: prov.progress is not None and prov.progress.finished, "available")
         assert prov.progress is not None and prov.progress.outcome == "available"
         captures.append(_screen_text(app))
         # Every event once, in the order RDS reported them.
@@ -95,18 +77,18 @@ async def _journey(tmp_path: Path, database: str | None = None) -> FailoverRepor
         assert "Endpoint:" in ready and "psql" in ready
 
         await pilot.press("f")
-        await _until(pilot, lambda: isinstance(app.screen, FailoverScreen), "the failover screen")
+        await until(pilot, lambda: isinstance(app.screen, FailoverScreen), "the failover screen")
         failover = app.screen
         assert isinstance(failover, FailoverScreen)
-        await _until(pilot, lambda: failover.phase != "checking", "the preflight")
+        await until(pilot, lambda: failover.phase != "checking", "the preflight")
         assert failover.phase == "ready", failover.query_one("#fo-phase", Static).render()
         captures.append(_screen_text(app))
         await pilot.press("s")
-        await _until(pilot, lambda: _typing_ready(app), "the failover confirmation")
+        await until(pilot, lambda: typing_ready(app), "the failover confirmation")
         await pilot.press(*identifier, "enter")
-        await _until(pilot, lambda: failover.phase == "running", "the failover to start")
+        await until(pilot, lambda: failover.phase == "running", "the failover to start")
         captures.append(_screen_text(app))
-        await _until(pilot, lambda: failover.phase == "done", "the failover report", limit=3000)
+        await until(pilot, lambda: failover.phase == "done", "the failover report", timeout_s=300)
         captures.append(_screen_text(app))
         report = failover.report
         assert report is not None
@@ -118,7 +100,7 @@ async def _journey(tmp_path: Path, database: str | None = None) -> FailoverRepor
         if report.app is not None:
             assert "Application RTO" in shown and "RPO" in shown
         await pilot.press("escape")
-        await _until(pilot, lambda: app.screen is prov, "back on the provisioning screen")
+        await until(pilot, lambda: app.screen is prov, "back on the provisioning screen")
         assert prov.query_one("#prov-topology").primary_az == report.primary_az_after  # type: ignore[attr-defined]
 
     for text in captures:
@@ -178,16 +160,16 @@ async def test_faults_during_provisioning_end_in_a_clear_single_az_warning(
                    resume=False)
     async with app.run_test(size=(80, 24)) as pilot:
         identifier = app.spec.settings.identifier
-        await _until(pilot, lambda: app.gateway is not None and app.identity is not None, "the demo to start")
+        await until(pilot, lambda: app.gateway is not None and app.identity is not None, "the demo to start")
         await app.wizard_screen.jump("review")
         await pilot.pause()
         app.action_launch()
-        await _until(pilot, lambda: _typing_ready(app), "the launch confirmation")
+        await until(pilot, lambda: typing_ready(app), "the launch confirmation")
         await pilot.press(*identifier, "enter")
-        await _until(pilot, lambda: isinstance(app.screen, ProvisioningScreen), "the provisioning screen")
+        await until(pilot, lambda: isinstance(app.screen, ProvisioningScreen), "the provisioning screen")
         prov = app.screen
         assert isinstance(prov, ProvisioningScreen)
-        await _until(pilot, lambda: prov.progress is not None and prov.progress.finished, "the end")
+        await until(pilot, lambda: prov.progress is not None and prov.progress.finished, "the end")
         assert prov.progress is not None and prov.progress.outcome == "available"
         warning = prov.query_one("#prov-warning", Static)
         assert warning.display and "single-AZ" in str(warning.render())

@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, RichLog, Static
+from tui_support import typing_ready, until
 
 from screens.failover import FailoverScreen
 from screens.launch_confirm import LaunchConfirmScreen, TypedConfirmScreen
@@ -136,20 +137,6 @@ def _provisioning(script: list[Progress]) -> ProvisioningScreen:
                               demo=True, clock=lambda: 0.0)
 
 
-async def _until(pilot: Pilot[Any], condition: Any, what: str, limit: int = 300) -> None:
-    for _ in range(limit):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for: {what}")
-
-
-def _typing_ready(app: App[Any]) -> bool:
-    """A typed confirmation is up with its field focused (keys pressed before that would be lost)."""
-    focused = app.focused
-    return isinstance(app.screen, TypedConfirmScreen) and getattr(focused, "id", None) == "confirm-input"
-
-
 # ---- provisioning ------------------------------------------------------------------------------------
 
 async def test_events_are_shown_once_and_stages_advance() -> None:
@@ -157,7 +144,7 @@ async def test_events_are_shown_once_and_stages_advance() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, ProvisioningScreen)
-        await _until(pilot, lambda: screen.progress is not None and screen.progress.finished, "available")
+        await until(pilot, lambda: screen.progress is not None and screen.progress.finished, "available")
         assert screen.event_lines == [e.message for e in CREATED + CONVERTING + FINISHED]
         log_text = "\n".join(strip.text for strip in screen.query_one("#prov-events", RichLog).lines)
         assert log_text.count("DB instance created") == 1
@@ -175,7 +162,7 @@ async def test_capacity_warning_says_what_to_do() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, ProvisioningScreen)
-        await _until(pilot, lambda: screen.progress is not None, "the snapshot")
+        await until(pilot, lambda: screen.progress is not None, "the snapshot")
         warning = screen.query_one("#prov-warning", Static)
         assert warning.display
         shown = str(warning.render())
@@ -194,7 +181,7 @@ async def test_problem_status_is_shown_as_an_error() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, ProvisioningScreen)
-        await _until(pilot, lambda: screen.progress is not None, "the snapshot")
+        await until(pilot, lambda: screen.progress is not None, "the snapshot")
         warning = screen.query_one("#prov-warning", Static)
         assert warning.has_class("-error")
         assert str(warning.render()).startswith("PROBLEM:")
@@ -208,7 +195,7 @@ async def test_a_spec_with_errors_is_refused_before_aws() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, ProvisioningScreen)
-        await _until(pilot, lambda: screen.query_one("#prov-warning").display, "the refusal")
+        await until(pilot, lambda: screen.query_one("#prov-warning").display, "the refusal")
         text = str(screen.query_one("#prov-warning", Static).render())
         assert "nothing was sent to AWS" in text
         assert "Nothing was created." in str(screen.query_one("#prov-time", Static).render())
@@ -236,10 +223,10 @@ async def test_an_existing_database_is_offered_to_follow(monkeypatch: pytest.Mon
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, ProvisioningScreen)
-        await _until(pilot, lambda: screen.query_one("#prov-warning").display, "the refusal")
+        await until(pilot, lambda: screen.query_one("#prov-warning").display, "the refusal")
         assert "already exists" in str(screen.query_one("#prov-warning", Static).render())
         await pilot.press("w")
-        await _until(pilot, lambda: screen.progress is not None and screen.progress.finished, "available")
+        await until(pilot, lambda: screen.progress is not None and screen.progress.finished, "available")
         assert followed == ["orders-db"]
         assert str(screen.query_one("#prov-title", Static).render()) == "Following DB instance orders-db"
 
@@ -258,7 +245,7 @@ async def test_generated_password_is_masked_until_p(monkeypatch: pytest.MonkeyPa
         screen = app.screen
         assert isinstance(screen, ProvisioningScreen)
         screen.result = result
-        await _until(pilot, lambda: screen.query_one("#prov-ready").display, "the ready panel")
+        await until(pilot, lambda: screen.query_one("#prov-ready").display, "the ready panel")
         assert secret not in app.export_screenshot()
         await pilot.press("p")
         assert secret in str(screen.query_one("#prov-ready", Static).render())
@@ -269,7 +256,7 @@ async def test_generated_password_is_masked_until_p(monkeypatch: pytest.MonkeyPa
 def test_snapshot_provisioning_modifying(snap_compare: Any) -> None:
     async def settle(pilot: Pilot[Any]) -> None:
         screen = pilot.app.screen
-        await _until(pilot, lambda: screen.progress is not None and screen.progress.status == "modifying",
+        await until(pilot, lambda: screen.progress is not None and screen.progress.status == "modifying",
                      "modifying")
         await pilot.pause()
 
@@ -279,7 +266,7 @@ def test_snapshot_provisioning_modifying(snap_compare: Any) -> None:
 def test_snapshot_provisioning_available(snap_compare: Any) -> None:
     async def settle(pilot: Pilot[Any]) -> None:
         screen = pilot.app.screen
-        await _until(pilot, lambda: screen.progress is not None and screen.progress.finished, "available")
+        await until(pilot, lambda: screen.progress is not None and screen.progress.finished, "available")
         await pilot.pause()
 
     assert snap_compare(Host(lambda: _provisioning(READY_SCRIPT)), terminal_size=(80, 24), run_before=settle)
@@ -301,7 +288,7 @@ async def test_launch_confirmation_needs_the_exact_identifier() -> None:
 
     app = ConfirmHost()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _until(pilot, lambda: _typing_ready(app), "the confirmation")
+        await until(pilot, lambda: typing_ready(app), "the confirmation")
         screen = app.screen
         assert isinstance(screen, TypedConfirmScreen)
         body = str(screen.query_one("#confirm-body", Static).render())
@@ -415,11 +402,11 @@ def _failover() -> FailoverScreen:
 
 async def _run_failover(pilot: Pilot[Any]) -> None:
     screen = pilot.app.screen
-    await _until(pilot, lambda: screen.phase == "ready", "the preflight")
+    await until(pilot, lambda: screen.phase == "ready", "the preflight")
     await pilot.press("s")
-    await _until(pilot, lambda: _typing_ready(pilot.app), "the confirmation")
+    await until(pilot, lambda: typing_ready(pilot.app), "the confirmation")
     await pilot.press(*"orders-db", "enter")
-    await _until(pilot, lambda: screen.phase == "done", "the report")
+    await until(pilot, lambda: screen.phase == "done", "the report")
     await pilot.pause()
 
 
@@ -428,10 +415,10 @@ async def test_failover_flow_with_typed_confirmation(scripted_failover: list[str
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, FailoverScreen)
-        await _until(pilot, lambda: screen.phase == "ready", "the preflight")
+        await until(pilot, lambda: screen.phase == "ready", "the preflight")
         assert "✓ Multi-AZ" in str(screen.query_one("#fo-checks", Static).render())
         await pilot.press("s")
-        await _until(pilot, lambda: _typing_ready(app), "the confirmation")
+        await until(pilot, lambda: typing_ready(app), "the confirmation")
         await pilot.press(*"orders", "enter")
         assert isinstance(app.screen, TypedConfirmScreen) and scripted_failover == []
         await pilot.press("escape")
@@ -446,7 +433,7 @@ async def test_failover_flow_with_typed_confirmation(scripted_failover: list[str
         assert [e.message for e in screen.timeline] == [e.message for e in TIMELINE]
         # Check again: a second test (failing back) starts from a fresh checklist.
         await pilot.press("r")
-        await _until(pilot, lambda: screen.phase == "ready", "the second preflight")
+        await until(pilot, lambda: screen.phase == "ready", "the second preflight")
         assert not screen.query_one("#fo-report").display and screen.query_one("#fo-checks").display
 
 
@@ -459,7 +446,7 @@ async def test_failover_refused_for_a_single_az_instance(monkeypatch: pytest.Mon
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, FailoverScreen)
-        await _until(pilot, lambda: screen.phase == "refused", "the refusal")
+        await until(pilot, lambda: screen.phase == "refused", "the refusal")
         assert "single-AZ" in str(screen.query_one("#fo-phase", Static).render())
         await pilot.press("s")
         await pilot.pause()
@@ -486,11 +473,11 @@ def test_snapshot_failover_running(snap_compare: Any, scripted_failover: list[st
 
     async def settle(pilot: Pilot[Any]) -> None:
         screen = pilot.app.screen
-        await _until(pilot, lambda: screen.phase == "ready", "the preflight")
+        await until(pilot, lambda: screen.phase == "ready", "the preflight")
         await pilot.press("s")
-        await _until(pilot, lambda: _typing_ready(pilot.app), "the confirmation")
+        await until(pilot, lambda: typing_ready(pilot.app), "the confirmation")
         await pilot.press(*"orders-db", "enter")
-        await _until(pilot, lambda: len(screen.timeline) == len(TIMELINE), "the timeline")
+        await until(pilot, lambda: len(screen.timeline) == len(TIMELINE), "the timeline")
         await pilot.pause()
 
     assert snap_compare(Host(_failover), terminal_size=(80, 24), run_before=settle)
@@ -503,7 +490,7 @@ def test_snapshot_failover_report(snap_compare: Any, scripted_failover: list[str
 def test_snapshot_failover_preflight(snap_compare: Any, scripted_failover: list[str]) -> None:
     async def settle(pilot: Pilot[Any]) -> None:
         screen = pilot.app.screen
-        await _until(pilot, lambda: screen.phase == "ready", "the preflight")
+        await until(pilot, lambda: screen.phase == "ready", "the preflight")
         await pilot.pause()
 
     assert snap_compare(Host(_failover), terminal_size=(80, 24), run_before=settle)

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Static
+from tui_support import until
 
 from screens.provisioning import ProvisioningScreen
 from screens.watch import WatchApp
-
-
-async def _until(pilot: Pilot[int], condition: Callable[[], bool], what: str, limit: int = 2400) -> None:
-    for _ in range(limit):
-        if condition():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError(f"timed out waiting for: {what}")
 
 
 class _NotFound(Exception):
@@ -48,10 +39,10 @@ class EmptyGateway:
 async def test_an_unknown_identifier_is_reported_not_followed() -> None:
     app = WatchApp(EmptyGateway, "nope")
     async with app.run_test(size=(80, 24)) as pilot:
-        await _until(pilot, lambda: isinstance(app.screen, ProvisioningScreen), "the screen")
+        await until(pilot, lambda: isinstance(app.screen, ProvisioningScreen), "the screen")
         screen = app.screen
         assert isinstance(screen, ProvisioningScreen)
-        await _until(pilot, lambda: any(w.display for w in screen.query("#prov-warning")), "the warning")
+        await until(pilot, lambda: any(w.display for w in screen.query("#prov-warning")), "the warning")
         assert "no DB instance or Multi-AZ DB cluster named nope" in str(
             screen.query_one("#prov-warning", Static).render())
         await pilot.press("ctrl+q")
@@ -77,10 +68,10 @@ async def test_watch_follows_an_instance_created_elsewhere(tmp_path: Path,
 
     app = WatchApp(gateway_with_a_database, spec.settings.identifier.upper(), demo=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _until(pilot, lambda: isinstance(app.screen, ProvisioningScreen), "the screen")
+        await until(pilot, lambda: isinstance(app.screen, ProvisioningScreen), "the screen")
         screen = app.screen
         assert isinstance(screen, ProvisioningScreen)
-        await _until(pilot, lambda: screen.progress is not None and screen.progress.finished, "available")
+        await until(pilot, lambda: screen.progress is not None and screen.progress.finished, "available")
         assert screen.progress is not None and screen.progress.outcome == "available"
         assert str(screen.query_one("#prov-title", Static).render()).startswith("Following DB instance")
         assert screen.event_lines and len(screen.event_lines) == len(set(screen.event_lines))

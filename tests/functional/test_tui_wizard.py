@@ -6,14 +6,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, RadioSet, Select, Static
-from tui_support import FailingCatalog, MemoryCatalog, settle
+from tui_support import FailingCatalog, MemoryCatalog, settle, until
 
 from screens.app import CatalogGateway, WizardApp, make_app
 from screens.dialogs import QuitDialog, ResumeDialog, SavePresetDialog
@@ -34,15 +33,6 @@ def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _app(catalog: Any = None, **kwargs: Any) -> WizardApp:
     kwargs.setdefault("resume", False)
     return make_app(catalog=catalog or MemoryCatalog(), demo=True, **kwargs)
-
-
-async def until(pilot: Pilot[int], condition: Callable[[], bool], limit: int = 600) -> None:
-    """Pause until `condition()` holds (for the real demo, which takes seconds to start)."""
-    for _ in range(limit):
-        if condition():
-            return
-        await pilot.pause(0.1)
-    raise AssertionError("condition never held")
 
 
 def field(app: WizardApp, path: str) -> FieldWidget:
@@ -463,7 +453,8 @@ async def test_walk_against_the_real_demo() -> None:
 
     app = make_app(connection=ConnectionOptions(demo=True, demo_speed=600.0), resume=False)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.gateway is not None and app.identity is not None, limit=1800)
+        await until(pilot, lambda: app.gateway is not None and app.identity is not None, "the demo to start",
+                    timeout_s=180)
         await settle(pilot)
         assert "DEMO" in str(app.screen.query_one("#banner", Static).render())
         assert app.spec.engine.version

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from textual.pilot import Pilot
@@ -115,3 +116,21 @@ async def settle(pilot: Pilot[Any]) -> None:
         except WorkerCancelled:
             await pilot.pause()
     await pilot.pause()
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str,
+                timeout_s: float = 240.0) -> None:
+    """Let the app run until `condition()` holds (checked between short pauses), or fail naming `what`."""
+    step_s = 0.05
+    for _ in range(round(timeout_s / step_s)):
+        if condition():
+            return
+        await pilot.pause(step_s)
+    raise AssertionError(f"timed out waiting for: {what}")
+
+
+def typing_ready(app: Any) -> bool:
+    """A typed confirmation is up with its field focused (keys pressed before that would be lost)."""
+    from screens.launch_confirm import TypedConfirmScreen
+
+    return isinstance(app.screen, TypedConfirmScreen) and getattr(app.focused, "id", None) == "confirm-input"
