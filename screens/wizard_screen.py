@@ -346,10 +346,12 @@ class WizardScreen(Screen[None]):
             return
         from wizard.spec.fields import set_value
 
-        old_engine = self.wizard.spec.engine.engine
         problem = set_value(self.wizard.spec, step_field.path, event.raw)
-        if step_field.path == "engine.engine":
-            self._carry_engine_defaults(old_engine)
+        if step_field.path == "engine.engine":  # the username and port may have followed the engine
+            for key in ("instance", "network"):
+                view = self.step_view(key)
+                if view is not None:
+                    view.load_values(self.wizard.spec)
         if problem is None:
             self.parse_problems.pop(step_field.path, None)
         else:
@@ -357,23 +359,6 @@ class WizardScreen(Screen[None]):
         self.spec_changed(reload=step_field.kind not in _TYPED_KINDS)
         if step_field.path.startswith("engine.") or step_field.path == "connectivity.vpc_id":
             self.load_facts()
-
-    def _carry_engine_defaults(self, old_engine: str) -> None:
-        """A username or port left at the old engine's default follows the new engine's default."""
-        from wizard.spec.engines import ENGINES
-
-        spec = self.wizard.spec
-        old, new = ENGINES.get(old_engine), ENGINES.get(spec.engine.engine)
-        if old is None or new is None or old is new:
-            return
-        if spec.settings.master_username == old.default_username:
-            spec.settings.master_username = new.default_username
-        if spec.connectivity.port == old.default_port:
-            spec.connectivity.port = None
-        for key in ("instance", "network"):
-            view = self.step_view(key)
-            if view is not None:
-                view.load_values(spec)
 
     @on(FieldWidget.RetryRequested)
     def _retry_requested(self, event: FieldWidget.RetryRequested) -> None:

@@ -143,3 +143,20 @@ def test_unknown_paths_are_programming_errors() -> None:
         get_value(DatabaseSpec(), "storage.nope")
     with pytest.raises(KeyError):
         set_value(DatabaseSpec(), "template", "x")
+
+
+def test_a_new_engine_brings_its_username_and_port_where_the_old_defaults_were_left() -> None:
+    spec = DatabaseSpec()
+    spec.connectivity.port = 5432
+    assert set_value(spec, "engine.engine", "mysql") is None
+    assert spec.settings.master_username == "admin"
+    assert spec.connectivity.port is None  # no port given: MySQL's default, 3306, applies
+
+
+def test_a_username_or_port_the_user_chose_stays_when_the_engine_changes() -> None:
+    spec = DatabaseSpec()
+    spec.settings.master_username = "app_owner"
+    spec.connectivity.port = 6543
+    assert set_value(spec, "engine.engine", "mysql") is None
+    assert spec.settings.master_username == "app_owner"
+    assert spec.connectivity.port == 6543

@@ -112,10 +112,12 @@ def set_value(spec: DatabaseSpec, path: str, raw: Any) -> Problem | None:
 
     Returns a Problem naming the setting and the expected form when the input does not parse, and then
     leaves the spec unchanged. KeyError for a path the spec does not have (a programming error).
+    A new engine also brings its defaults to a username and port left at the old engine's.
     """
     model, name = _resolve(spec, path)
     kind, optional = _annotation(model, name)
     label = _label(path)
+    old_engine = spec.engine.engine
     try:
         value = _parse(raw, kind, optional) if isinstance(raw, str) else raw
         setattr(model, name, value)
@@ -124,7 +126,22 @@ def set_value(spec: DatabaseSpec, path: str, raw: Any) -> Problem | None:
         shown = "" if kind is SecretStr else f" '{raw}'"
         return Problem(field=path, parameter=parameter_for(path, spec),
                        message=f"{label}{shown} was not understood: {reason}.")
+    if path == "engine.engine":
+        _follow_engine_defaults(spec, old_engine)
     return None
+
+
+def _follow_engine_defaults(spec: DatabaseSpec, old_engine: str) -> None:
+    """A username or port left at the old engine's default follows the new engine's default."""
+    from wizard.spec.engines import ENGINES
+
+    old, new = ENGINES.get(old_engine), ENGINES.get(spec.engine.engine)
+    if old is None or new is None or old is new:
+        return
+    if spec.settings.master_username == old.default_username:
+        spec.settings.master_username = new.default_username
+    if spec.connectivity.port == old.default_port:
+        spec.connectivity.port = None
 
 
 def _validation_reason(exc: ValidationError) -> str:
