@@ -7,7 +7,6 @@ before boto3 (or the demo) is even imported.
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -165,7 +164,13 @@ class WizardApp(App[int]):
         except Exception as exc:  # explained in the banner, with a retry
             self.call_from_thread(self._gateway_failed, exc)
             return
-        self.call_from_thread(self._gateway_opened, gateway)
+        try:
+            self.call_from_thread(self._gateway_opened, gateway)
+        except RuntimeError:  # the app stopped while the gateway opened: nobody else will close it
+            gateway.close()
+            return
+        if not self.is_running:
+            return
         try:
             identity = gateway.identity()
         except Exception as exc:
@@ -177,14 +182,25 @@ class WizardApp(App[int]):
             self.call_from_thread(self._show_notices, notices)
 
     def _gateway_opened(self, gateway: GatewayLike) -> None:
+        if not self.is_running:  # quitting: on_unmount may have run already, so close it here (the demo)
+            gateway.close()
+            return
         self.gateway = gateway
-        with contextlib.suppress(LookupError):  # the app is closing
-            self.wizard_screen.gateway_ready()
+        if screen := self._screen_up():
+            screen.gateway_ready()
 
     def _identity_known(self, identity: Identity) -> None:
         self.identity = identity
-        with contextlib.suppress(LookupError):
-            self.wizard_screen.query_one(Banner).show_identity(identity.label, identity.summary())
+        if screen := self._screen_up():
+            screen.query_one(Banner).show_identity(identity.label, identity.summary())
+
+    def _screen_up(self) -> WizardScreen | None:
+        """The wizard's screen, unless the app is closing (its widgets may be gone by then)."""
+        try:
+            screen = self.wizard_screen
+        except LookupError:
+            return None
+        return screen if screen.is_up else None
 
     def _show_notices(self, notices: list[str]) -> None:
         self.notify("\n".join(notices), title=messages.NOTICES_TITLE, timeout=20)
@@ -193,8 +209,7 @@ class WizardApp(App[int]):
         from wizard.aws.errors import explain
 
         error = explain(exc)
-        with contextlib.suppress(LookupError):
-            screen = self.wizard_screen
+        if screen := self._screen_up():
             screen.query_one(Banner).show_failed(error.title)
             screen.connection_failed(error.title)
         body = "\n".join(part for part in (error.detail, f"Next: {error.next_step}") if part)

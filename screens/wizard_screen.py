@@ -154,6 +154,12 @@ class WizardScreen(Screen[None]):
             gc.freeze()
             gc.enable()  # paused by the command line for the start
 
+    @property
+    def is_up(self) -> bool:
+        """Whether the screen is still up: work that arrives from a thread, or after an await, finds its
+        widgets gone once the app is quitting or shutting down (the DOM still links the screen then)."""
+        return self.is_attached and self.app.is_running
+
     # ----- navigation -----
 
     @property
@@ -578,11 +584,13 @@ class WizardScreen(Screen[None]):
         """Build the next step, load its choices and lay it out while the user reads this one, so Next
         is quick."""
         index = self.current + 1
-        if index >= len(STEPS) or self.wizard.gateway is None:
+        if index >= len(STEPS) or self.wizard.gateway is None or not self.is_up:
             return
         step = STEPS[index]
         if step.key not in self._views:
             view = await self._build(step)
+            if not self.is_up:
+                return
             if isinstance(view, StepView):
                 view.sync(self.wizard.spec)
         view = self._views[step.key]
@@ -607,7 +615,7 @@ class WizardScreen(Screen[None]):
         if loading is not None:
             with contextlib.suppress(WorkerCancelled, WorkerFailed):
                 await loading.wait()
-        if key in self._laid_out or self._view() is view:
+        if key in self._laid_out or self._view() is view or not self.is_up:
             return
         view.can_focus_children = False
         view.styles.layer = UNSEEN_LAYER
@@ -620,6 +628,8 @@ class WizardScreen(Screen[None]):
             settled = None
             for _ in range(UNSEEN_REFRESHES):
                 await self.wait_for_refresh()
+                if not self.is_up:
+                    return
                 state = (view.size, view.virtual_size, view.show_vertical_scrollbar)
                 if state == settled:
                     break
@@ -662,7 +672,7 @@ class WizardScreen(Screen[None]):
             self.app.call_from_thread(self._choices_loaded, step_key, step_field, choices, default)
 
     def _choices_failed(self, step_key: str, step_field: StepField, exc: BaseException) -> None:
-        if not self.is_attached:
+        if not self.is_up:
             return
         from wizard.aws.errors import explain
 
@@ -676,7 +686,7 @@ class WizardScreen(Screen[None]):
 
     def _choices_loaded(self, step_key: str, step_field: StepField, choices: list[Choice],
                         default: Choice | None) -> None:
-        if not self.is_attached:
+        if not self.is_up:
             return
         view = self.step_view(step_key)
         widget = view.field_widget(step_field.path) if view else None
@@ -719,7 +729,7 @@ class WizardScreen(Screen[None]):
             self.app.call_from_thread(self._facts_loaded, facts)
 
     def _facts_loaded(self, facts: AccountFacts) -> None:
-        if not self.is_attached:
+        if not self.is_up:
             return
         self.facts = facts
         self.refresh_problems()
