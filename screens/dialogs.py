@@ -7,11 +7,12 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from screens import messages
+from screens.widgets.button_row import ButtonRow
 
 
 class QuitDialog(ModalScreen[str | None]):
@@ -24,7 +25,7 @@ class QuitDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label(messages.QUIT_TITLE, classes="dialog-title")
             yield Static(messages.QUIT_BODY)
-            with Horizontal(classes="dialog-buttons"):
+            with ButtonRow(classes="dialog-buttons"):
                 yield Button(messages.QUIT_KEEP, variant="primary", compact=True, id="keep")
                 yield Button(messages.QUIT_DISCARD, variant="error", compact=True, id="discard")
                 yield Button(messages.QUIT_CANCEL, compact=True, id="stay")
@@ -56,7 +57,7 @@ class ResumeDialog(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Label(messages.RESUME_TITLE, classes="dialog-title")
             yield Static(self._body)
-            with Horizontal(classes="dialog-buttons"):
+            with ButtonRow(classes="dialog-buttons"):
                 yield Button(messages.RESUME_YES, variant="primary", compact=True, id="resume")
                 yield Button(messages.RESUME_NO, compact=True, id="start-over")
 
@@ -90,7 +91,7 @@ class SavePresetDialog(ModalScreen[str | None]):
             yield Input(self._suggestion, placeholder=messages.SAVE_PRESET_PLACEHOLDER, compact=True,
                         id="preset-name")
             yield Static("", id="preset-error", classes="field-message")
-            with Horizontal(classes="dialog-buttons"):
+            with ButtonRow(classes="dialog-buttons"):
                 yield Button(messages.BUTTON_SAVE, variant="primary", compact=True, id="save")
                 yield Button(messages.BUTTON_CANCEL, compact=True, id="cancel")
 

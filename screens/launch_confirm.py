@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from screens import messages as m
+from screens.widgets.button_row import ButtonRow
 from wizard.spec.model import DatabaseSpec
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class TypedConfirmScreen(ModalScreen[bool]):
                          markup=False)
             yield Input(placeholder=m.CONFIRM_PLACEHOLDER, id="confirm-input", compact=True)
             yield Static("", id="confirm-error", markup=False)
-            with Horizontal(id="confirm-buttons", classes="dialog-buttons"):
+            with ButtonRow(id="confirm-buttons", classes="dialog-buttons"):
                 yield Button(self._action_label, id="confirm-go", compact=True,
                              variant="error" if self._danger else "primary")
                 yield Button(m.CONFIRM_CANCEL, id="confirm-cancel", compact=True)

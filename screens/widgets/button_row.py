@@ -1,0 +1,25 @@
+"""A dialog's row of buttons, which the arrow keys move along as well as Tab."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Button
+
+
+class ButtonRow(Horizontal):
+    """Buttons side by side; Left and Right move between them (wrapping), as in most dialogs."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "move(-1)", "Previous button", show=False),
+        Binding("right", "move(1)", "Next button", show=False),
+    ]
+
+    def action_move(self, offset: int) -> None:
+        """Focus the button `offset` places along from the focused one."""
+        buttons = [button for button in self.query(Button) if button.display and not button.disabled]
+        focused = self.screen.focused
+        if focused in buttons:
+            buttons[(buttons.index(focused) + offset) % len(buttons)].focus()
