@@ -3,6 +3,7 @@ of error, drafts, presets, the palette, and a failed load with retry. Backend: t
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import threading
@@ -20,6 +21,7 @@ from screens.widgets.class_picker import ClassPicker
 from screens.widgets.field_factory import FieldWidget
 from screens.widgets.topology import TopologyDiagram
 from screens.widgets.window_chart import WindowChart
+from screens.wizard_screen import WizardScreen
 
 SIZE = (80, 24)
 
@@ -123,6 +125,45 @@ async def test_first_screen_paints_before_the_gateway_is_ready() -> None:
         assert app.gateway is not None
         select = field(app, "engine.version").query_one(Select)
         assert select.value == "16.4"
+
+
+async def test_quitting_while_the_next_step_is_laid_out_unseen_ends_cleanly() -> None:
+    # The out-of-sight layout and the choices it waits for arrive after the screen's widgets are gone.
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        screen._laid_out.discard("instance")
+        await screen._prefetch_next()
+        assert "instance" not in screen._laid_out  # still being laid out as the app shuts down
+    # (run_test re-raises a worker's failure on the way out: NoMatches here before the fix.)
+
+
+async def test_a_gateway_that_opens_after_quitting_is_closed() -> None:
+    # The demo's servers must not outlive a Ctrl+Q pressed while they were starting.
+    release = threading.Event()
+    closed = threading.Event()
+
+    class RecordingGateway(CatalogGateway):
+        def close(self) -> None:
+            closed.set()
+
+    def slow_gateway() -> CatalogGateway:
+        release.wait(10)
+        return RecordingGateway(MemoryCatalog(), "DEMO")
+
+    app = make_app(slow_gateway, demo=True, resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.gateway is None
+    release.set()
+    for _ in range(100):
+        if closed.is_set():
+            break
+        await asyncio.sleep(0.05)
+    assert closed.is_set()
+    assert app.gateway is None
 
 
 async def test_walk_every_step_with_valid_input() -> None:
@@ -388,6 +429,31 @@ async def test_start_over_discards_the_draft() -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert current(app) == "engine" and app.spec.settings.identifier == ""
+    assert load_draft() is None
+
+
+async def test_arrow_keys_move_between_a_dialogs_buttons() -> None:
+    from wizard.drafts import load_draft, save_draft
+    from wizard.spec.model import DatabaseSpec
+
+    save_draft(DatabaseSpec(), "network")
+    app = make_app(catalog=MemoryCatalog(), demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ResumeDialog)
+        await pilot.press("right")
+        assert app.screen.focused is not None and app.screen.focused.id == "start-over"
+        await pilot.press("right")  # wraps round
+        assert app.screen.focused is not None and app.screen.focused.id == "resume"
+        await pilot.press("left", "enter")  # Start over
+        await settle(pilot)
+        assert current(app) == "engine"
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, QuitDialog)
+        await pilot.press("right", "enter")  # from "Keep draft and quit" to "Discard and quit"
+        await settle(pilot)
+    assert app.return_code == 0
     assert load_draft() is None
 
 
