@@ -56,14 +56,22 @@ class WatchApp(App[int]):
 
             self.call_from_thread(self._failed, explain(exc).render())
             return
-        self.call_from_thread(self._opened, gateway)
+        try:
+            self.call_from_thread(self._opened, gateway)
+        except RuntimeError:  # the app stopped while the gateway opened: nobody else will close it
+            _close(gateway)
 
     def _failed(self, text: str) -> None:
+        if not self.is_running:  # quit meanwhile: the status line may be gone
+            return
         self.query_one("#watch-status", Static).update(m.WATCH_FAILED.format(text=text))
 
     def _opened(self, gateway: GatewayLike) -> None:
         from screens.provisioning import ProvisioningScreen
 
+        if not self.is_running:  # quit while it opened: on_unmount may have run already
+            _close(gateway)
+            return
         self.gateway = gateway
         self._screen = ProvisioningScreen(gateway, identifier=self.identifier, kind=None, demo=self.demo)
         self.push_screen(self._screen, lambda _: self._leave())
@@ -83,9 +91,14 @@ class WatchApp(App[int]):
 
     def on_unmount(self) -> None:
         """Stop what the gateway started (the demo)."""
-        close = getattr(self.gateway, "close", None)
-        if callable(close):
-            close()
+        _close(self.gateway)
+
+
+def _close(gateway: object) -> None:
+    """Stop what a gateway started (the demo's servers); a gateway without a close has none."""
+    close = getattr(gateway, "close", None)
+    if callable(close):
+        close()
 
 
 def run_watch_tui(args: argparse.Namespace) -> int:
