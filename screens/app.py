@@ -19,6 +19,7 @@ from textual.screen import Screen
 from screens import messages
 from screens.widgets.banner import Banner
 from screens.wizard_screen import WizardScreen
+from wizard.gateway_holder import GatewayHolder
 from wizard.steps import STEP_KEYS, STEPS, step_by_key
 
 if TYPE_CHECKING:
@@ -96,6 +97,8 @@ class WizardApp(App[int]):
         self.demo = demo
         self.resume = resume
         self.gateway: GatewayLike | None = None
+        # Owns each gateway from the moment it exists: a quit while the demo starts still stops it.
+        self.gateways = GatewayHolder()
         self.identity: Identity | None = None
         self.template_name: str | None = None
         self._start_reached = start_reached
@@ -160,17 +163,13 @@ class WizardApp(App[int]):
     def open_gateway(self) -> None:
         """Open the gateway (starts the demo in demo mode), then learn who we are."""
         try:
-            gateway = self.gateway_factory()
+            gateway = self.gateways.open(self.gateway_factory)
         except Exception as exc:  # explained in the banner, with a retry
             self.call_from_thread(self._gateway_failed, exc)
             return
-        try:
-            self.call_from_thread(self._gateway_opened, gateway)
-        except RuntimeError:  # the app stopped while the gateway opened: nobody else will close it
-            gateway.close()
+        if gateway is None or not self.is_running:  # quit meanwhile: the holder closes it
             return
-        if not self.is_running:
-            return
+        self.call_from_thread(self._gateway_opened, gateway)
         try:
             identity = gateway.identity()
         except Exception as exc:
@@ -182,8 +181,7 @@ class WizardApp(App[int]):
             self.call_from_thread(self._show_notices, notices)
 
     def _gateway_opened(self, gateway: GatewayLike) -> None:
-        if not self.is_running:  # quitting: on_unmount may have run already, so close it here (the demo)
-            gateway.close()
+        if not self.is_running:  # quitting: the holder closes it
             return
         self.gateway = gateway
         if screen := self._screen_up():
@@ -206,6 +204,8 @@ class WizardApp(App[int]):
         self.notify("\n".join(notices), title=messages.NOTICES_TITLE, timeout=20)
 
     def _gateway_failed(self, exc: BaseException) -> None:
+        if not self.is_running:
+            return
         from wizard.aws.errors import explain
 
         error = explain(exc)
@@ -216,9 +216,8 @@ class WizardApp(App[int]):
         self.notify(body, title=error.title, severity="error", timeout=15)
 
     def on_unmount(self) -> None:
-        """Stop the demo (or whatever the gateway started)."""
-        if self.gateway is not None:
-            self.gateway.close()
+        """Stop the demo (or whatever the gateway started), also one still starting once it is up."""
+        self.gateways.stop()
 
     # ----- drafts and presets -----
 

@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
 from screens import messages as m
+from wizard.gateway_holder import GatewayHolder
 
 if TYPE_CHECKING:
     from screens.provisioning import ProvisioningScreen
@@ -35,6 +36,7 @@ class WatchApp(App[int]):
         self.identifier = identifier.lower()
         self.demo = demo
         self.gateway: GatewayLike | None = None
+        self.gateways = GatewayHolder()
         self._screen: ProvisioningScreen | None = None
 
     def compose(self) -> ComposeResult:
@@ -50,16 +52,14 @@ class WatchApp(App[int]):
     @work(thread=True, exclusive=True, group="gateway", exit_on_error=False)
     def _open(self) -> None:
         try:
-            gateway = self.gateway_factory()
+            gateway = self.gateways.open(self.gateway_factory)
         except Exception as exc:  # explained on screen, never a traceback
             from wizard.aws.errors import explain
 
             self.call_from_thread(self._failed, explain(exc).render())
             return
-        try:
+        if gateway is not None and self.is_running:  # else quit meanwhile: the holder closes it
             self.call_from_thread(self._opened, gateway)
-        except RuntimeError:  # the app stopped while the gateway opened: nobody else will close it
-            _close(gateway)
 
     def _failed(self, text: str) -> None:
         if not self.is_running:  # quit meanwhile: the status line may be gone
@@ -69,8 +69,7 @@ class WatchApp(App[int]):
     def _opened(self, gateway: GatewayLike) -> None:
         from screens.provisioning import ProvisioningScreen
 
-        if not self.is_running:  # quit while it opened: on_unmount may have run already
-            _close(gateway)
+        if not self.is_running:  # quit while it opened: the holder closes it
             return
         self.gateway = gateway
         self._screen = ProvisioningScreen(gateway, identifier=self.identifier, kind=None, demo=self.demo)
@@ -90,22 +89,16 @@ class WatchApp(App[int]):
         self._leave()
 
     def on_unmount(self) -> None:
-        """Stop what the gateway started (the demo)."""
-        _close(self.gateway)
-
-
-def _close(gateway: object) -> None:
-    """Stop what a gateway started (the demo's servers); a gateway without a close has none."""
-    close = getattr(gateway, "close", None)
-    if callable(close):
-        close()
+        """Stop what the gateway started (the demo), also one still starting once it is up."""
+        self.gateways.stop()
 
 
 def run_watch_tui(args: argparse.Namespace) -> int:
     """Run the full-screen watch for `rds-wizard watch ID --tui`; 0 when the database is available."""
+    from screens.running import run_until_quit
     from wizard.aws.gateway import ConnectionOptions, open_gateway
 
     options = ConnectionOptions.from_args(args)
     app = WatchApp(lambda: open_gateway(options), args.identifier, demo=options.demo)
-    app.run()
+    run_until_quit(app, app.gateways, demo=app.demo)
     return int(app.return_code if app.return_code is not None else 1)
