@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     gc.disable()
     try:
         from screens.app import make_app
+        from screens.running import run_until_quit
 
         def open_gateway() -> GatewayLike:
             """The gateway for these arguments (run in the app's worker, after the first frame)."""
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         except Exception as exc:  # a preset that cannot be read is a usage error, said plainly
             print(f"rds-wizard: cannot use preset {args.preset!r}: {exc}", file=sys.stderr)
             return EXIT_USAGE
-        app.run()
+        run_until_quit(app, app.gateways, demo=app.demo)
     finally:
         gc.enable()
     return int(app.return_code or EXIT_OK)
