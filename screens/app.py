@@ -325,10 +325,18 @@ class WizardApp(App[int]):
     # ----- quitting -----
 
     async def action_quit(self) -> None:
-        """Ask whether to keep a draft, then quit (or stay)."""
+        """Ask whether to keep a draft, then quit (or stay); after a launch, say what quitting means for
+        the database instead."""
         from screens.dialogs import QuitDialog
+        from screens.provisioning import ProvisioningScreen
 
         if isinstance(self.screen, QuitDialog):
+            return
+        following = [s for s in self.screen_stack if isinstance(s, ProvisioningScreen)]
+        if following:
+            launched = messages.QUIT_LAUNCHED_DEMO if self.demo else messages.QUIT_LAUNCHED
+            self.push_screen(QuitDialog(launched.format(identifier=following[0].identifier)),
+                             lambda choice: self.exit(0) if choice == "quit" else None)
             return
 
         def answered(choice: str | None) -> None:

@@ -16,23 +16,31 @@ from screens.widgets.button_row import ButtonRow
 
 
 class QuitDialog(ModalScreen[str | None]):
-    """Quit: returns "keep" (keep the draft), "discard", or None to stay."""
+    """Quit: returns "keep" (keep the draft), "discard", or None to stay. After a launch, `launched`
+    says what quitting means for the database instead, and the answer is "quit" or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stay", "Stay")]
 
+    def __init__(self, launched: str | None = None) -> None:
+        super().__init__()
+        self._launched = launched
+
     def compose(self) -> ComposeResult:
-        """Question and three buttons."""
+        """Question and its buttons."""
         with Vertical(classes="dialog"):
             yield Label(messages.QUIT_TITLE, classes="dialog-title")
-            yield Static(messages.QUIT_BODY)
+            yield Static(self._launched or messages.QUIT_BODY, markup=False)
             with ButtonRow(classes="dialog-buttons"):
-                yield Button(messages.QUIT_KEEP, variant="primary", compact=True, id="keep")
-                yield Button(messages.QUIT_DISCARD, variant="error", compact=True, id="discard")
+                if self._launched:
+                    yield Button(messages.QUIT_NOW, variant="primary", compact=True, id="quit")
+                else:
+                    yield Button(messages.QUIT_KEEP, variant="primary", compact=True, id="keep")
+                    yield Button(messages.QUIT_DISCARD, variant="error", compact=True, id="discard")
                 yield Button(messages.QUIT_CANCEL, compact=True, id="stay")
 
     def on_mount(self) -> None:
-        """Keeping the draft is the safe default."""
-        self.query_one("#keep", Button).focus()
+        """Keeping the draft is the safe default; after a launch there is no draft to ask about."""
+        self.query_one("#quit" if self._launched else "#keep", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

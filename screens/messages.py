@@ -101,6 +101,10 @@ QUIT_BODY = "Keep your answers as a draft so the next start can resume here? The
 QUIT_KEEP = "Keep draft and quit"
 QUIT_DISCARD = "Discard and quit"
 QUIT_CANCEL = "Stay"
+QUIT_NOW = "Quit"
+QUIT_LAUNCHED = ("Quitting stops nothing in AWS: {identifier} carries on there. Re-attach any time with: "
+                 "rds-wizard watch {identifier}")
+QUIT_LAUNCHED_DEMO = "The demo AWS lives inside the wizard: quitting ends it, and {identifier} with it."
 DRAFT_FAILED = "Could not keep the draft ({reason}); the wizard stays open."
 
 RESUME_TITLE = "Resume where you left off?"

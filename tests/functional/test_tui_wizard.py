@@ -457,6 +457,32 @@ async def test_arrow_keys_move_between_a_dialogs_buttons() -> None:
     assert load_draft() is None
 
 
+@pytest.mark.parametrize("demo", [True, False])
+async def test_after_a_launch_quitting_says_what_happens_to_the_database(demo: bool) -> None:
+    from screens.provisioning import ProvisioningScreen
+    from wizard.drafts import load_draft
+
+    app = make_app(catalog=MemoryCatalog(), demo=demo, resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        gateway = app.gateway
+        assert gateway is not None
+        await app.push_screen(ProvisioningScreen(gateway, identifier="orders-db", kind=None, demo=demo))
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, QuitDialog)
+        body = " ".join(str(s.render()) for s in dialog.query(Static))
+        assert ("quitting ends it, and orders-db with it" in body) is demo
+        assert ("rds-wizard watch orders-db" in body) is not demo
+        assert "draft" not in body
+        assert [b.id for b in dialog.query(Button)] == ["quit", "stay"]
+        await pilot.press("enter")
+        await settle(pilot)
+    assert app.return_code == 0
+    assert load_draft() is None
+
+
 async def test_save_as_preset_from_review_never_writes_the_password(_home: Path) -> None:
     from pydantic import SecretStr
 
