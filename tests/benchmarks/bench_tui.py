@@ -7,7 +7,12 @@ driver, the real escape sequences written), and a time is taken when the bytes o
    Textual app measured the same way in the same run. Goal: at most 1.3x. Beside it, when Next pressed
    the moment the screen shows is answered (the spec model loads just after the first frame).
 2. Step transitions (ctrl+n Next and esc Back over every step, first visits included): median (goal
-   50 ms) and p95, from the key written to the last byte of the new step's frame.
+   50 ms) and p95, from the key written to the last byte of the new step's frame. The keys are sent
+   both ways a terminal sends them: as a terminal with the kitty keyboard protocol (which Textual asks
+   for: kitty, foot, Ghostty, WezTerm, Alacritty, recent iTerm2) sends them, where Escape is a whole
+   sequence (CSI 27 u), and as a legacy terminal (xterm, tmux, most SSH clients) does, where Escape is a
+   lone ESC byte that Textual must wait ESCDELAY (100 ms) on before it knows it is not the start of a
+   sequence. Each is reported; the ESCDELAY wait is Textual's input parsing, the same in every app.
 3. With a synthetic catalog of 10,000 orderable options: from Next on Engine until the class list is
    drawn (goal 300 ms), and per keystroke of its filter (goal 30 ms), from the key written to the last
    byte of the redrawn list.
@@ -43,6 +48,9 @@ QUIET_S = 0.15
 # prefetch of the next step, 0.3 s after a step shows) happen as it would.
 READ_S = 0.6
 ESC = b"\x1b"
+# The same keys as a terminal speaking the kitty keyboard protocol sends them (Textual enables it).
+KITTY_ESC = b"\x1b[27u"
+KITTY_CTRL_N = b"\x1b[110;5u"
 # A lone ESC byte may start an escape sequence: Textual waits this long (ESCDELAY, default 100 ms) for more
 # bytes before it takes it as the Escape key. Every Textual app pays it; it is shown apart.
 ESCAPE_DELAY_S = int(os.environ.get("ESCDELAY", "100")) / 1000
@@ -241,17 +249,17 @@ def _wizard(*flags: str, rows: int = 24) -> Terminal:
     return terminal
 
 
-def step_transitions(rounds: int = 3) -> tuple[list[float], list[float]]:
-    """Seconds per Next and per Back, walking to Review and back `rounds` times."""
+def step_transitions(next_key: bytes, back_key: bytes, rounds: int = 3) -> tuple[list[float], list[float]]:
+    """Seconds per Next and per Back, walking to Review and back `rounds` times with these keys."""
     terminal = _wizard()
     forward, back = [], []
     try:
         for _ in range(rounds):
             for step in range(2, 7):
-                forward.append(terminal.reply(CTRL_N, f"Step {step} of 6".encode()))
+                forward.append(terminal.reply(next_key, f"Step {step} of 6".encode()))
                 time.sleep(READ_S)
             for step in range(5, 0, -1):
-                back.append(terminal.reply(ESC, f"Step {step} of 6".encode()))
+                back.append(terminal.reply(back_key, f"Step {step} of 6".encode()))
                 time.sleep(READ_S)
     finally:
         terminal.close()
@@ -309,8 +317,10 @@ def main() -> None:
     minimal = [first_screen("minimal") for _ in range(RUNS)]
     wizard = [first_screen("wizard") for _ in range(RUNS)]
     answered = [first_next()[1] for _ in range(RUNS)]
-    forward, back = _again_once(step_transitions)
+    forward, back = _again_once(lambda: step_transitions(KITTY_CTRL_N, KITTY_ESC))
     steps = forward + back
+    legacy_forward, legacy_back = _again_once(lambda: step_transitions(CTRL_N, ESC))
+    legacy_steps = legacy_forward + legacy_back
     shown, keys = _again_once(lambda: class_list(cold=False))
     cold, _ = _again_once(lambda: class_list(cold=True))
     trivial = _again_once(trivial_keys)
@@ -322,13 +332,18 @@ def main() -> None:
         ("first screen: rds-wizard --demo", f"{m_wiz * ms:.0f} ms", "", ""),
         ("first screen ratio", f"{m_wiz / m_min:.2f}x", "<= 1.3x", m_wiz / m_min <= 1.3),
         ("  Next pressed as it shows: answered", f"{statistics.median(answered) * ms:.0f} ms", "", ""),
-        ("step transition median", f"{statistics.median(steps) * ms:.1f} ms", "<= 50 ms",
+        ("step transition median (kitty keys)", f"{statistics.median(steps) * ms:.1f} ms", "<= 50 ms",
          statistics.median(steps) <= 0.05),
-        ("step transition p95", f"{percentile(steps, 95) * ms:.1f} ms", "", ""),
+        ("step transition p95 (kitty keys)", f"{percentile(steps, 95) * ms:.1f} ms", "", ""),
         ("  Next (ctrl+n) median", f"{statistics.median(forward) * ms:.1f} ms", "", ""),
         ("  Back (esc) median", f"{statistics.median(back) * ms:.1f} ms", "", ""),
-        ("  Back less the fixed ESCDELAY wait", f"{(statistics.median(back) - ESCAPE_DELAY_S) * ms:.1f} ms",
-         "", ""),
+        ("step transition median (legacy keys)", f"{statistics.median(legacy_steps) * ms:.1f} ms", "<= 50 ms",
+         statistics.median(legacy_steps) <= 0.05),
+        ("step transition p95 (legacy keys)", f"{percentile(legacy_steps, 95) * ms:.1f} ms", "", ""),
+        ("  Next (ctrl+n) median", f"{statistics.median(legacy_forward) * ms:.1f} ms", "", ""),
+        ("  Back (lone ESC byte) median", f"{statistics.median(legacy_back) * ms:.1f} ms", "", ""),
+        ("  Back less the ESCDELAY wait",
+         f"{(statistics.median(legacy_back) - ESCAPE_DELAY_S) * ms:.1f} ms", "", ""),
         ("class list shows (10,000 options)", f"{shown * ms:.0f} ms", "<= 300 ms", shown <= 0.3),
         ("  same, step not prefetched (cold)", f"{cold * ms:.0f} ms", "", ""),
         ("filter keystroke median (raw)", f"{k_med * ms:.1f} ms", "<= 30 ms", k_med <= 0.03),
@@ -340,8 +355,9 @@ def main() -> None:
     for name, value, goal, met in rows:
         print(f"{name:<36} {value:>10}  {goal:<10} {'' if met == '' else ('yes' if met else 'NO')}")
     load = os.getloadavg()[0]
-    print(f"(pty 80x24; first screen: median of {RUNS} fresh processes each; esc carries Textual's "
-          f"ESCDELAY; load average {load:.1f} on {os.cpu_count()} CPUs)")
+    print(f"(pty 80x24; first screen: median of {RUNS} fresh processes each; kitty keys: as a terminal with "
+          f"the kitty keyboard protocol sends them; legacy: a lone ESC byte, which waits Textual's ESCDELAY "
+          f"{ESCAPE_DELAY_S * 1000:.0f} ms; load average {load:.1f} on {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":
