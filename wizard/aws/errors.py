@@ -131,6 +131,7 @@ def explain(exc: BaseException, *, profile: str | None = None, identifier: str |
             region: str | None = None) -> UserError:
     """Translate any exception from talking to AWS (or starting the demo) into a `UserError`."""
     import botocore.exceptions as bx
+    from botocore.parsers import ResponseParserError
 
     if isinstance(exc, bx.ClientError):
         return _explain_client_error(exc, profile=profile, identifier=identifier, region=region)
@@ -165,6 +166,12 @@ def explain(exc: BaseException, *, profile: str | None = None, identifier: str |
             "Check your network, VPN or proxy. If you gave --endpoint-url (or AWS_ENDPOINT_URL), check the "
             "address and that the service there is running (e.g. `rds-wizard demo-server`). "
             "Nothing was changed in AWS by the failed call.", name)
+    if isinstance(exc, ResponseParserError):
+        return UserError(
+            "The answer did not come from AWS", _first_line(str(exc)),
+            "Something between you and AWS answered instead: an HTTP(S) proxy (HTTPS_PROXY, HTTP_PROXY), a "
+            "captive portal or firewall page, or a wrong --endpoint-url (or AWS_ENDPOINT_URL). Check those "
+            "and try again.", name)
     if isinstance(exc, bx.ParamValidationError):
         detail = str(exc)
         return UserError("The request was not sent: a parameter has the wrong shape", detail,
@@ -184,6 +191,11 @@ def explain(exc: BaseException, *, profile: str | None = None, identifier: str |
                          "Check the network (or the endpoint) and try again.", name)
     return UserError("Something unexpected went wrong", f"{name}: {exc}",
                      "Try again; if it keeps happening, please report it with this message.", name)
+
+
+def _first_line(text: str) -> str:
+    """The first line of a message (botocore's parser errors go on with the body it could not read)."""
+    return text.strip().split("\n", 1)[0]
 
 
 def _explain_client_error(exc: Any, *, profile: str | None, identifier: str | None,

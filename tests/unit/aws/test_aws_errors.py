@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +157,31 @@ def test_unreachable_endpoint(fake_keys: Path) -> None:
     error = explain(raised.value)
     assert error.title == "Cannot reach http://127.0.0.1:9/"
     assert "--endpoint-url" in error.next_step
+
+
+def test_an_answer_that_is_not_from_aws(fake_keys: Path) -> None:
+    # What a proxy or captive portal in the way gives: a 200 with an empty (or HTML) body.
+    class Empty(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Empty)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        gateway = open_gateway(ConnectionOptions(endpoint_url=f"http://127.0.0.1:{server.server_port}"))
+        with pytest.raises(Exception) as raised:
+            gateway.client("rds").describe_db_instances()
+    finally:
+        server.shutdown()
+    error = explain(raised.value)
+    assert error.title == "The answer did not come from AWS"
+    assert "proxy" in error.next_step and "--endpoint-url" in error.next_step
+    assert "\n" not in error.detail
 
 
 def test_anything_else_is_still_a_user_error() -> None:
