@@ -92,7 +92,7 @@ class SecurityGroup:
 
 @dataclass(frozen=True)
 class ParameterGroup:
-    """A DB parameter group (for one parameter group family)."""
+    """A DB (or DB cluster) parameter group, for one parameter group family."""
 
     name: str
     family: str
@@ -154,6 +154,10 @@ class Catalog(Protocol):
 
     def parameter_groups(self, family: str) -> list[ParameterGroup]:
         """DB parameter groups of one family (e.g. postgres16)."""
+        ...
+
+    def cluster_parameter_groups(self, family: str) -> list[ParameterGroup]:
+        """DB cluster parameter groups of one family: what a Multi-AZ DB cluster takes instead."""
         ...
 
     def option_groups(self, engine: str, major_version: str) -> list[OptionGroup]:

@@ -129,6 +129,9 @@ class _NoCatalog:
     def parameter_groups(self, family: str) -> list[ParameterGroup]:
         return []
 
+    def cluster_parameter_groups(self, family: str) -> list[ParameterGroup]:
+        return []
+
     def option_groups(self, engine: str, major_version: str) -> list[OptionGroup]:
         return []
 
@@ -392,8 +395,9 @@ def _parameter_groups(spec: DatabaseSpec, catalog: Catalog) -> list[Choice]:
     default = default_parameter_group(family)
     # RDS creates a family's default group on first use, so it may not be listed yet; it is still valid.
     choices = [Choice(default, f"{default} (default)", "RDS's default settings for " + family)]
-    choices += [Choice(g.name, g.name, g.description) for g in catalog.parameter_groups(family)
-                if g.name != default]
+    # A Multi-AZ DB cluster takes a DB cluster parameter group (CreateDBCluster refuses a DB one).
+    groups = catalog.cluster_parameter_groups(family) if spec.is_cluster else catalog.parameter_groups(family)
+    choices += [Choice(g.name, g.name, g.description) for g in groups if g.name != default]
     return choices
 
 

@@ -171,9 +171,9 @@ STEPS: tuple[Step, ...] = (
             StepField("database.name", "Initial database name", "A database created at launch; empty "
                       "creates none (PostgreSQL still has 'postgres').", "text", optional=True,
                       visible_when=lambda s: not s.engine.engine.startswith("sqlserver")),
-            StepField("database.parameter_group", "DB parameter group", "Engine settings; the default "
-                      "group is preselected.", "choice", source="parameter_groups", optional=True,
-                      advanced=True),
+            StepField("database.parameter_group", "DB parameter group", "Engine settings (a DB cluster "
+                      "parameter group for a Multi-AZ DB cluster); the default is preselected.", "choice",
+                      source="parameter_groups", optional=True, advanced=True),
             StepField("database.option_group", "Option group", "Extra engine features; the default group "
                       "is preselected.", "choice", source="option_groups", optional=True, advanced=True,
                       visible_when=lambda s: not s.is_cluster),

@@ -80,6 +80,10 @@ class MemoryCatalog:
         """One custom group per family."""
         return [ParameterGroup(f"custom-{family}", family, "tuned")]
 
+    def cluster_parameter_groups(self, family: str) -> list[ParameterGroup]:
+        """One custom DB cluster parameter group per family."""
+        return [ParameterGroup(f"custom-cluster-{family}", family, "tuned for clusters")]
+
     def option_groups(self, engine: str, major_version: str) -> list[OptionGroup]:
         """None beyond the default."""
         return []

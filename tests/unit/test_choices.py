@@ -80,6 +80,9 @@ class FakeCatalog:
     def parameter_groups(self, family: str) -> list[ParameterGroup]:
         return [ParameterGroup("tuned-pg16", "postgres16")] if family == "postgres16" else []
 
+    def cluster_parameter_groups(self, family: str) -> list[ParameterGroup]:
+        return [ParameterGroup("cluster-pg16", "postgres16")] if family == "postgres16" else []
+
     def option_groups(self, engine: str, major_version: str) -> list[OptionGroup]:
         return [OptionGroup("default:postgres-16", "postgres", "16"), OptionGroup("custom", "postgres", "16")]
 
@@ -245,6 +248,12 @@ def test_parameter_and_option_groups_default_first() -> None:
     assert _values(options) == ["default:postgres-16", "custom"]
     mysql_options = _choices("database.option_group", _spec(engine={"engine": "mysql"}))
     assert mysql_options[0].value == "default:mysql-8-0"
+
+
+def test_a_multi_az_db_cluster_is_offered_db_cluster_parameter_groups() -> None:
+    # CreateDBCluster takes DBClusterParameterGroupName: a DB parameter group's name would be refused.
+    params = _choices("database.parameter_group", _spec(availability={"deployment": "multi-az-cluster"}))
+    assert _values(params) == ["default.postgres16", "cluster-pg16"]
 
 
 def test_pi_retention_and_monitoring() -> None:

@@ -228,6 +228,18 @@ class AwsCatalog:
             return sorted(found, key=lambda g: (not g.is_default, g.name))
         return self._cached("parameter-groups", ParameterGroup, NETWORK_TTL_S, fetch)
 
+    def cluster_parameter_groups(self, family: str) -> list[ParameterGroup]:
+        """DB cluster parameter groups of one family, the default first."""
+        def fetch() -> list[ParameterGroup]:
+            found = [ParameterGroup(name=str(raw["DBClusterParameterGroupName"]),
+                                    family=str(raw.get("DBParameterGroupFamily", "")),
+                                    description=str(raw.get("Description", "")))
+                     for raw in self._items("rds", "describe_db_cluster_parameter_groups",
+                                            "DBClusterParameterGroups")]
+            return sorted(found, key=lambda g: (not g.is_default, g.name))
+        all_groups = self._cached("cluster-parameter-groups", ParameterGroup, NETWORK_TTL_S, fetch)
+        return [g for g in all_groups if g.family == family]
+
     def option_groups(self, engine: str, major_version: str) -> list[OptionGroup]:
         """Option groups for an engine's major version, the default first."""
         def fetch() -> list[OptionGroup]:

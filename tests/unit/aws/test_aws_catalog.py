@@ -98,6 +98,13 @@ def test_network_lookups(fake_keys: Path) -> None:
              "Description": "d"},
             {"DBParameterGroupName": "default.mysql8.0", "DBParameterGroupFamily": "mysql8.0",
              "Description": "d"}]}, {})
+        rds.add_response("describe_db_cluster_parameter_groups", {"DBClusterParameterGroups": [
+            {"DBClusterParameterGroupName": "tuned-cluster", "DBParameterGroupFamily": "postgres16",
+             "Description": "t"},
+            {"DBClusterParameterGroupName": "default.postgres16", "DBParameterGroupFamily": "postgres16",
+             "Description": "d"},
+            {"DBClusterParameterGroupName": "default.mysql8.0", "DBParameterGroupFamily": "mysql8.0",
+             "Description": "d"}]}, {})
         rds.add_response("describe_option_groups", {"OptionGroupsList": [
             {"OptionGroupName": "default:postgres-16", "EngineName": "postgres", "MajorEngineVersion": "16",
              "OptionGroupDescription": "d"}]}, {"EngineName": "postgres", "MajorEngineVersion": "16"})
@@ -107,15 +114,20 @@ def test_network_lookups(fake_keys: Path) -> None:
         subnets = gateway.catalog.subnet_groups()
         pg16 = gateway.catalog.parameter_groups("postgres16")
         mysql = gateway.catalog.parameter_groups("mysql8.0")
+        cluster_pg16 = gateway.catalog.cluster_parameter_groups("postgres16")
+        cluster_mysql = gateway.catalog.cluster_parameter_groups("mysql8.0")
         options = gateway.catalog.option_groups("postgres", "16")
     assert [(v.vpc_id, v.is_default, v.name) for v in vpcs] == [("vpc-a", True, ""), ("vpc-b", False, "prod")]
     assert [g.group_id for g in groups] == ["sg-1", "sg-2"]
     assert subnets == [SubnetGroup("three-az", "vpc-a", ("eu-west-1a", "eu-west-1b"), "d")]
     assert [g.name for g in pg16] == ["default.postgres16", "tuned"]
     assert [g.name for g in mysql] == ["default.mysql8.0"]
+    assert [g.name for g in cluster_pg16] == ["default.postgres16", "tuned-cluster"]
+    assert [g.name for g in cluster_mysql] == ["default.mysql8.0"]
     assert [(g.name, g.is_default) for g in options] == [("default:postgres-16", True)]
     # Two families, one DescribeDBParameterGroups.
     assert gateway.call_counts()["rds:DescribeDBParameterGroups"] == 1
+    assert gateway.call_counts()["rds:DescribeDBClusterParameterGroups"] == 1
 
 
 class FakeAws:
