@@ -211,7 +211,7 @@ class WizardScreen(Screen[None]):
             # Focus at once, so keys typed right after Next land in the new step; scroll once laid out.
             widget = view.field_widget(focus_path) if focus_path and isinstance(view, StepView) else None
             if widget is not None and isinstance(view, StepView):
-                target = view.reveal(widget)
+                target = await view.reveal(widget)
             else:
                 target = self._focus_first(view)
                 self.call_after_refresh(view.scroll_home, animate=False, immediate=True)
@@ -282,7 +282,7 @@ class WizardScreen(Screen[None]):
             if isinstance(view, StepView):
                 widget = view.field_widget(errors[0].field) or self._widget_for(view, errors[0].field)
                 if widget is not None:
-                    view.reveal(widget)
+                    await view.reveal(widget)
             return
         self.wizard.autosave(STEP_KEYS[self.current + 1])
         await self.go_to(self.current + 1)

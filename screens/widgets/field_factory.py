@@ -33,6 +33,7 @@ from textual.widgets import (
 
 from screens import messages
 from screens.widgets.class_picker import ClassPicker
+from screens.widgets.drop_down import DropDown
 from screens.widgets.marked_toggles import MarkedCheckbox, MarkedRadioButton
 from screens.widgets.quiet import QuietInput, QuietSelectionList, laid_out_virtual_size
 from wizard.spec.values import format_value
@@ -55,7 +56,11 @@ def field_id(path: str) -> str:
 
 
 class FieldWidget(Vertical):
-    """Base of every field: label, control (from `compose_control`), help line and message line."""
+    """Base of every field: label, control (from `compose_control`), help line and message line.
+
+    Parts most fields never show are mounted the first time they are needed (the message line, the
+    Retry button): every widget on a step is styled, laid out and drawn before the step's first frame.
+    """
 
     class Edited(Message):
         """The user changed a field: `raw` goes to `wizard.spec.fields.set_value`."""
@@ -115,16 +120,25 @@ class FieldWidget(Vertical):
         if self.step_field.source:
             with Horizontal(classes="field-status"):
                 yield Static("", classes="field-status-text")
-                yield Button(messages.BUTTON_RETRY, compact=True, classes="field-retry")
         yield Static(self.step_field.help, classes="field-help")
-        yield Static("", classes="field-message")
 
     def compose_control(self) -> ComposeResult:
         """The control(s) for this kind of field."""
         yield from ()
 
+    def show_value(self, value: Any) -> None:
+        """Show `value` (from the spec) without posting `Edited`; kept for its controls if the field is not
+        composed yet (a field in a folded section that was never opened)."""
+        if self._composed():
+            self.load_value(value)
+            return
+        self._initial = value
+        self._last_raw = format_value(value)
+        if self._pending_choices is not None:
+            self._pending_choices = (self._pending_choices[0], value)
+
     def load_value(self, value: Any) -> None:
-        """Show `value` (from the spec) without posting `Edited`."""
+        """Show `value` (from the spec) in the composed control without posting `Edited`."""
         self._last_raw = format_value(value)
 
     def focus_target(self) -> Widget | None:
@@ -152,12 +166,18 @@ class FieldWidget(Vertical):
         if not self._composed():
             return
         self._shown_problems = list(problems)
-        message = self.query_one(".field-message", Static)
         ordered = sorted(problems, key=lambda p: not p.is_error)
+        found = self.query(".field-message")
         if not ordered:
-            message.update("")
+            if found:
+                found.first(Static).update("")
             self.remove_class("-error", "-warning")
             return
+        if found:
+            message = found.first(Static)
+        else:
+            message = Static("", classes="field-message")
+            self.mount(message)  # last, under the help line
         text = Text()
         for index, problem in enumerate(ordered):
             if index:
@@ -203,7 +223,11 @@ class FieldWidget(Vertical):
         status = self.query_one(".field-status", Horizontal)
         status.display = bool(text)
         self.query_one(".field-status-text", Static).update(text)
-        self.query_one(".field-retry", Button).display = retry
+        found = status.query(".field-retry")
+        if found:
+            found.first().display = retry
+        elif retry:
+            status.mount(Button(messages.BUTTON_RETRY, compact=True, classes="field-retry"))
 
     @on(Button.Pressed, ".field-retry")
     def _retry(self, event: Button.Pressed) -> None:
@@ -298,10 +322,10 @@ class ChoiceField(FieldWidget):
         value = format_value(self._initial)
         options = [(value, value)] if value else []
         # A required field with a value offers no blank entry to fall back to.
-        yield Select(options, value=value if value else Select.NULL, allow_blank=self._blank_allowed(),
-                     compact=True,
-                     prompt=messages.NO_PREFERENCE if self.step_field.optional else messages.LOADING,
-                     classes="field-select")
+        yield DropDown(options, value=value if value else Select.NULL, allow_blank=self._blank_allowed(),
+                       compact=True,
+                       prompt=messages.NO_PREFERENCE if self.step_field.optional else messages.LOADING,
+                       classes="field-select")
 
     def _blank_allowed(self) -> bool:
         return self.step_field.optional or self._initial is None
