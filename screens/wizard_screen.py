@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.css.scalar import Unit
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.visual import visualize
 from textual.widget import Widget
@@ -93,6 +94,8 @@ class WizardScreen(Screen[None]):
         self._resumed = False
         # Whether the spec has been checked since the screen was made (not before the first paint).
         self._checked = False
+        # Whether the first frame has been drawn (see `draw_now`).
+        self._drawn = False
 
     @property
     def wizard(self) -> WizardApp:
@@ -125,6 +128,33 @@ class WizardScreen(Screen[None]):
         """The keys, clickable; fixed, so focus changes do not rebuild a footer on every step."""
         parts = [f"[b]{key}[/b] [@click={action}]{label}[/]" for key, action, label in messages.KEYS]
         return Content.from_markup("  ".join(parts))
+
+    def _screen_resized(self, size: Size) -> None:
+        # Textual lays the whole screen out again for every Resize, even one to the size it was last laid
+        # out at: a start brings two such (the screen's first layout resizes the screen itself, and the
+        # app passes on the terminal's size), each a full layout before the first frame. At the same size
+        # nothing moves; a repaint still answers whoever asked for one.
+        if size and size == self._compositor.size:
+            self.refresh()
+            return
+        super()._screen_resized(size)
+
+    def draw_now(self) -> None:
+        """Lay out and draw what is pending at once, not at the next tick of Textual's update timer (up to
+        1/60 s later). At the start, the first layout falls in the app's start-up batch, whose frame
+        Textual drops: the first frame would otherwise wait for that tick."""
+        self._drawn = True
+        if self.is_current:
+            self._on_timer_update()  # Textual's (private) update: layout if needed, then draw
+
+    def _compositor_refresh(self) -> None:
+        # Before the first frame a layout falls in the app's start-up batch: Textual renders its frame
+        # (a full one, ~10 ms) and then drops it (App._display draws nothing in a batch). Left for
+        # `draw_now`, which draws the whole screen once the batch is over.
+        if not self._drawn and self.app._batch_count:
+            self._repaint_required = True
+            return
+        super()._compositor_refresh()
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Screen's own handler. On the first resume the screen was styled a moment ago as

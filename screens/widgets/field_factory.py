@@ -90,6 +90,7 @@ class FieldWidget(Vertical):
         self._pending_problems: list[Problem] = []
         self._pending_choices: tuple[list[Choice], Any] | None = None
         self._pending_status: tuple[str, bool] | None = None
+        self._pending_value: list[Any] = []  # a value from the spec, once the controls are composed
         self._shown_problems: list[Problem] | None = None
         self._shown_status: tuple[str, bool] | None = None
 
@@ -98,6 +99,8 @@ class FieldWidget(Vertical):
         self.call_after_refresh(self._apply_pending)
 
     def _apply_pending(self) -> None:
+        if self._pending_value:
+            self.load_value(self._pending_value.pop())
         if self._pending_choices is not None:
             choices, value = self._pending_choices
             self._pending_choices = None
@@ -107,7 +110,9 @@ class FieldWidget(Vertical):
         self.show_problems(self._pending_problems)
 
     def _composed(self) -> bool:
-        return bool(self.children)
+        # Mounted, not merely with children: a field's children are attached before their own parts
+        # (the status text inside its row), which are there once the field has mounted.
+        return self.is_mounted
 
     def compose(self) -> ComposeResult:
         """Label, control, status (loading or failed), help and messages."""
@@ -130,10 +135,12 @@ class FieldWidget(Vertical):
         """Show `value` (from the spec) without posting `Edited`; kept for its controls if the field is not
         composed yet (a field in a folded section that was never opened)."""
         if self._composed():
+            self._pending_value.clear()
             self.load_value(value)
             return
-        self._initial = value
+        self._initial = value  # composed from it, if not composed yet
         self._last_raw = format_value(value)
+        self._pending_value[:] = [value]
         if self._pending_choices is not None:
             self._pending_choices = (self._pending_choices[0], value)
 
@@ -208,6 +215,7 @@ class FieldWidget(Vertical):
         if not self._composed():
             self._pending_choices = (self.choices, value)
             return
+        self._pending_choices = None
         self.apply_choices(self.choices, value)
 
     def apply_choices(self, choices: list[Choice], value: Any) -> None:
