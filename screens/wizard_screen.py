@@ -71,6 +71,10 @@ def _max_lines(widget: Widget) -> int:
 class WizardScreen(Screen[None]):
     """The six steps, one at a time, with the step list beside them."""
 
+    # No automatic focus: `go_to` focuses the step's first control. Textual's would focus the step list
+    # first (restyling it), then lose it again to that control, before the first frame.
+    AUTO_FOCUS = ""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+n", "next", "Next"),

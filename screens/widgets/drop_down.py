@@ -25,6 +25,8 @@ from textual.visual import visualize
 from textual.widgets import Select
 from textual.widgets._select import NoSelection, SelectCurrent, SelectOverlay
 
+from screens.widgets.quiet import StyledWhenAttached
+
 if TYPE_CHECKING:
     from textual.visual import Visual
 
@@ -84,7 +86,7 @@ class DrawnSelectCurrent(SelectCurrent):
         return Content("\n").join(lines)
 
 
-class DropDown(Select[str]):
+class DropDown(StyledWhenAttached, Select[str]):
     """A Select whose value line is one widget and whose list is mounted the first time it opens."""
 
     _highlight_first = False

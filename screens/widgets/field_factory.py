@@ -91,6 +91,9 @@ class FieldWidget(Vertical):
         self._pending_choices: tuple[list[Choice], Any] | None = None
         self._pending_status: tuple[str, bool] | None = None
         self._pending_value: list[Any] = []  # a value from the spec, once the controls are composed
+        self._status_line: Widget | None = None  # composed for a field with a source
+        self._status_text: Static | None = None
+        self._retry_button: Button | None = None
         self._shown_problems: list[Problem] | None = None
         self._shown_status: tuple[str, bool] | None = None
 
@@ -123,8 +126,9 @@ class FieldWidget(Vertical):
             yield Label(label, classes="field-label")
         yield from self.compose_control()
         if self.step_field.source:
-            with Horizontal(classes="field-status"):
-                yield Static("", classes="field-status-text")
+            # The status line is its text alone until a Retry is first needed beside it (see `_status`).
+            self._status_text = self._status_line = Static("", classes="field-status field-status-text")
+            yield self._status_line
         yield Static(self.step_field.help, classes="field-help")
 
     def compose_control(self) -> ComposeResult:
@@ -227,15 +231,21 @@ class FieldWidget(Vertical):
         self._pending_status = (text, retry)
         if (text, retry) == self._shown_status or not self._composed():
             return
+        if self._status_line is None or self._status_text is None:
+            return
         self._shown_status = (text, retry)
-        status = self.query_one(".field-status", Horizontal)
-        status.display = bool(text)
-        self.query_one(".field-status-text", Static).update(text)
-        found = status.query(".field-retry")
-        if found:
-            found.first().display = retry
-        elif retry:
-            status.mount(Button(messages.BUTTON_RETRY, compact=True, classes="field-retry"))
+        if retry and self._retry_button is None:
+            # From now on a row: the text, and the button beside it.
+            self._status_text = Static("", classes="field-status-text")
+            self._retry_button = Button(messages.BUTTON_RETRY, compact=True, classes="field-retry")
+            row = Horizontal(self._status_text, self._retry_button, classes="field-status")
+            self.mount(row, after=self._status_line)
+            self._status_line.remove()
+            self._status_line = row
+        self._status_line.display = bool(text)
+        self._status_text.update(text)
+        if self._retry_button is not None:
+            self._retry_button.display = retry
 
     @on(Button.Pressed, ".field-retry")
     def _retry(self, event: Button.Pressed) -> None:
