@@ -21,9 +21,8 @@ from textual.widgets import Collapsible
 from screens import messages
 from screens.widgets.field_factory import FieldWidget, make_field
 from screens.widgets.quiet import ScrollbarsDrawnWithLayout, laid_out_virtual_size
-from screens.widgets.topology import TopologyDiagram
-from screens.widgets.window_chart import WindowChart
 
+# The pictures (topology, week chart) are imported where used: the first screen shows neither.
 if TYPE_CHECKING:
     from wizard.spec.model import DatabaseSpec
     from wizard.steps import Step, StepField
@@ -98,11 +97,15 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
     def compose(self) -> ComposeResult:
         """Fields in the step's order, with the step's extras and folded sections."""
         if self.step.key == "availability":
+            from screens.widgets.topology import TopologyDiagram
+
             # The picture first: it is what this step teaches, and it follows the choice below it.
             yield TopologyDiagram(id="topology")
         for widget in self._main:
             yield widget
             if widget.step_field.path == _CHART_AFTER:
+                from screens.widgets.window_chart import WindowChart
+
                 yield WindowChart(classes="window-chart")
         if self._fold is not None:
             yield self._fold
@@ -149,6 +152,8 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
             if widget.display != visible:
                 widget.display = visible
         if self.step.key == "availability":
+            from screens.widgets.topology import TopologyDiagram
+
             diagram = self.query_one(TopologyDiagram)
             diagram.deployment = spec.availability.deployment
             diagram.identifier = spec.settings.identifier
@@ -182,4 +187,6 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
             except WindowError as exc:
                 notes.append(messages.WINDOW_UNPARSED.format(label=label, reason=str(exc).split(":")[0]))
         occupancy = week_occupancy(spec.backup.window, spec.maintenance.window)
+        from screens.widgets.window_chart import WindowChart
+
         self.query_one(WindowChart).show(occupancy["backup"], occupancy["maintenance"], notes)

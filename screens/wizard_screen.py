@@ -28,7 +28,6 @@ from textual.widgets import Button, ContentSwitcher, OptionList, Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, get_current_worker
 
 from screens import messages
-from screens.review_view import ReviewView
 from screens.step_view import StepView
 from screens.widgets.banner import Banner
 from screens.widgets.field_factory import FieldWidget, PasswordField
@@ -37,10 +36,12 @@ from screens.widgets.step_list import StepList
 from wizard.spec.values import ENGINE_STEP_DEFAULTS
 from wizard.steps import STEP_KEYS, STEPS, Step, StepField, step_for_field
 
+# Review's view (and the cost estimate it imports) is imported when Review is first built.
 if TYPE_CHECKING:
     from textual.css.styles import RulesMap
 
     from screens.app import WizardApp
+    from screens.review_view import ReviewView
     from wizard.catalog import AccountFacts
     from wizard.choices import Choice
     from wizard.spec.problems import Problem
@@ -213,7 +214,12 @@ class WizardScreen(Screen[None]):
         """The body of `step`, built and mounted once even when Next and the prefetch race for it."""
         view = self._views.get(step.key)
         if view is None:
-            view = ReviewView() if step.key == "review" else StepView(step, self.value_of)
+            if step.key == "review":
+                from screens.review_view import ReviewView
+
+                view = ReviewView()
+            else:
+                view = StepView(step, self.value_of)
             self._views[step.key] = view
             switcher = self.query_one(ContentSwitcher)
             view.display = False  # as ContentSwitcher.add_content does
@@ -581,8 +587,9 @@ class WizardScreen(Screen[None]):
         except Exception as exc:  # an export failure must not take Review down
             return messages.REVIEW_CLI_UNAVAILABLE.format(reason=exc)
 
-    @on(ReviewView.JumpRequested)
-    async def _jump_requested(self, event: ReviewView.JumpRequested) -> None:
+    async def on_review_view_jump_requested(self, event: ReviewView.JumpRequested) -> None:
+        """Jump to the step and field of a problem picked on Review (a handler by name: Review's view is
+        imported only once Review is built)."""
         await self.jump(step_for_field(event.path).key, focus_path=event.path)
 
     @on(Button.Pressed, "#save-preset")

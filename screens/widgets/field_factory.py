@@ -32,13 +32,14 @@ from textual.widgets import (
 )
 
 from screens import messages
-from screens.widgets.class_picker import ClassPicker
 from screens.widgets.drop_down import DropDown
-from screens.widgets.marked_toggles import MarkedCheckbox, MarkedRadioButton
 from screens.widgets.quiet import QuietInput, QuietSelectionList, laid_out_virtual_size
 from wizard.spec.values import format_value
 
+# The class picker and the marked toggles are imported where used: no field of the first screen needs
+# them, and every module imported is time before its first frame.
 if TYPE_CHECKING:
+    from screens.widgets.class_picker import ClassPicker
     from wizard.choices import Choice
     from wizard.spec.problems import Problem
     from wizard.steps import StepField
@@ -386,6 +387,8 @@ class RadioField(FieldWidget):
 
     def apply_choices(self, choices: list[Choice], value: Any) -> None:
         """Replace the radio set (a new set learns which button is on as it mounts)."""
+        from screens.widgets.marked_toggles import MarkedRadioButton
+
         text = format_value(value)
         buttons = []
         for choice in choices:
@@ -428,10 +431,14 @@ class ClassField(FieldWidget):
 
     def compose_control(self) -> ComposeResult:
         """The type-to-filter picker."""
+        from screens.widgets.class_picker import ClassPicker
+
         yield ClassPicker(format_value(self._initial) or None)
 
     def apply_choices(self, choices: list[Choice], value: Any) -> None:
         """Offer the classes."""
+        from screens.widgets.class_picker import ClassPicker
+
         picker = self.query_one(ClassPicker)
         picker.set_choices(choices)
         picker.select(format_value(value) or None)
@@ -439,14 +446,16 @@ class ClassField(FieldWidget):
     def load_value(self, value: Any) -> None:
         """Show `value` as chosen."""
         self._last_raw = format_value(value)
+        from screens.widgets.class_picker import ClassPicker
+
         self.query_one(ClassPicker).select(format_value(value) or None)
 
     def focus_target(self) -> Widget | None:
         """The filter box."""
         return self.query_one(".class-filter", Input)
 
-    @on(ClassPicker.Picked)
-    def _picked(self, event: ClassPicker.Picked) -> None:
+    def on_class_picker_picked(self, event: ClassPicker.Picked) -> None:
+        """A class was picked: an edit (a handler by name, so the picker is imported only when used)."""
         event.stop()
         self.edited(event.value)
 
@@ -493,6 +502,8 @@ class ToggleField(FieldWidget):
 
     def compose_control(self) -> ComposeResult:
         """One compact checkbox."""
+        from screens.widgets.marked_toggles import MarkedCheckbox
+
         yield MarkedCheckbox(Text(self.step_field.label, style="bold"), bool(self._initial), compact=True,
                        classes="field-toggle")
 
