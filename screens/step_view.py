@@ -48,9 +48,8 @@ class FoldedSection(Collapsible):
         self._mounting: AwaitMount | None = None
 
     def compose(self) -> ComposeResult:
-        """The title and an empty body."""
+        """The title only: the body (Collapsible's Contents) comes with the fields."""
         yield self._title
-        yield self.Contents()
 
     def _on_mount(self, _event: events.Mount) -> None:
         # Textual calls Collapsible's own `_on_mount` too (handlers run for each class of the MRO).
@@ -65,7 +64,7 @@ class FoldedSection(Collapsible):
     def _mount_fields(self) -> None:
         if self._unmounted and self.is_mounted:
             fields, self._unmounted = self._unmounted, []
-            self._mounting = self.query_one(self.Contents).mount_all(fields)
+            self._mounting = self.mount(self.Contents(*fields))
 
     async def unfold(self) -> None:
         """Open the section and wait until its fields are mounted."""
