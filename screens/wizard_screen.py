@@ -101,6 +101,11 @@ class WizardScreen(Screen[None]):
         self._checked = False
         # Whether the first frame has been drawn (see `draw_now`).
         self._drawn = False
+        # Review's own buttons, mounted (before Next) when Review is first shown: hidden on every other
+        # step, they would only be styled before the first frame.
+        self._save_button = QuietButton(messages.BUTTON_SAVE_PRESET, compact=True, id="save-preset")
+        self._launch_button = QuietButton(messages.BUTTON_LAUNCH, variant="success", compact=True,
+                                          id="launch")
 
     @property
     def wizard(self) -> WizardApp:
@@ -123,8 +128,6 @@ class WizardScreen(Screen[None]):
                 yield QuietStatic("", id="step-status")
                 with Horizontal(id="nav"):
                     yield QuietButton(messages.BUTTON_BACK, compact=True, id="back")
-                    yield QuietButton(messages.BUTTON_SAVE_PRESET, compact=True, id="save-preset")
-                    yield QuietButton(messages.BUTTON_LAUNCH, variant="success", compact=True, id="launch")
                     yield QuietButton(messages.BUTTON_NEXT, variant="primary", compact=True, id="next")
         yield Static(self._keys_line(), id="keys")
 
@@ -238,6 +241,8 @@ class WizardScreen(Screen[None]):
         self.blocked_attempt = False
         step = self.step
         view = await self._build(step)
+        if step.key == "review" and not self._launch_button.is_attached:
+            await self.query_one("#nav").mount(self._save_button, self._launch_button, before="#next")
         # One frame per step change: without the batch the screen is laid out and drawn as soon as it
         # is idle, before the focused control (and the one that lost focus) have restyled themselves,
         # and those restyles then cost a second frame some 20 ms later.
@@ -287,8 +292,8 @@ class WizardScreen(Screen[None]):
         self.query_one("#back", Button).disabled = index == 0
         on_review = step.key == "review"
         self.query_one("#next", Button).display = not on_review
-        self.query_one("#save-preset", Button).display = on_review
-        self.query_one("#launch", Button).display = on_review
+        self._save_button.display = on_review
+        self._launch_button.display = on_review
         if self.wizard.spec_loaded and isinstance(view, StepView):
             view.sync(self.wizard.spec)
 
@@ -301,7 +306,7 @@ class WizardScreen(Screen[None]):
                     target = widget.focus_target()
                     break
         else:
-            target = self.query_one("#launch", Button)
+            target = self._launch_button
         if target is not None:
             # Set here rather than through Widget.focus (which asks the app to do it later), so the
             # focus styles are settled in the step's first frame, not repainted in a second one. The
@@ -466,7 +471,7 @@ class WizardScreen(Screen[None]):
         except NoMatches:
             return  # torn down while a worker's result was on its way
         step_list.show_steps(STEP_KEYS, self.current, self.reached, errors)
-        self.query_one("#launch", Button).disabled = any(errors.values())
+        self._launch_button.disabled = any(errors.values())
         self._show_status()
 
     def _show_problems_in(self, view: StepView | ReviewView) -> None:
