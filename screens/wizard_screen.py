@@ -99,8 +99,10 @@ class WizardScreen(Screen[None]):
         self._resumed = False
         # Whether the spec has been checked since the screen was made (not before the first paint).
         self._checked = False
-        # Whether the first frame has been drawn (see `draw_now`).
+        # Whether the first frame has been drawn, and whether a layout's frame is held back (see
+        # `draw_now`).
         self._drawn = False
+        self._holding_frame = False
         # Review's own buttons, mounted (before Next) when Review is first shown: hidden on every other
         # step, they would only be styled before the first frame.
         self._save_button = QuietButton(messages.BUTTON_SAVE_PRESET, compact=True, id="save-preset")
@@ -148,21 +150,44 @@ class WizardScreen(Screen[None]):
         super()._screen_resized(size)
 
     def draw_now(self) -> None:
-        """Lay out and draw what is pending at once, not at the next tick of Textual's update timer (up to
-        1/60 s later). At the start, the first layout falls in the app's start-up batch, whose frame
-        Textual drops: the first frame would otherwise wait for that tick."""
+        """Lay out and draw the screen at once, the first time when the app's start-up batch is over (see
+        `_refresh_layout`); then what is pending, not at the next tick of Textual's update timer."""
+        first = not self._drawn
         self._drawn = True
-        if self.is_current:
+        if not self.is_current:
+            return
+        if first:
+            # Textual's (private) flags: this layout is the one they asked for, and it draws everything.
+            self._layout_required = self._repaint_required = False
+            # A first layout finds out which scrollbars are needed, and asks for a second one that makes
+            # room for them: drawn only after that one, the first frame is the settled picture.
+            self._holding_frame = True
+            try:
+                self._refresh_layout(self.app.size)
+            finally:
+                self._holding_frame = False
+            self._layout_required = False
+            self._refresh_layout(self.app.size)
+        else:
             self._on_timer_update()  # Textual's (private) update: layout if needed, then draw
 
     def _compositor_refresh(self) -> None:
-        # Before the first frame a layout falls in the app's start-up batch: Textual renders its frame
-        # (a full one, ~10 ms) and then drops it (App._display draws nothing in a batch). Left for
-        # `draw_now`, which draws the whole screen once the batch is over.
-        if not self._drawn and self.app._batch_count:
-            self._repaint_required = True
+        if self._holding_frame:  # see `draw_now`
             return
         super()._compositor_refresh()
+
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        # The screen's first layout falls in the app's start-up batch: Textual would draw its frame only to
+        # drop it (App._display draws nothing in a batch), and lay the screen out again for the first frame
+        # as the widgets settle. Left to `draw_now`, once the batch is over; Ready, which the app waits for
+        # and which Textual posts after a screen's first layout, is posted here instead.
+        if not self._drawn and self.app._batch_count:
+            self._layout_required = True
+            if not self.app._dom_ready:  # Textual's (private) flag for it
+                self.app._dom_ready = True
+                self.app.post_message(events.Ready())
+            return
+        super()._refresh_layout(size, scroll)
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Screen's own handler. On the first resume the screen was styled a moment ago as
