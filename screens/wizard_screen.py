@@ -204,8 +204,7 @@ class WizardScreen(Screen[None]):
     def first_frame_shown(self) -> None:
         """Load what the first frame did not need: the model (pydantic), then the gateway (boto3, the
         demo). Both are a large part of a start; loaded any earlier, they would delay the first paint."""
-        view = self._view()
-        if view is None or not view.region:  # the step is not on screen yet: after its frame, then
+        if not self._drawn:  # after the first frame, then (see `draw_now`)
             self.call_after_refresh(self.first_frame_shown)
             return
         if not self._checked:

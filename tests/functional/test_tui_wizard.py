@@ -609,3 +609,13 @@ async def test_a_folded_field_is_filled_before_it_is_first_opened_and_set_once_o
         await pilot.press("space")
         await settle(pilot)
         assert app.spec.backup.copy_tags_to_snapshot is not before
+
+
+async def test_next_pressed_the_moment_the_first_screen_shows_is_answered() -> None:
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+n")  # before the model has loaded after the first frame
+        shown = lambda: bool(app.wizard_screen.step_view("instance")) and current(app) == "instance"  # noqa: E731
+        await until(pilot, shown, "the Instance step", timeout_s=20)
+        await settle(pilot)
+        assert app.spec_loaded and app.screen.query_one("#step-instance").region
