@@ -139,16 +139,6 @@ class WizardScreen(Screen[None]):
         parts = [f"[b]{key}[/b] [@click={action}]{label}[/]" for key, action, label in messages.KEYS]
         return Content.from_markup("  ".join(parts))
 
-    def _screen_resized(self, size: Size) -> None:
-        # Textual lays the whole screen out again for every Resize, even one to the size it was last laid
-        # out at: a start brings two such (the screen's first layout resizes the screen itself, and the
-        # app passes on the terminal's size), each a full layout before the first frame. At the same size
-        # nothing moves; a repaint still answers whoever asked for one.
-        if size and size == self._compositor.size:
-            self.refresh()
-            return
-        super()._screen_resized(size)
-
     def draw_now(self) -> None:
         """Lay out and draw the screen at once, the first time when the app's start-up batch is over (see
         `_refresh_layout`); then what is pending, not at the next tick of Textual's update timer."""
@@ -685,6 +675,10 @@ class WizardScreen(Screen[None]):
         if loading is not None:
             with contextlib.suppress(WorkerCancelled, WorkerFailed):
                 await loading.wait()
+        # A newer prefetch of this step cancelled this lay-out, or its load of the choices: laid out now,
+        # the step would miss the choices that load brings, and the newer lay-out would find it done.
+        if get_current_worker().is_cancelled or (loading is not None and loading.is_cancelled):
+            return
         if key in self._laid_out or self._view() is view or not self.is_up:
             return
         view.can_focus_children = False
