@@ -23,7 +23,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     Input,
-    Label,
     RadioButton,
     RadioSet,
     Select,
@@ -124,7 +123,8 @@ class FieldWidget(Vertical):
             label = Text(self.step_field.label, style="bold")
             if self.step_field.optional:
                 label.append(f"  ({messages.OPTIONAL})", style="dim")
-            yield Label(label, classes="field-label")
+            # A Static, not a Label: the same text, without Label's style sheet to parse and match.
+            yield Static(label, classes="field-label")
         yield from self.compose_control()
         if self.step_field.source:
             # The status line is its text alone until a Retry is first needed beside it (see `_status`).
@@ -303,7 +303,7 @@ class PasswordField(FieldWidget):
     def compose_control(self) -> ComposeResult:
         """Two masked inputs."""
         yield QuietInput(password=True, compact=True, classes="field-input password-first")
-        yield Label(messages.PASSWORD_CONFIRM, classes="field-label")
+        yield Static(messages.PASSWORD_CONFIRM, classes="field-label")
         yield QuietInput(password=True, compact=True, classes="field-input password-confirm")
 
     def local_problems(self) -> list[Problem]:
