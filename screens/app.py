@@ -155,6 +155,7 @@ class WizardApp(App[int]):
     def on_ready(self) -> None:
         """The first frame is on screen (and the start's batch of updates is over)."""
         screen = self.wizard_screen
+        screen.draw_now()
         screen.call_after_refresh(screen.first_frame_shown)
 
     # ----- connection -----

@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Collapsible
 
 from screens import messages
 from screens.widgets.field_factory import FieldWidget, make_field
 from screens.widgets.quiet import ScrollbarsDrawnWithLayout, laid_out_virtual_size
-from screens.widgets.topology import TopologyDiagram
-from screens.widgets.window_chart import WindowChart
 
+# The pictures (topology, week chart) are imported where used: the first screen shows neither.
 if TYPE_CHECKING:
     from wizard.spec.model import DatabaseSpec
     from wizard.steps import Step, StepField
@@ -30,6 +30,47 @@ if TYPE_CHECKING:
 # In the Backup step everything after this field is the console's "Additional configuration".
 _LAST_BACKUP_FIELD = "maintenance.auto_minor_version_upgrade"
 _CHART_AFTER = "maintenance.window"
+
+
+class FoldedSection(Collapsible):
+    """A collapsed section ("More options") whose fields are mounted the first time it opens.
+
+    Folded, its fields are not seen; mounted, each would be styled and laid out before the step's first
+    frame all the same. Until then they exist unmounted: values, choices and problems given to them are
+    kept (see `FieldWidget`) and shown as they mount.
+    """
+
+    def __init__(self, fields: list[FieldWidget], title: str) -> None:
+        # Born with its collapsed class: Collapsible adds it as it mounts, restyling every widget in it.
+        super().__init__(title=title, collapsed=True, classes="more -collapsed")
+        self.fields = fields
+        self._unmounted = list(fields)
+        self._mounting: AwaitMount | None = None
+
+    def compose(self) -> ComposeResult:
+        """The title only: the body (Collapsible's Contents) comes with the fields."""
+        yield self._title
+
+    def _on_mount(self, _event: events.Mount) -> None:
+        # Textual calls Collapsible's own `_on_mount` too (handlers run for each class of the MRO).
+        if not self.collapsed:
+            self._mount_fields()
+
+    def _watch_collapsed(self, collapsed: bool) -> None:
+        super()._watch_collapsed(collapsed)
+        if not collapsed:
+            self._mount_fields()
+
+    def _mount_fields(self) -> None:
+        if self._unmounted and self.is_mounted:
+            fields, self._unmounted = self._unmounted, []
+            self._mounting = self.mount(self.Contents(*fields))
+
+    async def unfold(self) -> None:
+        """Open the section and wait until its fields are mounted."""
+        self.collapsed = False
+        if self._mounting is not None:
+            await self._mounting
 
 
 class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
@@ -41,24 +82,32 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
         super().__init__(id=f"step-{step.key}", classes="step-view")
         self.step = step
         self._value_of = value_of
-        self._by_path: dict[str, FieldWidget] | None = None
         self._pending: DatabaseSpec | None = None
+        main, folded = self._split_fields()
+        self._main = [make_field(f, value_of(f.path)) for f in main]
+        self._fold: FoldedSection | None = None
+        if folded:
+            title = messages.ADDITIONAL_CONFIGURATION if step.key == "backup" else messages.ADVANCED
+            self._fold = FoldedSection([make_field(f, value_of(f.path)) for f in folded], title)
+        # Every field, in order, whether mounted yet or not (a folded one is mounted once opened).
+        folded_widgets = self._fold.fields if self._fold else []
+        self._by_path = {w.step_field.path: w for w in [*self._main, *folded_widgets]}
 
     def compose(self) -> ComposeResult:
         """Fields in the step's order, with the step's extras and folded sections."""
-        main, folded = self._split_fields()
         if self.step.key == "availability":
+            from screens.widgets.topology import TopologyDiagram
+
             # The picture first: it is what this step teaches, and it follows the choice below it.
             yield TopologyDiagram(id="topology")
-        for step_field in main:
-            yield make_field(step_field, self._value_of(step_field.path))
-            if step_field.path == _CHART_AFTER:
+        for widget in self._main:
+            yield widget
+            if widget.step_field.path == _CHART_AFTER:
+                from screens.widgets.window_chart import WindowChart
+
                 yield WindowChart(classes="window-chart")
-        if folded:
-            title = messages.ADDITIONAL_CONFIGURATION if self.step.key == "backup" else messages.ADVANCED
-            with Collapsible(title=title, collapsed=True, classes="more"):
-                for step_field in folded:
-                    yield make_field(step_field, self._value_of(step_field.path))
+        if self._fold is not None:
+            yield self._fold
 
     def _split_fields(self) -> tuple[list[StepField], list[StepField]]:
         if self.step.key == "backup":
@@ -68,25 +117,18 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
         return ([f for f in self.step.fields if not f.advanced], [f for f in self.step.fields if f.advanced])
 
     def field_widgets(self) -> Iterator[FieldWidget]:
-        """Every field widget of this step, in order."""
-        yield from self._widgets().values()
-
-    def _widgets(self) -> dict[str, FieldWidget]:
-        # Queried once: the fields of a step never change after it is composed.
-        if not self._by_path:
-            self._by_path = {w.step_field.path: w for w in self.query(FieldWidget)}
-        return self._by_path
+        """Every field widget of this step, in order (a folded one may not be mounted yet)."""
+        yield from self._by_path.values()
 
     def field_widget(self, path: str) -> FieldWidget | None:
         """The widget for a spec path, if this step has it."""
-        return self._widgets().get(path)
+        return self._by_path.get(path)
 
-    def reveal(self, widget: FieldWidget) -> Widget | None:
+    async def reveal(self, widget: FieldWidget) -> Widget | None:
         """Open the folded section holding `widget` (if any), scroll to it and focus it; returns the
         control that takes the focus."""
-        for collapsible in widget.ancestors:
-            if isinstance(collapsible, Collapsible):
-                collapsible.collapsed = False
+        if self._fold is not None and widget in self._fold.fields:
+            await self._fold.unfold()
         target = widget.focus_target()
         if target is not None:
             self.screen.set_focus(target)  # at once, not later through the app (see WizardScreen.go_to)
@@ -109,6 +151,8 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
             if widget.display != visible:
                 widget.display = visible
         if self.step.key == "availability":
+            from screens.widgets.topology import TopologyDiagram
+
             diagram = self.query_one(TopologyDiagram)
             diagram.deployment = spec.availability.deployment
             diagram.identifier = spec.settings.identifier
@@ -118,7 +162,7 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
     def load_values(self, spec: DatabaseSpec) -> None:
         """Put the spec's values into every field (after a template or preset replaced them)."""
         for widget in self.field_widgets():
-            widget.load_value(self._value_of(widget.step_field.path))
+            widget.show_value(self._value_of(widget.step_field.path))
         self.sync(spec)
 
     def _draw_chart(self, spec: DatabaseSpec) -> None:
@@ -142,4 +186,6 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
             except WindowError as exc:
                 notes.append(messages.WINDOW_UNPARSED.format(label=label, reason=str(exc).split(":")[0]))
         occupancy = week_occupancy(spec.backup.window, spec.maintenance.window)
+        from screens.widgets.window_chart import WindowChart
+
         self.query_one(WindowChart).show(occupancy["backup"], occupancy["maintenance"], notes)

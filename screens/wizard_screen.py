@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.css.scalar import Unit
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.visual import visualize
 from textual.widget import Widget
@@ -27,7 +28,6 @@ from textual.widgets import Button, ContentSwitcher, OptionList, Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, get_current_worker
 
 from screens import messages
-from screens.review_view import ReviewView
 from screens.step_view import StepView
 from screens.widgets.banner import Banner
 from screens.widgets.field_factory import FieldWidget, PasswordField
@@ -36,10 +36,12 @@ from screens.widgets.step_list import StepList
 from wizard.spec.values import ENGINE_STEP_DEFAULTS
 from wizard.steps import STEP_KEYS, STEPS, Step, StepField, step_for_field
 
+# Review's view (and the cost estimate it imports) is imported when Review is first built.
 if TYPE_CHECKING:
     from textual.css.styles import RulesMap
 
     from screens.app import WizardApp
+    from screens.review_view import ReviewView
     from wizard.catalog import AccountFacts
     from wizard.choices import Choice
     from wizard.spec.problems import Problem
@@ -70,6 +72,10 @@ def _max_lines(widget: Widget) -> int:
 class WizardScreen(Screen[None]):
     """The six steps, one at a time, with the step list beside them."""
 
+    # No automatic focus: `go_to` focuses the step's first control. Textual's would focus the step list
+    # first (restyling it), then lose it again to that control, before the first frame.
+    AUTO_FOCUS = ""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+n", "next", "Next"),
@@ -93,6 +99,15 @@ class WizardScreen(Screen[None]):
         self._resumed = False
         # Whether the spec has been checked since the screen was made (not before the first paint).
         self._checked = False
+        # Whether the first frame has been drawn, and whether a layout's frame is held back (see
+        # `draw_now`).
+        self._drawn = False
+        self._holding_frame = False
+        # Review's own buttons, mounted (before Next) when Review is first shown: hidden on every other
+        # step, they would only be styled before the first frame.
+        self._save_button = QuietButton(messages.BUTTON_SAVE_PRESET, compact=True, id="save-preset")
+        self._launch_button = QuietButton(messages.BUTTON_LAUNCH, variant="success", compact=True,
+                                          id="launch")
 
     @property
     def wizard(self) -> WizardApp:
@@ -115,8 +130,6 @@ class WizardScreen(Screen[None]):
                 yield QuietStatic("", id="step-status")
                 with Horizontal(id="nav"):
                     yield QuietButton(messages.BUTTON_BACK, compact=True, id="back")
-                    yield QuietButton(messages.BUTTON_SAVE_PRESET, compact=True, id="save-preset")
-                    yield QuietButton(messages.BUTTON_LAUNCH, variant="success", compact=True, id="launch")
                     yield QuietButton(messages.BUTTON_NEXT, variant="primary", compact=True, id="next")
         yield Static(self._keys_line(), id="keys")
 
@@ -125,6 +138,46 @@ class WizardScreen(Screen[None]):
         """The keys, clickable; fixed, so focus changes do not rebuild a footer on every step."""
         parts = [f"[b]{key}[/b] [@click={action}]{label}[/]" for key, action, label in messages.KEYS]
         return Content.from_markup("  ".join(parts))
+
+    def draw_now(self) -> None:
+        """Lay out and draw the screen at once, the first time when the app's start-up batch is over (see
+        `_refresh_layout`); then what is pending, not at the next tick of Textual's update timer."""
+        first = not self._drawn
+        self._drawn = True
+        if not self.is_current:
+            return
+        if first:
+            # Textual's (private) flags: this layout is the one they asked for, and it draws everything.
+            self._layout_required = self._repaint_required = False
+            # A first layout finds out which scrollbars are needed, and asks for a second one that makes
+            # room for them: drawn only after that one, the first frame is the settled picture.
+            self._holding_frame = True
+            try:
+                self._refresh_layout(self.app.size)
+            finally:
+                self._holding_frame = False
+            self._layout_required = False
+            self._refresh_layout(self.app.size)
+        else:
+            self._on_timer_update()  # Textual's (private) update: layout if needed, then draw
+
+    def _compositor_refresh(self) -> None:
+        if self._holding_frame:  # see `draw_now`
+            return
+        super()._compositor_refresh()
+
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        # The screen's first layout falls in the app's start-up batch: Textual would draw its frame only to
+        # drop it (App._display draws nothing in a batch), and lay the screen out again for the first frame
+        # as the widgets settle. Left to `draw_now`, once the batch is over; Ready, which the app waits for
+        # and which Textual posts after a screen's first layout, is posted here instead.
+        if not self._drawn and self.app._batch_count:
+            self._layout_required = True
+            if not self.app._dom_ready:  # Textual's (private) flag for it
+                self.app._dom_ready = True
+                self.app.post_message(events.Ready())
+            return
+        super()._refresh_layout(size, scroll)
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Screen's own handler. On the first resume the screen was styled a moment ago as
@@ -141,8 +194,7 @@ class WizardScreen(Screen[None]):
     def first_frame_shown(self) -> None:
         """Load what the first frame did not need: the model (pydantic), then the gateway (boto3, the
         demo). Both are a large part of a start; loaded any earlier, they would delay the first paint."""
-        view = self._view()
-        if view is None or not view.region:  # the step is not on screen yet: after its frame, then
+        if not self._drawn:  # after the first frame, then (see `draw_now`)
             self.call_after_refresh(self.first_frame_shown)
             return
         if not self._checked:
@@ -179,7 +231,12 @@ class WizardScreen(Screen[None]):
         """The body of `step`, built and mounted once even when Next and the prefetch race for it."""
         view = self._views.get(step.key)
         if view is None:
-            view = ReviewView() if step.key == "review" else StepView(step, self.value_of)
+            if step.key == "review":
+                from screens.review_view import ReviewView
+
+                view = ReviewView()
+            else:
+                view = StepView(step, self.value_of)
             self._views[step.key] = view
             switcher = self.query_one(ContentSwitcher)
             view.display = False  # as ContentSwitcher.add_content does
@@ -198,6 +255,8 @@ class WizardScreen(Screen[None]):
         self.blocked_attempt = False
         step = self.step
         view = await self._build(step)
+        if step.key == "review" and not self._launch_button.is_attached:
+            await self.query_one("#nav").mount(self._save_button, self._launch_button, before="#next")
         # One frame per step change: without the batch the screen is laid out and drawn as soon as it
         # is idle, before the focused control (and the one that lost focus) have restyled themselves,
         # and those restyles then cost a second frame some 20 ms later.
@@ -211,7 +270,7 @@ class WizardScreen(Screen[None]):
             # Focus at once, so keys typed right after Next land in the new step; scroll once laid out.
             widget = view.field_widget(focus_path) if focus_path and isinstance(view, StepView) else None
             if widget is not None and isinstance(view, StepView):
-                target = view.reveal(widget)
+                target = await view.reveal(widget)
             else:
                 target = self._focus_first(view)
                 self.call_after_refresh(view.scroll_home, animate=False, immediate=True)
@@ -247,8 +306,8 @@ class WizardScreen(Screen[None]):
         self.query_one("#back", Button).disabled = index == 0
         on_review = step.key == "review"
         self.query_one("#next", Button).display = not on_review
-        self.query_one("#save-preset", Button).display = on_review
-        self.query_one("#launch", Button).display = on_review
+        self._save_button.display = on_review
+        self._launch_button.display = on_review
         if self.wizard.spec_loaded and isinstance(view, StepView):
             view.sync(self.wizard.spec)
 
@@ -261,7 +320,7 @@ class WizardScreen(Screen[None]):
                     target = widget.focus_target()
                     break
         else:
-            target = self.query_one("#launch", Button)
+            target = self._launch_button
         if target is not None:
             # Set here rather than through Widget.focus (which asks the app to do it later), so the
             # focus styles are settled in the step's first frame, not repainted in a second one. The
@@ -282,7 +341,7 @@ class WizardScreen(Screen[None]):
             if isinstance(view, StepView):
                 widget = view.field_widget(errors[0].field) or self._widget_for(view, errors[0].field)
                 if widget is not None:
-                    view.reveal(widget)
+                    await view.reveal(widget)
             return
         self.wizard.autosave(STEP_KEYS[self.current + 1])
         await self.go_to(self.current + 1)
@@ -426,7 +485,7 @@ class WizardScreen(Screen[None]):
         except NoMatches:
             return  # torn down while a worker's result was on its way
         step_list.show_steps(STEP_KEYS, self.current, self.reached, errors)
-        self.query_one("#launch", Button).disabled = any(errors.values())
+        self._launch_button.disabled = any(errors.values())
         self._show_status()
 
     def _show_problems_in(self, view: StepView | ReviewView) -> None:
@@ -547,8 +606,9 @@ class WizardScreen(Screen[None]):
         except Exception as exc:  # an export failure must not take Review down
             return messages.REVIEW_CLI_UNAVAILABLE.format(reason=exc)
 
-    @on(ReviewView.JumpRequested)
-    async def _jump_requested(self, event: ReviewView.JumpRequested) -> None:
+    async def on_review_view_jump_requested(self, event: ReviewView.JumpRequested) -> None:
+        """Jump to the step and field of a problem picked on Review (a handler by name: Review's view is
+        imported only once Review is built)."""
         await self.jump(step_for_field(event.path).key, focus_path=event.path)
 
     @on(Button.Pressed, "#save-preset")
@@ -615,6 +675,10 @@ class WizardScreen(Screen[None]):
         if loading is not None:
             with contextlib.suppress(WorkerCancelled, WorkerFailed):
                 await loading.wait()
+        # A newer prefetch of this step cancelled this lay-out, or its load of the choices: laid out now,
+        # the step would miss the choices that load brings, and the newer lay-out would find it done.
+        if get_current_worker().is_cancelled or (loading is not None and loading.is_cancelled):
+            return
         if key in self._laid_out or self._view() is view or not self.is_up:
             return
         view.can_focus_children = False

@@ -23,7 +23,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     Input,
-    Label,
     RadioButton,
     RadioSet,
     Select,
@@ -32,12 +31,14 @@ from textual.widgets import (
 )
 
 from screens import messages
-from screens.widgets.class_picker import ClassPicker
-from screens.widgets.marked_toggles import MarkedCheckbox, MarkedRadioButton
+from screens.widgets.drop_down import DropDown
 from screens.widgets.quiet import QuietInput, QuietSelectionList, laid_out_virtual_size
 from wizard.spec.values import format_value
 
+# The class picker and the marked toggles are imported where used: no field of the first screen needs
+# them, and every module imported is time before its first frame.
 if TYPE_CHECKING:
+    from screens.widgets.class_picker import ClassPicker
     from wizard.choices import Choice
     from wizard.spec.problems import Problem
     from wizard.steps import StepField
@@ -55,7 +56,11 @@ def field_id(path: str) -> str:
 
 
 class FieldWidget(Vertical):
-    """Base of every field: label, control (from `compose_control`), help line and message line."""
+    """Base of every field: label, control (from `compose_control`), help line and message line.
+
+    Parts most fields never show are mounted the first time they are needed (the message line, the
+    Retry button): every widget on a step is styled, laid out and drawn before the step's first frame.
+    """
 
     class Edited(Message):
         """The user changed a field: `raw` goes to `wizard.spec.fields.set_value`."""
@@ -85,6 +90,10 @@ class FieldWidget(Vertical):
         self._pending_problems: list[Problem] = []
         self._pending_choices: tuple[list[Choice], Any] | None = None
         self._pending_status: tuple[str, bool] | None = None
+        self._pending_value: list[Any] = []  # a value from the spec, once the controls are composed
+        self._status_line: Widget | None = None  # composed for a field with a source
+        self._status_text: Static | None = None
+        self._retry_button: Button | None = None
         self._shown_problems: list[Problem] | None = None
         self._shown_status: tuple[str, bool] | None = None
 
@@ -93,6 +102,8 @@ class FieldWidget(Vertical):
         self.call_after_refresh(self._apply_pending)
 
     def _apply_pending(self) -> None:
+        if self._pending_value:
+            self.load_value(self._pending_value.pop())
         if self._pending_choices is not None:
             choices, value = self._pending_choices
             self._pending_choices = None
@@ -102,7 +113,9 @@ class FieldWidget(Vertical):
         self.show_problems(self._pending_problems)
 
     def _composed(self) -> bool:
-        return bool(self.children)
+        # Mounted, not merely with children: a field's children are attached before their own parts
+        # (the status text inside its row), which are there once the field has mounted.
+        return self.is_mounted
 
     def compose(self) -> ComposeResult:
         """Label, control, status (loading or failed), help and messages."""
@@ -110,21 +123,34 @@ class FieldWidget(Vertical):
             label = Text(self.step_field.label, style="bold")
             if self.step_field.optional:
                 label.append(f"  ({messages.OPTIONAL})", style="dim")
-            yield Label(label, classes="field-label")
+            # A Static, not a Label: the same text, without Label's style sheet to parse and match.
+            yield Static(label, classes="field-label")
         yield from self.compose_control()
         if self.step_field.source:
-            with Horizontal(classes="field-status"):
-                yield Static("", classes="field-status-text")
-                yield Button(messages.BUTTON_RETRY, compact=True, classes="field-retry")
+            # The status line is its text alone until a Retry is first needed beside it (see `_status`).
+            self._status_text = self._status_line = Static("", classes="field-status field-status-text")
+            yield self._status_line
         yield Static(self.step_field.help, classes="field-help")
-        yield Static("", classes="field-message")
 
     def compose_control(self) -> ComposeResult:
         """The control(s) for this kind of field."""
         yield from ()
 
+    def show_value(self, value: Any) -> None:
+        """Show `value` (from the spec) without posting `Edited`; kept for its controls if the field is not
+        composed yet (a field in a folded section that was never opened)."""
+        if self._composed():
+            self._pending_value.clear()
+            self.load_value(value)
+            return
+        self._initial = value  # composed from it, if not composed yet
+        self._last_raw = format_value(value)
+        self._pending_value[:] = [value]
+        if self._pending_choices is not None:
+            self._pending_choices = (self._pending_choices[0], value)
+
     def load_value(self, value: Any) -> None:
-        """Show `value` (from the spec) without posting `Edited`."""
+        """Show `value` (from the spec) in the composed control without posting `Edited`."""
         self._last_raw = format_value(value)
 
     def focus_target(self) -> Widget | None:
@@ -152,12 +178,18 @@ class FieldWidget(Vertical):
         if not self._composed():
             return
         self._shown_problems = list(problems)
-        message = self.query_one(".field-message", Static)
         ordered = sorted(problems, key=lambda p: not p.is_error)
+        found = self.query(".field-message")
         if not ordered:
-            message.update("")
+            if found:
+                found.first(Static).update("")
             self.remove_class("-error", "-warning")
             return
+        if found:
+            message = found.first(Static)
+        else:
+            message = Static("", classes="field-message")
+            self.mount(message)  # last, under the help line
         text = Text()
         for index, problem in enumerate(ordered):
             if index:
@@ -188,6 +220,7 @@ class FieldWidget(Vertical):
         if not self._composed():
             self._pending_choices = (self.choices, value)
             return
+        self._pending_choices = None
         self.apply_choices(self.choices, value)
 
     def apply_choices(self, choices: list[Choice], value: Any) -> None:
@@ -199,11 +232,21 @@ class FieldWidget(Vertical):
         self._pending_status = (text, retry)
         if (text, retry) == self._shown_status or not self._composed():
             return
+        if self._status_line is None or self._status_text is None:
+            return
         self._shown_status = (text, retry)
-        status = self.query_one(".field-status", Horizontal)
-        status.display = bool(text)
-        self.query_one(".field-status-text", Static).update(text)
-        self.query_one(".field-retry", Button).display = retry
+        if retry and self._retry_button is None:
+            # From now on a row: the text, and the button beside it.
+            self._status_text = Static("", classes="field-status-text")
+            self._retry_button = Button(messages.BUTTON_RETRY, compact=True, classes="field-retry")
+            row = Horizontal(self._status_text, self._retry_button, classes="field-status")
+            self.mount(row, after=self._status_line)
+            self._status_line.remove()
+            self._status_line = row
+        self._status_line.display = bool(text)
+        self._status_text.update(text)
+        if self._retry_button is not None:
+            self._retry_button.display = retry
 
     @on(Button.Pressed, ".field-retry")
     def _retry(self, event: Button.Pressed) -> None:
@@ -260,7 +303,7 @@ class PasswordField(FieldWidget):
     def compose_control(self) -> ComposeResult:
         """Two masked inputs."""
         yield QuietInput(password=True, compact=True, classes="field-input password-first")
-        yield Label(messages.PASSWORD_CONFIRM, classes="field-label")
+        yield Static(messages.PASSWORD_CONFIRM, classes="field-label")
         yield QuietInput(password=True, compact=True, classes="field-input password-confirm")
 
     def local_problems(self) -> list[Problem]:
@@ -298,10 +341,10 @@ class ChoiceField(FieldWidget):
         value = format_value(self._initial)
         options = [(value, value)] if value else []
         # A required field with a value offers no blank entry to fall back to.
-        yield Select(options, value=value if value else Select.NULL, allow_blank=self._blank_allowed(),
-                     compact=True,
-                     prompt=messages.NO_PREFERENCE if self.step_field.optional else messages.LOADING,
-                     classes="field-select")
+        yield DropDown(options, value=value if value else Select.NULL, allow_blank=self._blank_allowed(),
+                       compact=True,
+                       prompt=messages.NO_PREFERENCE if self.step_field.optional else messages.LOADING,
+                       classes="field-select")
 
     def _blank_allowed(self) -> bool:
         return self.step_field.optional or self._initial is None
@@ -344,6 +387,8 @@ class RadioField(FieldWidget):
 
     def apply_choices(self, choices: list[Choice], value: Any) -> None:
         """Replace the radio set (a new set learns which button is on as it mounts)."""
+        from screens.widgets.marked_toggles import MarkedRadioButton
+
         text = format_value(value)
         buttons = []
         for choice in choices:
@@ -386,10 +431,14 @@ class ClassField(FieldWidget):
 
     def compose_control(self) -> ComposeResult:
         """The type-to-filter picker."""
+        from screens.widgets.class_picker import ClassPicker
+
         yield ClassPicker(format_value(self._initial) or None)
 
     def apply_choices(self, choices: list[Choice], value: Any) -> None:
         """Offer the classes."""
+        from screens.widgets.class_picker import ClassPicker
+
         picker = self.query_one(ClassPicker)
         picker.set_choices(choices)
         picker.select(format_value(value) or None)
@@ -397,14 +446,16 @@ class ClassField(FieldWidget):
     def load_value(self, value: Any) -> None:
         """Show `value` as chosen."""
         self._last_raw = format_value(value)
+        from screens.widgets.class_picker import ClassPicker
+
         self.query_one(ClassPicker).select(format_value(value) or None)
 
     def focus_target(self) -> Widget | None:
         """The filter box."""
         return self.query_one(".class-filter", Input)
 
-    @on(ClassPicker.Picked)
-    def _picked(self, event: ClassPicker.Picked) -> None:
+    def on_class_picker_picked(self, event: ClassPicker.Picked) -> None:
+        """A class was picked: an edit (a handler by name, so the picker is imported only when used)."""
         event.stop()
         self.edited(event.value)
 
@@ -451,6 +502,8 @@ class ToggleField(FieldWidget):
 
     def compose_control(self) -> ComposeResult:
         """One compact checkbox."""
+        from screens.widgets.marked_toggles import MarkedCheckbox
+
         yield MarkedCheckbox(Text(self.step_field.label, style="bold"), bool(self._initial), compact=True,
                        classes="field-toggle")
 

@@ -39,6 +39,19 @@ else:
     _WidgetMixin = _OptionListMixin = object
 
 
+class StyledWhenAttached(_WidgetMixin):
+    """For a widget that sets CSS classes as it is made (compact, variant, flat): styled once, as it mounts.
+
+    Textual restyles a node whenever its classes change, whether it is in the DOM yet or not, and styles
+    it again as it mounts; a compact primary Button was styled four times before its first frame.
+    """
+
+    def update_node_styles(self, animate: bool = True) -> None:
+        """Restyle, unless not attached yet (mounting styles it with the classes it has by then)."""
+        if self.is_attached:
+            super().update_node_styles(animate)
+
+
 class ScrollbarsDrawnWithLayout(_WidgetMixin):
     """For a scrolling widget: scrollbars changed by a layout are drawn in that layout's frame only.
 
@@ -160,7 +173,7 @@ class QuietStatic(Static):
     virtual_size: Reactive[Size] = laid_out_virtual_size()
 
 
-class QuietButton(Button):
+class QuietButton(StyledWhenAttached, Button):
     """A Button whose size, settled by the layout that showed it, asks for no second layout (Save and
     Launch, hidden until Review, are sized the first time Review shows; see `QuietStatic`)."""
 

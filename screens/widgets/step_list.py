@@ -9,6 +9,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from screens import messages
+from screens.widgets.quiet import StyledWhenAttached
 
 # Short names so the list fits a narrow side bar at 80 columns.
 SHORT_TITLES = {
@@ -21,7 +22,7 @@ SHORT_TITLES = {
 }
 
 
-class StepList(OptionList):
+class StepList(StyledWhenAttached, OptionList):
     """One line per step; steps not reached yet are disabled."""
 
     _shown: list[tuple[str, bool]] | None = None

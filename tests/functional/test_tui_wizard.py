@@ -584,3 +584,64 @@ async def test_banner_names_account_and_region_outside_the_demo() -> None:
         await settle(pilot)
         banner = str(app.screen.query_one("#banner", Static).render())
         assert "account 000000000000" in banner and "test-region-1" in banner and "DEMO" not in banner
+
+
+async def test_a_drop_down_opens_and_picks_with_the_keyboard_and_the_mouse() -> None:
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        select = field(app, "engine.engine").query_one(Select)
+        select.focus()
+        await pilot.press("enter")  # its list is mounted on this first opening
+        await settle(pilot)
+        assert select.expanded
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert not select.expanded
+        assert app.spec.engine.engine == select.value != "postgres"
+        await pilot.click(select)
+        await settle(pilot)
+        assert select.expanded
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not select.expanded and current(app) == "engine"
+
+
+async def test_a_folded_field_is_filled_before_it_is_first_opened_and_set_once_opened() -> None:
+    from textual.widgets import Collapsible
+    from textual.widgets._collapsible import CollapsibleTitle
+
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.load_preset("production-mysql")  # fills every step, the folded license model included
+        await settle(pilot)
+        fold = app.screen.query_one("#step-engine Collapsible", Collapsible)
+        assert fold.collapsed
+        fold.scroll_visible(animate=False)  # below the fields at 80x24
+        await settle(pilot)
+        await pilot.click(fold.query_one(CollapsibleTitle))
+        await settle(pilot)
+        assert not fold.collapsed
+        select = field(app, "engine.license_model").query_one(Select)
+        assert select.value == app.spec.engine.license_model is not None
+        await walk_to(pilot, "backup")
+        fold = app.screen.query_one("#step-backup Collapsible", Collapsible)
+        fold.query_one(CollapsibleTitle).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        before = app.spec.backup.copy_tags_to_snapshot
+        field(app, "backup.copy_tags_to_snapshot").focus_control()
+        await pilot.press("space")
+        await settle(pilot)
+        assert app.spec.backup.copy_tags_to_snapshot is not before
+
+
+async def test_next_pressed_the_moment_the_first_screen_shows_is_answered() -> None:
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+n")  # before the model has loaded after the first frame
+        shown = lambda: bool(app.wizard_screen.step_view("instance")) and current(app) == "instance"  # noqa: E731
+        await until(pilot, shown, "the Instance step", timeout_s=20)
+        await settle(pilot)
+        assert app.spec_loaded and app.screen.query_one("#step-instance").region
