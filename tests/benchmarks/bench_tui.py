@@ -9,7 +9,7 @@ driver, the real escape sequences written), and a time is taken when the bytes o
 2. Step transitions (ctrl+n Next and esc Back over every step, first visits included): median (goal
    50 ms) and p95, from the key written to the last byte of the new step's frame. The keys are sent
    both ways a terminal sends them: as a terminal with the kitty keyboard protocol (which Textual asks
-   for: kitty, foot, Ghostty, WezTerm, Alacritty, recent iTerm2) sends them, where Escape is a whole
+   for: kitty, foot, Ghostty, Alacritty; WezTerm, iTerm2 when enabled) sends them, where Escape is a whole
    sequence (CSI 27 u), and as a legacy terminal (xterm, tmux, most SSH clients) does, where Escape is a
    lone ESC byte that Textual must wait ESCDELAY (100 ms) on before it knows it is not the start of a
    sequence. Each is reported; the ESCDELAY wait is Textual's input parsing, the same in every app.
