@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from screens import messages
 from screens.widgets.button_row import ButtonRow
+from screens.widgets.ordered_input import OrderedInput
 
 
 class QuitDialog(ModalScreen[str | None]):
@@ -96,7 +97,7 @@ class SavePresetDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label(messages.SAVE_PRESET_TITLE, classes="dialog-title")
             yield Static(messages.SAVE_PRESET_BODY)
-            yield Input(self._suggestion, placeholder=messages.SAVE_PRESET_PLACEHOLDER, compact=True,
+            yield OrderedInput(self._suggestion, placeholder=messages.SAVE_PRESET_PLACEHOLDER, compact=True,
                         id="preset-name")
             yield Static("", id="preset-error", classes="field-message")
             with ButtonRow(classes="dialog-buttons"):

@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Static
 
 from screens import messages as m
 from screens.widgets.button_row import ButtonRow
+from screens.widgets.ordered_input import OrderedInput
 from wizard.spec.model import DatabaseSpec
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class TypedConfirmScreen(ModalScreen[bool]):
                 yield Static(self._body, id="confirm-body", markup=False)
             yield Static(m.CONFIRM_PROMPT.format(identifier=self._identifier), id="confirm-prompt",
                          markup=False)
-            yield Input(placeholder=m.CONFIRM_PLACEHOLDER, id="confirm-input", compact=True)
+            yield OrderedInput(placeholder=m.CONFIRM_PLACEHOLDER, id="confirm-input", compact=True)
             yield Static("", id="confirm-error", markup=False)
             with ButtonRow(id="confirm-buttons", classes="dialog-buttons"):
                 yield Button(self._action_label, id="confirm-go", compact=True,

@@ -17,8 +17,10 @@ from textual.css.scalar import Unit
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widget import Widget
-from textual.widgets import Button, ContentSwitcher, Input, OptionList, SelectionList, Static
+from textual.widgets import Button, ContentSwitcher, OptionList, SelectionList, Static
 from textual.widgets._option_list import OptionListContent
+
+from screens.widgets.ordered_input import OrderedInput
 
 
 # For a container whose virtual size is only ever what a layout computed for it (its content's height):
@@ -71,7 +73,7 @@ class ScrollbarsDrawnWithLayout(_WidgetMixin):
         return bool(changed)
 
 
-class QuietInput(Input):
+class QuietInput(OrderedInput):
     """An Input that repaints itself, without a screen layout, as its text grows or shrinks."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
