@@ -22,4 +22,6 @@ class ButtonRow(Horizontal):
         buttons = [button for button in self.query(Button) if button.display and not button.disabled]
         focused = self.screen.focused
         if focused in buttons:
-            buttons[(buttons.index(focused) + offset) % len(buttons)].focus()
+            # At once, not as Widget.focus does (later, through the app's queue): an Enter typed right
+            # after the arrow must press the button the arrow moved to.
+            self.screen.set_focus(buttons[(buttons.index(focused) + offset) % len(buttons)])

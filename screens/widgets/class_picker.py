@@ -202,4 +202,5 @@ class ClassPicker(Vertical):
         """Down in the filter box moves into the list."""
         option_list = self.query_one(".class-options", OptionList)
         if self.query_one(".class-filter", Input).has_focus:
-            option_list.focus()
+            # At once (Widget.focus waits for the app's queue): an Enter typed right after must pick.
+            self.screen.set_focus(option_list)

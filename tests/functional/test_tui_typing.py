@@ -1,15 +1,20 @@
-"""Keys typed faster than the screen checks each edit still take effect in the order they were typed."""
+"""Keys typed faster than the app handles them (a fast typist, a password manager's auto-type) still take
+effect in the order they were typed."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from textual import events
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input
+from tui_support import MemoryCatalog, settle
 
+from screens.app import make_app
+from screens.dialogs import QuitDialog
 from screens.widgets.ordered_input import OrderedInput
 
 TYPED = ["end", *["backspace"] * 14, *"1bad--"]
@@ -51,3 +56,21 @@ async def test_backspaces_land_before_the_letters_typed_after_them() -> None:
 @pytest.mark.xfail(reason="Textual 8.2.8's own Input: shows why OrderedInput exists", strict=True)
 async def test_textuals_input_reorders_them() -> None:
     assert await _type_at_once(Input) == "1bad--"
+
+
+async def test_an_arrow_then_enter_at_once_presses_the_button_the_arrow_moved_to(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wizard.drafts import load_draft
+
+    monkeypatch.setenv("RDS_WIZARD_HOME", str(tmp_path))
+    app = make_app(catalog=MemoryCatalog(), demo=True, resume=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, QuitDialog)
+        app.post_message(events.Key("right", None))  # from "Keep draft and quit" to "Discard and quit"
+        app.post_message(events.Key("enter", None))
+        await settle(pilot)
+    assert app.return_code == 0
+    assert load_draft() is None  # "Keep draft and quit" would have saved one
