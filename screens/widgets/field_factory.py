@@ -263,6 +263,16 @@ class FieldWidget(Vertical):
         self.post_message(self.Edited(self, raw))
 
 
+class FieldInput(QuietInput):
+    """A field's text box: Enter moves on to the next control, as a form would."""
+
+    async def action_submit(self) -> None:
+        """Submit, and move the focus on at once (see OrderedInput: letters typed after Enter belong to
+        the next control)."""
+        await super().action_submit()
+        self.screen.focus_next()
+
+
 class TextField(FieldWidget):
     """Free text, integers, windows and tags: one input line."""
 
@@ -273,7 +283,7 @@ class TextField(FieldWidget):
             placeholder = messages.WINDOW_PLACEHOLDER.format(example=placeholder)
         elif placeholder:
             placeholder = messages.PLACEHOLDER.format(example=placeholder)
-        yield QuietInput(format_value(self._initial), placeholder=placeholder, compact=True,
+        yield FieldInput(format_value(self._initial), placeholder=placeholder, compact=True,
                          classes="field-input")
 
     def load_value(self, value: Any) -> None:
@@ -292,9 +302,7 @@ class TextField(FieldWidget):
 
     @on(Input.Submitted, ".field-input")
     def _submitted(self, event: Input.Submitted) -> None:
-        # Enter moves on to the next control, as a form would.
-        event.stop()
-        self.screen.focus_next()
+        event.stop()  # FieldInput has moved on already
 
 
 class PasswordField(FieldWidget):
@@ -302,9 +310,9 @@ class PasswordField(FieldWidget):
 
     def compose_control(self) -> ComposeResult:
         """Two masked inputs."""
-        yield QuietInput(password=True, compact=True, classes="field-input password-first")
+        yield FieldInput(password=True, compact=True, classes="field-input password-first")
         yield Static(messages.PASSWORD_CONFIRM, classes="field-label")
-        yield QuietInput(password=True, compact=True, classes="field-input password-confirm")
+        yield FieldInput(password=True, compact=True, classes="field-input password-confirm")
 
     def local_problems(self) -> list[Problem]:
         """A mismatch between the two entries, once the second is typed."""
@@ -329,8 +337,7 @@ class PasswordField(FieldWidget):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.screen.focus_next()
+        event.stop()  # FieldInput has moved on already
 
 
 class ChoiceField(FieldWidget):

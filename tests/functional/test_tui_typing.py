@@ -11,7 +11,7 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input
-from tui_support import MemoryCatalog, settle
+from tui_support import MemoryCatalog, field_input, settle
 
 from screens.app import make_app
 from screens.dialogs import QuitDialog
@@ -74,3 +74,24 @@ async def test_an_arrow_then_enter_at_once_presses_the_button_the_arrow_moved_to
         await settle(pilot)
     assert app.return_code == 0
     assert load_draft() is None  # "Keep draft and quit" would have saved one
+
+
+async def test_letters_typed_after_tab_and_enter_go_to_the_next_field(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As a password manager's auto-type sends them: the identifier, Tab, the username, Enter, a password.
+    monkeypatch.setenv("RDS_WIZARD_HOME", str(tmp_path))
+    app = make_app(catalog=MemoryCatalog(), demo=True, resume=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        field_input(app, "settings.identifier").focus()
+        await settle(pilot)
+        burst = [*"orders-db", "tab", "end", *["backspace"] * 8, *"dbadmin", "enter", *"typed-on"]
+        for key in burst:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        assert field_input(app, "settings.identifier").value == "orders-db"
+        assert field_input(app, "settings.master_username").value == "dbadmin"
+        assert app.spec.settings.master_username == "dbadmin"
+        assert field_input(app, "settings.identifier").value == "orders-db"
