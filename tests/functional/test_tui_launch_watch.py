@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.widgets import Static
-from tui_support import until
+from tui_support import SlowlyOpeningGateway, until
 
 from screens.provisioning import ProvisioningScreen
 from screens.watch import WatchApp
@@ -53,26 +51,12 @@ async def test_an_unknown_identifier_is_reported_not_followed() -> None:
 
 
 async def test_a_gateway_that_opens_after_quitting_is_closed() -> None:
-    release = threading.Event()
-    closed = threading.Event()
-
-    class ClosingGateway(EmptyGateway):
-        def close(self) -> None:
-            closed.set()
-
-    def slow_gateway() -> ClosingGateway:
-        release.wait(10)
-        return ClosingGateway()
-
-    app = WatchApp(slow_gateway, "orders-db", demo=True)
+    factory = SlowlyOpeningGateway(EmptyGateway)
+    app = WatchApp(factory, "orders-db", demo=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+q")
-    release.set()
-    for _ in range(100):
-        if closed.is_set():
-            break
-        await asyncio.sleep(0.05)
-    assert closed.is_set()
+    factory.release.set()
+    assert await factory.wait_until_closed()
 
 
 @pytest.mark.slow

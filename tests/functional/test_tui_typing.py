@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual import events
@@ -41,9 +42,7 @@ async def _type_at_once(input_class: type[Input]) -> str:
         field = app.query_one(Input)
         field.focus()
         await pilot.pause()
-        for key in TYPED:  # all queued before any is handled, as from a fast typist or a paste of keys
-            character = key if len(key) == 1 else None
-            app.post_message(events.Key(key, character))
+        _post_at_once(app, TYPED)
         for _ in range(50):
             await pilot.pause(0.02)
         return field.value
@@ -58,28 +57,36 @@ async def test_textuals_input_reorders_them() -> None:
     assert await _type_at_once(Input) == "1bad--"
 
 
-async def test_an_arrow_then_enter_at_once_presses_the_button_the_arrow_moved_to(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RDS_WIZARD_HOME", str(tmp_path))
+
+
+def _post_at_once(app: App[Any], keys: list[str]) -> None:
+    """Queue every key before the app handles any, as a burst from the terminal arrives."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+@pytest.mark.usefixtures("_home")
+async def test_an_arrow_then_enter_at_once_presses_the_button_the_arrow_moved_to() -> None:
     from wizard.drafts import load_draft
 
-    monkeypatch.setenv("RDS_WIZARD_HOME", str(tmp_path))
     app = make_app(catalog=MemoryCatalog(), demo=True, resume=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+q")
         await settle(pilot)
         assert isinstance(app.screen, QuitDialog)
-        app.post_message(events.Key("right", None))  # from "Keep draft and quit" to "Discard and quit"
-        app.post_message(events.Key("enter", None))
+        _post_at_once(app, ["right", "enter"])  # from "Keep draft and quit" to "Discard and quit"
         await settle(pilot)
     assert app.return_code == 0
     assert load_draft() is None  # "Keep draft and quit" would have saved one
 
 
-async def test_letters_typed_after_tab_and_enter_go_to_the_next_field(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # As a password manager's auto-type sends them: the identifier, Tab, the username, Enter, a password.
-    monkeypatch.setenv("RDS_WIZARD_HOME", str(tmp_path))
+@pytest.mark.usefixtures("_home")
+async def test_letters_typed_after_tab_and_enter_go_to_the_next_field() -> None:
+    # As a password manager's auto-type sends them: the identifier, Tab, the username, Enter, more letters.
     app = make_app(catalog=MemoryCatalog(), demo=True, resume=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -87,11 +94,8 @@ async def test_letters_typed_after_tab_and_enter_go_to_the_next_field(
         await settle(pilot)
         field_input(app, "settings.identifier").focus()
         await settle(pilot)
-        burst = [*"orders-db", "tab", "end", *["backspace"] * 8, *"dbadmin", "enter", *"typed-on"]
-        for key in burst:
-            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        _post_at_once(app, [*"orders-db", "tab", "end", *["backspace"] * 8, *"dbadmin", "enter", *"typed-on"])
         await settle(pilot)
         assert field_input(app, "settings.identifier").value == "orders-db"
-        assert field_input(app, "settings.master_username").value == "dbadmin"
+        assert field_input(app, "settings.master_username").value == "dbadmin"  # Enter moved on first
         assert app.spec.settings.master_username == "dbadmin"
-        assert field_input(app, "settings.identifier").value == "orders-db"

@@ -3,17 +3,15 @@ of error, drafts, presets, the palette, and a failed load with retry. Backend: t
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, RadioSet, Select, Static
-from tui_support import FailingCatalog, MemoryCatalog, settle, until
+from tui_support import FailingCatalog, MemoryCatalog, SlowlyOpeningGateway, settle, until
 
 from screens.app import CatalogGateway, WizardApp, make_app
 from screens.dialogs import QuitDialog, ResumeDialog, SavePresetDialog
@@ -106,13 +104,8 @@ async def walk_to(pilot: Pilot[int], key: str) -> None:
 
 
 async def test_first_screen_paints_before_the_gateway_is_ready() -> None:
-    release = threading.Event()
-
-    def slow_gateway() -> CatalogGateway:
-        release.wait(10)
-        return CatalogGateway(MemoryCatalog(), "DEMO")
-
-    app = make_app(slow_gateway, demo=True, resume=False)
+    factory = SlowlyOpeningGateway(lambda: CatalogGateway(MemoryCatalog(), "DEMO"))
+    app = make_app(factory, demo=True, resume=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.gateway is None
@@ -120,7 +113,7 @@ async def test_first_screen_paints_before_the_gateway_is_ready() -> None:
         waiting = field(app, "engine.version").query_one(".field-status-text", Static)
         assert "Starting the demo AWS" in str(waiting.render())
         assert "DEMO" in str(app.screen.query_one("#banner", Static).render())
-        release.set()
+        factory.release.set()
         await settle(pilot)
         assert app.gateway is not None
         select = field(app, "engine.version").query_one(Select)
@@ -142,27 +135,13 @@ async def test_quitting_while_the_next_step_is_laid_out_unseen_ends_cleanly() ->
 
 async def test_a_gateway_that_opens_after_quitting_is_closed() -> None:
     # The demo's servers must not outlive a Ctrl+Q pressed while they were starting.
-    release = threading.Event()
-    closed = threading.Event()
-
-    class RecordingGateway(CatalogGateway):
-        def close(self) -> None:
-            closed.set()
-
-    def slow_gateway() -> CatalogGateway:
-        release.wait(10)
-        return RecordingGateway(MemoryCatalog(), "DEMO")
-
-    app = make_app(slow_gateway, demo=True, resume=False)
+    factory = SlowlyOpeningGateway(lambda: CatalogGateway(MemoryCatalog(), "DEMO"))
+    app = make_app(factory, demo=True, resume=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.gateway is None
-    release.set()
-    for _ in range(100):
-        if closed.is_set():
-            break
-        await asyncio.sleep(0.05)
-    assert closed.is_set()
+    factory.release.set()
+    assert await factory.wait_until_closed()
     assert app.gateway is None
 
 

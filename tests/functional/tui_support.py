@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -138,3 +140,28 @@ def typing_ready(app: Any) -> bool:
     from screens.launch_confirm import TypedConfirmScreen
 
     return isinstance(app.screen, TypedConfirmScreen) and getattr(app.focused, "id", None) == "confirm-input"
+
+
+class SlowlyOpeningGateway:
+    """A gateway factory that blocks until `release` is set (as the demo takes seconds to start); the
+    gateway it returns sets `closed` when closed."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.release = threading.Event()
+        self.closed = threading.Event()
+        self._make = make
+
+    def __call__(self) -> Any:
+        """Wait for the release, then open a gateway whose close is recorded."""
+        self.release.wait(10)
+        gateway = self._make()
+        gateway.close = self.closed.set
+        return gateway
+
+    async def wait_until_closed(self, timeout_s: float = 5.0) -> bool:
+        """Whether the gateway is closed within `timeout_s` (it is closed from another thread)."""
+        for _ in range(int(timeout_s / 0.05)):
+            if self.closed.is_set():
+                return True
+            await asyncio.sleep(0.05)
+        return self.closed.is_set()
