@@ -333,11 +333,10 @@ class WizardApp(App[int]):
 
         if isinstance(self.screen, QuitDialog):
             return
-        following = [s for s in self.screen_stack if isinstance(s, ProvisioningScreen)]
-        if following:
-            launched = messages.QUIT_LAUNCHED_DEMO if self.demo else messages.QUIT_LAUNCHED
-            self.push_screen(QuitDialog(launched.format(identifier=following[0].identifier)),
-                             lambda choice: self.exit(0) if choice == "quit" else None)
+        notes = [note for screen in self.screen_stack
+                 if isinstance(screen, ProvisioningScreen) and (note := screen.quit_note())]
+        if notes:  # a database was launched (a refused launch created nothing: the draft question stands)
+            self.push_screen(QuitDialog(notes[0]), lambda choice: self.exit(0) if choice == "quit" else None)
             return
 
         def answered(choice: str | None) -> None:

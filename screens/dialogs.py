@@ -17,8 +17,9 @@ from screens.widgets.ordered_input import OrderedInput
 
 
 class QuitDialog(ModalScreen[str | None]):
-    """Quit: returns "keep" (keep the draft), "discard", or None to stay. After a launch, `launched`
-    says what quitting means for the database instead, and the answer is "quit" or None."""
+    """Quit: returns "keep" (keep the draft), "discard", or None to stay. After a launch, `launched` (the
+    provisioning screen's note) says what quitting means for the database instead; the answer is then
+    "quit" or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "stay", "Stay")]
 
@@ -98,7 +99,7 @@ class SavePresetDialog(ModalScreen[str | None]):
             yield Label(messages.SAVE_PRESET_TITLE, classes="dialog-title")
             yield Static(messages.SAVE_PRESET_BODY)
             yield OrderedInput(self._suggestion, placeholder=messages.SAVE_PRESET_PLACEHOLDER, compact=True,
-                        id="preset-name")
+                               id="preset-name")
             yield Static("", id="preset-error", classes="field-message")
             with ButtonRow(classes="dialog-buttons"):
                 yield Button(messages.BUTTON_SAVE, variant="primary", compact=True, id="save")

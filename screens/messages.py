@@ -102,9 +102,6 @@ QUIT_KEEP = "Keep draft and quit"
 QUIT_DISCARD = "Discard and quit"
 QUIT_CANCEL = "Stay"
 QUIT_NOW = "Quit"
-QUIT_LAUNCHED = ("Quitting stops nothing in AWS: {identifier} carries on there. Re-attach any time with: "
-                 "rds-wizard watch {identifier}")
-QUIT_LAUNCHED_DEMO = "The demo AWS lives inside the wizard: quitting ends it, and {identifier} with it."
 DRAFT_FAILED = "Could not keep the draft ({reason}); the wizard stays open."
 
 RESUME_TITLE = "Resume where you left off?"
@@ -179,7 +176,7 @@ PROV_TITLE_FOLLOW = "Following {what} {identifier}"
 PROV_STARTING = "Starting…"
 PROV_EVENTS = "Events and changes"
 PROV_FAILOVER_BUTTON = "Run the failover test (f)"
-PROV_QUIT_NOTE = ("Quitting (Ctrl+Q) stops nothing in AWS: {identifier} keeps being created. "
+PROV_QUIT_NOTE = ("Quitting (Ctrl+Q) stops nothing in AWS: {identifier} carries on there. "
                   "Re-attach any time with: rds-wizard watch {identifier}")
 PROV_QUIT_NOTE_DEMO = ("This demo AWS lives inside the wizard: quitting ends it. On real AWS quitting stops "
                        "nothing and `rds-wizard watch {identifier}` re-attaches.")

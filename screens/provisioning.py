@@ -146,6 +146,7 @@ class ProvisioningScreen(Screen[None]):
         self.event_lines: list[str] = []
         self._password_visible = False
         self._existing: tuple[str, Kind] | None = None
+        self._refused = False  # the launch was refused: nothing was created
         self._summary: ConnectionSummary | None = None
 
     # ---- layout -------------------------------------------------------------------------------------
@@ -157,7 +158,7 @@ class ProvisioningScreen(Screen[None]):
             yield Static(self._title_text(), id="prov-title", markup=False)
             yield Static("", id="prov-stages")
             yield Static(m.PROV_STARTING, id="prov-time", markup=False)
-            yield Static(self._quit_note(), id="prov-note", classes="note", markup=False)
+            yield Static(self.quit_note() or "", id="prov-note", classes="note", markup=False)
             yield Static("", id="prov-warning", classes="warning-panel", markup=False)
             yield Static("", id="prov-ready", classes="ready-panel", markup=False)
             yield Button(m.PROV_FAILOVER_BUTTON, id="prov-failover", classes="launch-action",
@@ -173,7 +174,10 @@ class ProvisioningScreen(Screen[None]):
         what = {"cluster": "Multi-AZ DB cluster", "instance": "DB instance", None: "database"}[self.kind]
         return template.format(what=what, identifier=self.identifier)
 
-    def _quit_note(self) -> str:
+    def quit_note(self) -> str | None:
+        """What quitting the wizard means for the database followed here (None: nothing was created)."""
+        if self._refused:
+            return None
         template = m.PROV_QUIT_NOTE_DEMO if self.demo else m.PROV_QUIT_NOTE
         return template.format(identifier=self.identifier)
 
@@ -246,6 +250,7 @@ class ProvisioningScreen(Screen[None]):
     @on(LaunchRefused)
     def _on_refused(self, message: LaunchRefused) -> None:
         error = message.error
+        self._refused = True
         self._show_warning(error.render(), severity="error")
         self.query_one("#prov-time", Static).update(m.PROV_NOTHING_CREATED)
         self.query_one("#prov-note", Static).update(m.PROV_REFUSED_NOTE)
@@ -434,7 +439,8 @@ class ProvisioningScreen(Screen[None]):
         self.identifier, self.kind = identifier, kind
         self.query_one("#prov-warning").display = False
         self.query_one("#prov-title", Static).update(self._title_text())
-        self.query_one("#prov-note", Static).update(self._quit_note())
+        self._refused = False  # following the existing database instead
+        self.query_one("#prov-note", Static).update(self.quit_note() or "")
         self._run()
         self.refresh_bindings()
 

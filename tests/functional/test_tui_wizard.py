@@ -452,14 +452,36 @@ async def test_after_a_launch_quitting_says_what_happens_to_the_database(demo: b
         dialog = app.screen
         assert isinstance(dialog, QuitDialog)
         body = " ".join(str(s.render()) for s in dialog.query(Static))
-        assert ("quitting ends it, and orders-db with it" in body) is demo
-        assert ("rds-wizard watch orders-db" in body) is not demo
+        assert ("lives inside the wizard: quitting ends it" in body) is demo
+        assert ("stops nothing in AWS: orders-db carries on" in body) is not demo
+        assert "rds-wizard watch orders-db" in body
         assert "draft" not in body
         assert [b.id for b in dialog.query(Button)] == ["quit", "stay"]
         await pilot.press("enter")
         await settle(pilot)
     assert app.return_code == 0
     assert load_draft() is None
+
+
+async def test_after_a_refused_launch_quitting_asks_about_the_draft() -> None:
+    from screens.provisioning import ProvisioningScreen
+    from wizard.launch import LaunchError
+
+    app = make_app(catalog=MemoryCatalog(), demo=True, resume=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        gateway = app.gateway
+        assert gateway is not None
+        screen = ProvisioningScreen(gateway, identifier="orders-db", kind=None, demo=True)
+        await app.push_screen(screen)
+        screen.post_message(ProvisioningScreen.LaunchRefused(LaunchError("The launch was refused.")))
+        await settle(pilot)
+        assert screen.quit_note() is None  # nothing was created
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, QuitDialog)
+        assert [b.id for b in dialog.query(Button)] == ["keep", "discard", "stay"]
 
 
 async def test_save_as_preset_from_review_never_writes_the_password(_home: Path) -> None:
