@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from screens import messages
 from screens.widgets.button_row import ButtonRow
+from screens.widgets.compact_button import CompactButton
 from screens.widgets.ordered_input import OrderedInput
 
 
@@ -34,15 +35,15 @@ class QuitDialog(ModalScreen[str | None]):
             yield Static(self._launched or messages.QUIT_BODY, markup=False)
             with ButtonRow(classes="dialog-buttons"):
                 if self._launched:
-                    yield Button(messages.QUIT_NOW, variant="primary", compact=True, id="quit")
+                    yield CompactButton(messages.QUIT_NOW, variant="primary", id="quit")
                 else:
-                    yield Button(messages.QUIT_KEEP, variant="primary", compact=True, id="keep")
-                    yield Button(messages.QUIT_DISCARD, variant="error", compact=True, id="discard")
-                yield Button(messages.QUIT_CANCEL, compact=True, id="stay")
+                    yield CompactButton(messages.QUIT_KEEP, variant="primary", id="keep")
+                    yield CompactButton(messages.QUIT_DISCARD, variant="error", id="discard")
+                yield CompactButton(messages.QUIT_CANCEL, id="stay")
 
     def on_mount(self) -> None:
         """Keeping the draft is the safe default; after a launch there is no draft to ask about."""
-        self.query_one("#quit" if self._launched else "#keep", Button).focus()
+        self.query_one("#quit" if self._launched else "#keep", CompactButton).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -68,12 +69,12 @@ class ResumeDialog(ModalScreen[bool]):
             yield Label(messages.RESUME_TITLE, classes="dialog-title")
             yield Static(self._body)
             with ButtonRow(classes="dialog-buttons"):
-                yield Button(messages.RESUME_YES, variant="primary", compact=True, id="resume")
-                yield Button(messages.RESUME_NO, compact=True, id="start-over")
+                yield CompactButton(messages.RESUME_YES, variant="primary", id="resume")
+                yield CompactButton(messages.RESUME_NO, id="start-over")
 
     def on_mount(self) -> None:
         """Resuming is the likely wish."""
-        self.query_one("#resume", Button).focus()
+        self.query_one("#resume", CompactButton).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -102,8 +103,8 @@ class SavePresetDialog(ModalScreen[str | None]):
                                id="preset-name")
             yield Static("", id="preset-error", classes="field-message")
             with ButtonRow(classes="dialog-buttons"):
-                yield Button(messages.BUTTON_SAVE, variant="primary", compact=True, id="save")
-                yield Button(messages.BUTTON_CANCEL, compact=True, id="cancel")
+                yield CompactButton(messages.BUTTON_SAVE, variant="primary", id="save")
+                yield CompactButton(messages.BUTTON_CANCEL, id="cancel")
 
     def on_mount(self) -> None:
         """Start in the name box."""

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from screens import messages as m
 from screens.launch_confirm import TypedConfirmScreen
+from screens.widgets.compact_button import CompactButton
 from screens.widgets.live_topology import LiveTopology
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ def report_text(report: FailoverReport, paths: Sequence[Path]) -> str:
 class FailoverScreen(Screen["FailoverReport | None"]):
     """Checks, confirms by the typed identifier, forces a failover, and shows what clients saw."""
 
+    CSS_PATH = "launch.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "start", "Start the test", show=True),
         Binding("r", "recheck", "Check again", show=True),
@@ -139,7 +141,7 @@ class FailoverScreen(Screen["FailoverReport | None"]):
             yield Static("", id="fo-report", classes="report-panel", markup=False)
             yield Static("", id="fo-checks")
             yield Static("", id="fo-what", classes="note", markup=False)
-            yield Button(m.FO_START_BUTTON, id="fo-start", classes="launch-action", compact=True)
+            yield CompactButton(m.FO_START_BUTTON, id="fo-start", classes="launch-action")
             yield LiveTopology(id="fo-topology")
             yield Static(m.FO_TIMELINE, classes="section-title", markup=False)
             yield RichLog(id="fo-timeline", wrap=True, markup=False, highlight=False, max_lines=5000,
@@ -214,7 +216,7 @@ class FailoverScreen(Screen["FailoverReport | None"]):
             self.query_one("#fo-phase", Static).update(m.FO_READY.format(where=where))
             self.query_one("#fo-what", Static).update(
                 "\n".join([m.FO_WHAT, *(f" - {line}" for line in pre.what_will_happen)]))
-            start = self.query_one("#fo-start", Button)
+            start = self.query_one("#fo-start", CompactButton)
             start.display = True
             self.set_focus(start, scroll_visible=False)
         else:

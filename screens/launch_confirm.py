@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Static
 
 from screens import messages as m
 from screens.widgets.button_row import ButtonRow
+from screens.widgets.compact_button import CompactButton
 from screens.widgets.ordered_input import OrderedInput
 from wizard.spec.model import DatabaseSpec
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 class TypedConfirmScreen(ModalScreen[bool]):
     """Asks the user to type an identifier before a consequential action; dismisses True only on a match."""
 
+    CSS_PATH = "launch.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     # Start in the field, so typing the identifier and Enter is all it takes.
     AUTO_FOCUS = "#confirm-input"
@@ -50,9 +52,9 @@ class TypedConfirmScreen(ModalScreen[bool]):
             yield OrderedInput(placeholder=m.CONFIRM_PLACEHOLDER, id="confirm-input", compact=True)
             yield Static("", id="confirm-error", markup=False)
             with ButtonRow(id="confirm-buttons", classes="dialog-buttons"):
-                yield Button(self._action_label, id="confirm-go", compact=True,
+                yield CompactButton(self._action_label, id="confirm-go",
                              variant="error" if self._danger else "primary")
-                yield Button(m.CONFIRM_CANCEL, id="confirm-cancel", compact=True)
+                yield CompactButton(m.CONFIRM_CANCEL, id="confirm-cancel")
 
     @on(Input.Submitted, "#confirm-input")
     @on(Button.Pressed, "#confirm-go")

@@ -23,6 +23,7 @@ from textual.widgets import Button, Footer, Header, RichLog, Static
 from textual.worker import get_current_worker
 
 from screens import messages as m
+from screens.widgets.compact_button import CompactButton
 from screens.widgets.live_topology import LiveTopology
 from wizard.aws.provisioning import Progress, RdsEvent, Update, follow, format_duration
 
@@ -82,6 +83,7 @@ def time_line(progress: Progress, elapsed: float) -> str:
 class ProvisioningScreen(Screen[None]):
     """Creates the database (when given a spec) and follows it live: stages, events, topology, endpoint."""
 
+    CSS_PATH = "launch.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "failover", "Failover test", show=True),
         Binding("p", "toggle_password", "Show password", show=True),
@@ -161,8 +163,7 @@ class ProvisioningScreen(Screen[None]):
             yield Static(self.quit_note() or "", id="prov-note", classes="note", markup=False)
             yield Static("", id="prov-warning", classes="warning-panel", markup=False)
             yield Static("", id="prov-ready", classes="ready-panel", markup=False)
-            yield Button(m.PROV_FAILOVER_BUTTON, id="prov-failover", classes="launch-action",
-                         compact=True)
+            yield CompactButton(m.PROV_FAILOVER_BUTTON, id="prov-failover", classes="launch-action")
             yield LiveTopology(id="prov-topology")
             yield Static(m.PROV_EVENTS, classes="section-title", markup=False)
             yield RichLog(id="prov-events", wrap=True, markup=False, highlight=False, max_lines=2000,

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from screens import messages
+from screens.widgets.compact_button import CompactButton
 from wizard.cost import COST_NOTE, NO_ESTIMATE, estimate_spec
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ class ReviewView(VerticalScroll):
         for index, problem in enumerate(sorted(problems, key=lambda p: not p.is_error)):
             glyph = messages.PROBLEM_ERROR if problem.is_error else messages.PROBLEM_WARNING
             text = Text(f"{glyph} {problem.message}", style="red" if problem.is_error else "yellow")
-            button = Button(messages.BUTTON_GO.format(step=step_titles.get(problem.field, "")), compact=True,
+            button = CompactButton(messages.BUTTON_GO.format(step=step_titles.get(problem.field, "")),
                             name=problem.field, id=f"fix-{index}", classes="review-fix")
             row = Horizontal(Static(text, classes="review-problem"), button, classes="review-problem-row")
             widgets.append(row)

@@ -30,6 +30,7 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed, get_current_wo
 from screens import messages
 from screens.step_view import StepView
 from screens.widgets.banner import Banner
+from screens.widgets.compact_button import CompactButton
 from screens.widgets.field_factory import FieldWidget, PasswordField
 from screens.widgets.quiet import QuietButton, QuietStatic, QuietSwitcher
 from screens.widgets.step_list import StepList
@@ -105,8 +106,8 @@ class WizardScreen(Screen[None]):
         self._holding_frame = False
         # Review's own buttons, mounted (before Next) when Review is first shown: hidden on every other
         # step, they would only be styled before the first frame.
-        self._save_button = QuietButton(messages.BUTTON_SAVE_PRESET, compact=True, id="save-preset")
-        self._launch_button = QuietButton(messages.BUTTON_LAUNCH, variant="success", compact=True,
+        self._save_button = QuietButton(messages.BUTTON_SAVE_PRESET, id="save-preset")
+        self._launch_button = QuietButton(messages.BUTTON_LAUNCH, variant="success",
                                           id="launch")
 
     @property
@@ -129,8 +130,8 @@ class WizardScreen(Screen[None]):
                 yield QuietSwitcher(id="switcher")
                 yield QuietStatic("", id="step-status")
                 with Horizontal(id="nav"):
-                    yield QuietButton(messages.BUTTON_BACK, compact=True, id="back")
-                    yield QuietButton(messages.BUTTON_NEXT, variant="primary", compact=True, id="next")
+                    yield QuietButton(messages.BUTTON_BACK, id="back")
+                    yield QuietButton(messages.BUTTON_NEXT, variant="primary", id="next")
         yield Static(self._keys_line(), id="keys")
 
     @staticmethod
@@ -303,9 +304,9 @@ class WizardScreen(Screen[None]):
         docs = Text(messages.DOCS, style=f"underline link {step.docs_url}")
         self.query_one("#step-docs", Static).update(docs)
         self.query_one("#step-help", Static).update(step.purpose)
-        self.query_one("#back", Button).disabled = index == 0
+        self.query_one("#back", CompactButton).disabled = index == 0
         on_review = step.key == "review"
-        self.query_one("#next", Button).display = not on_review
+        self.query_one("#next", CompactButton).display = not on_review
         self._save_button.display = on_review
         self._launch_button.display = on_review
         if self.wizard.spec_loaded and isinstance(view, StepView):

@@ -6,7 +6,8 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Button
+
+from screens.widgets.compact_button import CompactButton
 
 
 class ButtonRow(Horizontal):
@@ -19,7 +20,7 @@ class ButtonRow(Horizontal):
 
     def action_move(self, offset: int) -> None:
         """Focus the button `offset` places along from the focused one."""
-        buttons = [button for button in self.query(Button) if button.display and not button.disabled]
+        buttons = [button for button in self.query(CompactButton) if button.display and not button.disabled]
         focused = self.screen.focused
         if focused in buttons:
             # At once, not as Widget.focus does (later, through the app's queue): an Enter typed right

@@ -31,6 +31,7 @@ from textual.widgets import (
 )
 
 from screens import messages
+from screens.widgets.compact_button import CompactButton
 from screens.widgets.drop_down import DropDown
 from screens.widgets.quiet import QuietInput, QuietSelectionList, laid_out_virtual_size
 from wizard.spec.values import format_value
@@ -238,7 +239,7 @@ class FieldWidget(Vertical):
         if retry and self._retry_button is None:
             # From now on a row: the text, and the button beside it.
             self._status_text = Static("", classes="field-status-text")
-            self._retry_button = Button(messages.BUTTON_RETRY, compact=True, classes="field-retry")
+            self._retry_button = CompactButton(messages.BUTTON_RETRY, classes="field-retry")
             row = Horizontal(self._status_text, self._retry_button, classes="field-status")
             self.mount(row, after=self._status_line)
             self._status_line.remove()

@@ -17,9 +17,10 @@ from textual.css.scalar import Unit
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widget import Widget
-from textual.widgets import Button, ContentSwitcher, OptionList, SelectionList, Static
+from textual.widgets import ContentSwitcher, OptionList, SelectionList, Static
 from textual.widgets._option_list import OptionListContent
 
+from screens.widgets.compact_button import CompactButton
 from screens.widgets.ordered_input import OrderedInput
 
 
@@ -175,7 +176,7 @@ class QuietStatic(Static):
     virtual_size: Reactive[Size] = laid_out_virtual_size()
 
 
-class QuietButton(StyledWhenAttached, Button):
+class QuietButton(StyledWhenAttached, CompactButton):
     """A Button whose size, settled by the layout that showed it, asks for no second layout (Save and
     Launch, hidden until Review, are sized the first time Review shows; see `QuietStatic`)."""
 

@@ -16,6 +16,7 @@ from tui_support import FailingCatalog, MemoryCatalog, SlowlyOpeningGateway, set
 from screens.app import CatalogGateway, WizardApp, make_app
 from screens.dialogs import QuitDialog, ResumeDialog, SavePresetDialog
 from screens.widgets.class_picker import ClassPicker
+from screens.widgets.compact_button import CompactButton
 from screens.widgets.field_factory import FieldWidget
 from screens.widgets.topology import TopologyDiagram
 from screens.widgets.window_chart import WindowChart
@@ -456,7 +457,7 @@ async def test_after_a_launch_quitting_says_what_happens_to_the_database(demo: b
         assert ("stops nothing in AWS: orders-db carries on" in body) is not demo
         assert "rds-wizard watch orders-db" in body
         assert "draft" not in body
-        assert [b.id for b in dialog.query(Button)] == ["quit", "stay"]
+        assert [b.id for b in dialog.query(CompactButton)] == ["quit", "stay"]
         await pilot.press("enter")
         await settle(pilot)
     assert app.return_code == 0
@@ -481,7 +482,7 @@ async def test_after_a_refused_launch_quitting_asks_about_the_draft() -> None:
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, QuitDialog)
-        assert [b.id for b in dialog.query(Button)] == ["keep", "discard", "stay"]
+        assert [b.id for b in dialog.query(CompactButton)] == ["keep", "discard", "stay"]
 
 
 async def test_save_as_preset_from_review_never_writes_the_password(_home: Path) -> None:
