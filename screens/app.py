@@ -147,7 +147,7 @@ class WizardApp(App[int]):
         screen = WizardScreen()
         screen.reached = self._start_reached
         self.push_screen(screen)
-        from wizard.drafts import has_draft
+        from wizard.paths import has_draft
 
         if self.resume and has_draft():
             self._offer_resume()

@@ -15,14 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.paths import drafts_dir
+from wizard.paths import draft_path
 
 if TYPE_CHECKING:
     from wizard.spec.model import DatabaseSpec
 
 log = logging.getLogger(__name__)
 
-DRAFT_FILE = "draft.json"
 _FORMAT = 1
 
 
@@ -33,11 +32,6 @@ class Draft:
     spec: DatabaseSpec
     step_key: str
     saved_at: datetime
-
-
-def draft_path() -> Path:
-    """Where the draft is kept."""
-    return drafts_dir() / DRAFT_FILE
 
 
 def save_draft(spec: DatabaseSpec, step_key: str) -> Path:
@@ -81,11 +75,6 @@ def load_draft() -> Draft | None:
                     "fresh.", str(exc).splitlines()[0] if str(exc) else type(exc).__name__, aside)
         return None
     return Draft(spec=spec, step_key=step_key, saved_at=saved_at)
-
-
-def has_draft() -> bool:
-    """Whether a draft is kept (without reading it, so without importing the model)."""
-    return draft_path().exists()
 
 
 def discard_draft() -> None:

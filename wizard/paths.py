@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 _APP = "rds-wizard"
+DRAFT_FILE = "draft.json"
 
 
 def _home_override() -> Path | None:
@@ -37,6 +38,16 @@ def _dir(kind: str) -> Path:
 def drafts_dir() -> Path:
     """Where an unfinished wizard's answers are kept (never a password)."""
     return _dir("state")
+
+
+def draft_path() -> Path:
+    """The file of the unfinished wizard's answers (read and written by `wizard.drafts`)."""
+    return drafts_dir() / DRAFT_FILE
+
+
+def has_draft() -> bool:
+    """Whether a draft is kept: asked as the wizard starts, so without importing how drafts are read."""
+    return draft_path().exists()
 
 
 def user_presets_dir() -> Path:
