@@ -31,7 +31,7 @@ from screens import messages
 from screens.step_view import StepView
 from screens.widgets.banner import Banner
 from screens.widgets.compact_button import CompactButton
-from screens.widgets.field_factory import FieldWidget, PasswordField
+from screens.widgets.field_factory import FieldWidget
 from screens.widgets.quiet import QuietButton, QuietStatic, QuietSwitcher
 from screens.widgets.step_list import StepList
 from wizard.spec.values import ENGINE_STEP_DEFAULTS
@@ -464,6 +464,8 @@ class WizardScreen(Screen[None]):
         found.extend(parse.values())
         view = self.step_view("instance")
         if view is not None and self.wizard.spec.settings.credentials == "self-managed":
+            from screens.widgets.text_fields import PasswordField
+
             for widget in view.query(PasswordField):
                 found.extend(widget.local_problems())
         return found

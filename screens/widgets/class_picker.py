@@ -16,7 +16,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens import messages
-from screens.widgets.quiet import QuietInput, QuietOptionList, laid_out_virtual_size
+from screens.widgets.quiet import laid_out_virtual_size
+from screens.widgets.quiet_input import QuietInput
+from screens.widgets.quiet_lists import QuietOptionList
 
 if TYPE_CHECKING:
     from wizard.choices import Choice

@@ -1,13 +1,15 @@
 """Render a `wizard.steps.StepField` by its kind: a label, the control, one help line and its messages.
 
 The widgets only collect what the user types or picks; parsing and rules stay in `wizard.spec`. Each
-edit is posted as `FieldWidget.Edited(path, raw)` with the raw text (or value) for `set_value`.
+edit is posted as `FieldWidget.Edited(path, raw)` with the raw text (or value) for `set_value`. Here are
+the base and the drop-down field (all the first screen shows); every other kind has its own module,
+imported when a step first needs one: each widget class (and Textual widget module) imported is time
+before the first frame.
 """
 
 from __future__ import annotations
 
 import contextlib
-import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -15,31 +17,16 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import Reactive
 from textual.widget import Widget
-from textual.widgets import (
-    Button,
-    Checkbox,
-    Input,
-    RadioButton,
-    RadioSet,
-    Select,
-    SelectionList,
-    Static,
-)
+from textual.widgets import Button, Select, Static
 
 from screens import messages
 from screens.widgets.compact_button import CompactButton
 from screens.widgets.drop_down import DropDown
-from screens.widgets.quiet import QuietInput, QuietSelectionList, laid_out_virtual_size
 from wizard.spec.values import format_value
 
-# The class picker and the marked toggles are imported where used: no field of the first screen needs
-# them, and every module imported is time before its first frame.
 if TYPE_CHECKING:
-    from screens.widgets.class_picker import ClassPicker
     from wizard.choices import Choice
     from wizard.spec.problems import Problem
     from wizard.steps import StepField
@@ -47,8 +34,6 @@ if TYPE_CHECKING:
 # Sources whose few options read best as radio buttons with a description each.
 RADIO_SOURCES = frozenset({"credentials", "deployments"})
 CLASS_SOURCE = "instance_classes"
-# Radio descriptions are wrapped to fit the step body at 80 columns (the label sits after the button).
-RADIO_TEXT_WIDTH = 52
 
 
 def field_id(path: str) -> str:
@@ -264,81 +249,6 @@ class FieldWidget(Vertical):
         self.post_message(self.Edited(self, raw))
 
 
-class FieldInput(QuietInput):
-    """A field's text box: Enter moves on to the next control, as a form would."""
-
-    async def action_submit(self) -> None:
-        """Submit, and move the focus on at once (see OrderedInput: letters typed after Enter belong to
-        the next control)."""
-        await super().action_submit()
-        self.screen.focus_next()
-
-
-class TextField(FieldWidget):
-    """Free text, integers, windows and tags: one input line."""
-
-    def compose_control(self) -> ComposeResult:
-        """A compact input."""
-        placeholder = self.step_field.placeholder
-        if self.step_field.kind == "window":
-            placeholder = messages.WINDOW_PLACEHOLDER.format(example=placeholder)
-        elif placeholder:
-            placeholder = messages.PLACEHOLDER.format(example=placeholder)
-        yield FieldInput(format_value(self._initial), placeholder=placeholder, compact=True,
-                         classes="field-input")
-
-    def load_value(self, value: Any) -> None:
-        """Replace the text without posting an edit."""
-        self._last_raw = format_value(value)
-        field_input = self.query_one(".field-input", Input)
-        text = format_value(value)
-        if field_input.value != text:
-            with field_input.prevent(Input.Changed):
-                field_input.value = text
-
-    @on(Input.Changed, ".field-input")
-    def _changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.edited(event.value)
-
-    @on(Input.Submitted, ".field-input")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()  # FieldInput has moved on already
-
-
-class PasswordField(FieldWidget):
-    """A password typed twice, masked; the confirmation never leaves the widget."""
-
-    def compose_control(self) -> ComposeResult:
-        """Two masked inputs."""
-        yield FieldInput(password=True, compact=True, classes="field-input password-first")
-        yield Static(messages.PASSWORD_CONFIRM, classes="field-label")
-        yield FieldInput(password=True, compact=True, classes="field-input password-confirm")
-
-    def local_problems(self) -> list[Problem]:
-        """A mismatch between the two entries, once the second is typed."""
-        from wizard.spec.problems import Problem
-
-        first = self.query_one(".password-first", Input).value
-        confirm = self.query_one(".password-confirm", Input).value
-        if (confirm and first != confirm) or (first and not confirm):
-            return [Problem(self.step_field.path, "MasterUserPassword", messages.PASSWORD_MISMATCH)]
-        return []
-
-    @on(Input.Changed, ".password-first")
-    def _first_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.edited(event.value)
-
-    @on(Input.Changed, ".password-confirm")
-    def _confirm_changed(self, event: Input.Changed) -> None:
-        # The password itself is unchanged, but whether the two match must be checked again.
-        event.stop()
-        self.post_message(self.Edited(self, self.query_one(".password-first", Input).value))
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()  # FieldInput has moved on already
 
 
 class ChoiceField(FieldWidget):
@@ -360,7 +270,7 @@ class ChoiceField(FieldWidget):
     def apply_choices(self, choices: list[Choice], value: Any) -> None:
         """Fill the drop-down; a refused choice stays pickable, marked, so its rule can explain why."""
         select: Select[str] = self.query_one(".field-select", Select)
-        options = [(_choice_prompt(c), str(c.value)) for c in choices]
+        options = [(choice_prompt(c), str(c.value)) for c in choices]
         text = format_value(value)
         with select.prevent(Select.Changed):
             select.set_options(options)
@@ -386,159 +296,12 @@ class ChoiceField(FieldWidget):
         self.edited("" if event.value is Select.NULL else str(event.value))
 
 
-class RadioField(FieldWidget):
-    """A few options, each with its one-line description (credentials, deployment)."""
-
-    def compose_control(self) -> ComposeResult:
-        """An empty radio set filled when the choices arrive."""
-        yield RadioSet(compact=True, classes="field-radio")
-
-    def apply_choices(self, choices: list[Choice], value: Any) -> None:
-        """Replace the radio set (a new set learns which button is on as it mounts)."""
-        from screens.widgets.marked_toggles import MarkedRadioButton
-
-        text = format_value(value)
-        buttons = []
-        for choice in choices:
-            notes = [(line, "dim") for line in textwrap.wrap(choice.description, RADIO_TEXT_WIDTH)]
-            reason = choice.disabled_reason or ""
-            notes += [(line, "italic") for line in textwrap.wrap(reason, RADIO_TEXT_WIDTH)]
-            buttons.append(MarkedRadioButton(Text(choice.label, style="bold"), str(choice.value) == text,
-                                             notes=notes, disabled=bool(choice.disabled_reason),
-                                             name=str(choice.value)))
-        old = self.query_one(".field-radio", RadioSet)
-        had_focus = old.has_focus
-        new = RadioSet(*buttons, compact=True, classes="field-radio")
-        self.mount(new, before=old)
-        old.remove()
-        if had_focus:
-            new.focus()
-        new.call_after_refresh(_highlight_pressed, new)
-
-    def load_value(self, value: Any) -> None:
-        """Press the button for `value`."""
-        self._last_raw = format_value(value)
-        text = format_value(value)
-        radio_set = self.query_one(".field-radio", RadioSet)
-        with radio_set.prevent(RadioSet.Changed):
-            for button in radio_set.query(RadioButton):
-                if button.name == text and not button.value:
-                    button.value = True
-
-    @on(RadioSet.Changed, ".field-radio")
-    def _changed(self, event: RadioSet.Changed) -> None:
-        event.stop()
-        if event.pressed.name:
-            self.edited(event.pressed.name)
-
-
-class ClassField(FieldWidget):
-    """The instance class picker."""
-
-    virtual_size: Reactive[Size] = laid_out_virtual_size()
-
-    def compose_control(self) -> ComposeResult:
-        """The type-to-filter picker."""
-        from screens.widgets.class_picker import ClassPicker
-
-        yield ClassPicker(format_value(self._initial) or None)
-
-    def apply_choices(self, choices: list[Choice], value: Any) -> None:
-        """Offer the classes."""
-        from screens.widgets.class_picker import ClassPicker
-
-        picker = self.query_one(ClassPicker)
-        picker.set_choices(choices)
-        picker.select(format_value(value) or None)
-
-    def load_value(self, value: Any) -> None:
-        """Show `value` as chosen."""
-        self._last_raw = format_value(value)
-        from screens.widgets.class_picker import ClassPicker
-
-        self.query_one(ClassPicker).select(format_value(value) or None)
-
-    def focus_target(self) -> Widget | None:
-        """The filter box."""
-        return self.query_one(".class-filter", Input)
-
-    def on_class_picker_picked(self, event: ClassPicker.Picked) -> None:
-        """A class was picked: an edit (a handler by name, so the picker is imported only when used)."""
-        event.stop()
-        self.edited(event.value)
-
-
-class MultiField(FieldWidget):
-    """Several values from a list (security groups, log exports)."""
-
-    def compose_control(self) -> ComposeResult:
-        """A compact selection list."""
-        yield QuietSelectionList(compact=True, classes="field-multi")
-
-    def apply_choices(self, choices: list[Choice], value: Any) -> None:
-        """Fill the list, ticking what the spec holds."""
-        chosen = set(value or [])
-        selection: SelectionList[str] = self.query_one(".field-multi", SelectionList)
-        with selection.prevent(SelectionList.SelectedChanged):
-            selection.clear_options()
-            selection.add_options([(_choice_prompt(c), str(c.value), str(c.value) in chosen)
-                                   for c in choices if not c.disabled_reason])
-
-    def load_value(self, value: Any) -> None:
-        """Tick exactly the values in `value`."""
-        self._last_raw = format_value(value)
-        chosen = set(value or [])
-        selection: SelectionList[str] = self.query_one(".field-multi", SelectionList)
-        if set(selection.selected) == chosen:
-            return  # unticking and ticking the same again would only repaint the list
-        with selection.prevent(SelectionList.SelectedChanged):
-            selection.deselect_all()
-            for item in chosen:
-                with contextlib.suppress(Exception):  # not offered (yet)
-                    selection.select(item)
-
-    @on(SelectionList.SelectedChanged, ".field-multi")
-    def _changed(self, event: SelectionList.SelectedChanged[str]) -> None:
-        event.stop()
-        self.edited(",".join(event.selection_list.selected))
-
-
-class ToggleField(FieldWidget):
-    """On or off: a checkbox that carries the label."""
-
-    show_label = False
-
-    def compose_control(self) -> ComposeResult:
-        """One compact checkbox."""
-        from screens.widgets.marked_toggles import MarkedCheckbox
-
-        yield MarkedCheckbox(Text(self.step_field.label, style="bold"), bool(self._initial), compact=True,
-                       classes="field-toggle")
-
-    def load_value(self, value: Any) -> None:
-        """Tick or untick without posting an edit."""
-        self._last_raw = format_value(value)
-        checkbox = self.query_one(".field-toggle", Checkbox)
-        with checkbox.prevent(Checkbox.Changed):
-            checkbox.value = bool(value)
-
-    @on(Checkbox.Changed, ".field-toggle")
-    def _changed(self, event: Checkbox.Changed) -> None:
-        event.stop()
-        self.edited("true" if event.value else "false")
-
-
-def _highlight_pressed(radio_set: RadioSet) -> None:
-    # A radio set highlights its first button when mounted; arrows should start from the chosen one.
-    if radio_set.pressed_index >= 0:
-        radio_set._selected = radio_set.pressed_index
-
-
 def _signature(choices: Sequence[Choice]) -> list[tuple[Any, ...]]:
     return [(c.value, c.label, c.description, c.disabled_reason) for c in choices]
 
 
-def _choice_prompt(choice: Choice) -> str:
+def choice_prompt(choice: Choice) -> str:
+    """How a choice reads in a list: label, description, and whether it is unavailable."""
     prompt = choice.label
     if choice.description and choice.description != choice.label:
         prompt += f" - {choice.description}"
@@ -550,15 +313,27 @@ def _choice_prompt(choice: Choice) -> str:
 def make_field(step_field: StepField, value: Any) -> FieldWidget:
     """The widget for a step field, by its kind (and source, for radio sets and the class picker)."""
     if step_field.kind == "password":
+        from screens.widgets.text_fields import PasswordField
+
         return PasswordField(step_field, value)
     if step_field.kind == "toggle":
+        from screens.widgets.toggle_field import ToggleField
+
         return ToggleField(step_field, value)
     if step_field.kind == "multi-choice":
+        from screens.widgets.multi_field import MultiField
+
         return MultiField(step_field, value)
     if step_field.kind in ("choice", "template"):
         if step_field.source == CLASS_SOURCE:
+            from screens.widgets.class_field import ClassField
+
             return ClassField(step_field, value)
         if step_field.source in RADIO_SOURCES:
+            from screens.widgets.radio_field import RadioField
+
             return RadioField(step_field, value)
         return ChoiceField(step_field, value)
+    from screens.widgets.text_fields import TextField
+
     return TextField(step_field, value)

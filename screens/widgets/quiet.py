@@ -1,27 +1,24 @@
-"""An Input and an OptionList whose changing content does not lay out the whole screen again.
+"""Widgets whose changing size or content does not lay out (or restyle) the whole screen again.
 
 Textual declares every widget's virtual (scrollable) size as a layout property, and a layout is always of
 the whole screen. An Input's virtual size changes with every character typed and an OptionList's with
 every new set of options, so on a screen of some sixty widgets each keystroke cost a full layout. The
 virtual size only scrolls the widget's own content, which both update themselves (`_scroll_update`); a
 scrollbar that appears or goes still asks for a layout, and so does an OptionList whose height changes.
+Here are those of the wizard's screen; the Input (`quiet_input`) and the lists (`quiet_lists`) are in
+modules of their own, imported by the steps that show them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING
 
-from textual import events
-from textual.css.scalar import Unit
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, OptionList, SelectionList, Static
-from textual.widgets._option_list import OptionListContent
+from textual.widgets import ContentSwitcher, Static
 
 from screens.widgets.compact_button import CompactButton
-from screens.widgets.ordered_input import OrderedInput
 
 
 # For a container whose virtual size is only ever what a layout computed for it (its content's height):
@@ -37,9 +34,8 @@ def laid_out_virtual_size() -> Reactive[Size]:
 # first DOMNode base only.
 if TYPE_CHECKING:
     _WidgetMixin = Widget
-    _OptionListMixin = OptionList
 else:
-    _WidgetMixin = _OptionListMixin = object
+    _WidgetMixin = object
 
 
 class StyledWhenAttached(_WidgetMixin):
@@ -72,97 +68,6 @@ class ScrollbarsDrawnWithLayout(_WidgetMixin):
                 if scrollbar is not None:
                     scrollbar._repaint_required = False
         return bool(changed)
-
-
-class QuietInput(OrderedInput):
-    """An Input that repaints itself, without a screen layout, as its text grows or shrinks."""
-
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
-
-
-class LinesKeptThroughResize(_OptionListMixin):
-    """For an OptionList (or SelectionList): its measured and drawn lines are kept through a resize of the
-    same width. It measures and draws them afresh on every resize (a repaint, so a second frame after the
-    layout that already drew it at its new size), though they depend only on the width."""
-
-    _lines_width = -1
-
-    def _on_resize(self, event: events.Resize | None = None) -> None:
-        if event is not None:  # always given by Textual; optional only to match the list's signature
-            event.prevent_default()
-        width = self.scrollable_content_region.width
-        if width != self._lines_width:
-            self._lines_width = width
-            self._clear_caches()
-
-
-class QuietOptionList(LinesKeptThroughResize, ScrollbarsDrawnWithLayout, OptionList):
-    """An OptionList (of auto height) that asks for a screen layout only when its height changes."""
-
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
-    _quiet = False
-
-    def refresh(self, *regions: object, repaint: bool = True, layout: bool = False,
-                recompose: bool = False) -> Self:
-        """Refresh, leaving out the layout `set_options` asks for when the height stays the same."""
-        return super().refresh(*regions, repaint=repaint,  # type: ignore[arg-type]
-                               layout=layout and not self._quiet, recompose=recompose)
-
-    def set_options(self, options: Iterable[OptionListContent]) -> Self:
-        """Replace the options; lay the screen out again only if the list's height changes."""
-        options = list(options)
-        if self._options and len(options) == len(self._options) and all(
-                new is old for new, old in zip(options, self._options, strict=True)):
-            # The same Option objects in the same order: its lines, drawn lines and the option indices
-            # in them stay right. Only what set_options would also reset: no highlight, back to the top.
-            self.highlighted = None
-            self.scroll_y = 0
-            return self
-        before = self._height_for(self.virtual_size.height)
-        sized = bool(self.scrollable_content_region)
-        width = self.scrollable_content_region.width
-        self._quiet = sized
-        try:
-            super().set_options(options)
-        finally:
-            self._quiet = False
-        if sized and self.scrollable_content_region.width != width:
-            # The scrollbar came or went as the lines were measured: measure them at the width they will
-            # be drawn at, as OptionList would only after the resize (and a frame) that follows.
-            self._line_cache.clear()
-            self._update_lines()
-        self._lines_width = self.scrollable_content_region.width
-        if not sized or self._height_for(self.virtual_size.height) != before:
-            self.refresh(layout=True)
-        return self
-
-    def _refresh_scrollbars(self) -> None:
-        if not self._quiet:
-            super()._refresh_scrollbars()
-            return
-        # Replacing the options: judge the scrollbar against the height the list is about to be given,
-        # not the one it had. Against the old height a list growing from 2 lines to 6 showed a scrollbar
-        # that the layout then took away again: a second layout and frame.
-        container = self._container_size
-        self._container_size = container.with_height(self._height_for(self.virtual_size.height))
-        try:
-            super()._refresh_scrollbars()
-        finally:
-            self._container_size = container
-
-    def _height_for(self, lines: int) -> int:
-        cap = self.styles.max_height
-        if cap is not None and cap.unit == Unit.CELLS:
-            return min(lines, int(cap.value))
-        return lines
-
-
-class QuietSelectionList(LinesKeptThroughResize, SelectionList[str]):
-    """A SelectionList that keeps its measured and drawn lines through a resize of the same width.
-
-    Textual sends Resize to every widget that comes into view, so a step shown again threw its list's
-    lines away and repainted it: a second frame ~20 ms after the one that showed the step.
-    """
 
 
 class QuietStatic(Static):
