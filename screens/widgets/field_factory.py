@@ -77,7 +77,7 @@ class FieldWidget(Vertical):
         self._pending_choices: tuple[list[Choice], Any] | None = None
         self._pending_status: tuple[str, bool] | None = None
         self._pending_value: list[Any] = []  # a value from the spec, once the controls are composed
-        self._status_line: Widget | None = None  # composed for a field with a source
+        self._status_line: Widget | None = None  # mounted when first needed (see `_status`)
         self._status_text: Static | None = None
         self._retry_button: Button | None = None
         self._shown_problems: list[Problem] | None = None
@@ -104,7 +104,7 @@ class FieldWidget(Vertical):
         return self.is_mounted
 
     def compose(self) -> ComposeResult:
-        """Label, control, status (loading or failed), help and messages."""
+        """Label, control and help; the status line (loading or failed) and messages come when needed."""
         if self.show_label:
             label = Text(self.step_field.label, style="bold")
             if self.step_field.optional:
@@ -112,10 +112,6 @@ class FieldWidget(Vertical):
             # A Static, not a Label: the same text, without Label's style sheet to parse and match.
             yield Static(label, classes="field-label")
         yield from self.compose_control()
-        if self.step_field.source:
-            # The status line is its text alone until a Retry is first needed beside it (see `_status`).
-            self._status_text = self._status_line = Static("", classes="field-status field-status-text")
-            yield self._status_line
         yield Static(self.step_field.help, classes="field-help")
 
     def compose_control(self) -> ComposeResult:
@@ -218,19 +214,27 @@ class FieldWidget(Vertical):
         self._pending_status = (text, retry)
         if (text, retry) == self._shown_status or not self._composed():
             return
-        if self._status_line is None or self._status_text is None:
-            return
         self._shown_status = (text, retry)
+        # The status line is mounted the first time there is something to say, above the help line: its
+        # text alone, until a Retry is first needed beside it; from then on a row of the two.
         if retry and self._retry_button is None:
-            # From now on a row: the text, and the button beside it.
             self._status_text = Static("", classes="field-status-text")
             self._retry_button = CompactButton(messages.BUTTON_RETRY, classes="field-retry")
             row = Horizontal(self._status_text, self._retry_button, classes="field-status")
-            self.mount(row, after=self._status_line)
-            self._status_line.remove()
+            if self._status_line is None:
+                self.mount(row, before=self.query_one(".field-help"))
+            else:
+                self.mount(row, after=self._status_line)
+                self._status_line.remove()
             self._status_line = row
+        elif self._status_line is None:
+            if not text:
+                return
+            self._status_text = self._status_line = Static("", classes="field-status field-status-text")
+            self.mount(self._status_line, before=self.query_one(".field-help"))
+        if self._status_text is not None:
+            self._status_text.update(text)
         self._status_line.display = bool(text)
-        self._status_text.update(text)
         if self._retry_button is not None:
             self._retry_button.display = retry
 
