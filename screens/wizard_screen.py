@@ -33,6 +33,7 @@ from screens.widgets.banner import Banner
 from screens.widgets.compact_button import CompactButton
 from screens.widgets.field_factory import FieldWidget
 from screens.widgets.quiet import QuietButton, QuietStatic, QuietSwitcher
+from screens.widgets.step_header import StepHeader
 from screens.widgets.step_list import StepList
 from wizard.spec.values import ENGINE_STEP_DEFAULTS
 from wizard.steps import STEP_KEYS, STEPS, Step, StepField, step_for_field
@@ -123,9 +124,7 @@ class WizardScreen(Screen[None]):
                 yield Static(messages.STEPS_HEADING, id="sidebar-title")
                 yield StepList(compact=True, id="steps")
             with Vertical(id="content"):
-                with Horizontal(id="step-header"):
-                    yield Static("", id="step-title")
-                    yield Static("", id="step-docs")
+                yield StepHeader(id="step-header")
                 yield QuietStatic("", id="step-help")
                 yield QuietSwitcher(id="switcher")
                 yield QuietStatic("", id="step-status")
@@ -299,10 +298,7 @@ class WizardScreen(Screen[None]):
         self._bring_in(view)
         self._laid_out.add(step.key)
         self.query_one(ContentSwitcher).current = view.id
-        title = Text(f"Step {index + 1} of {len(STEPS)} · {step.title}", style="bold")
-        self.query_one("#step-title", Static).update(title)
-        docs = Text(messages.DOCS, style=f"underline link {step.docs_url}")
-        self.query_one("#step-docs", Static).update(docs)
+        self.query_one(StepHeader).show(f"Step {index + 1} of {len(STEPS)} · {step.title}", step.docs_url)
         self.query_one("#step-help", Static).update(step.purpose)
         self.query_one("#back", CompactButton).disabled = index == 0
         on_review = step.key == "review"
