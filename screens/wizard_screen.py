@@ -120,9 +120,9 @@ class WizardScreen(Screen[None]):
         """Banner, step list, step header, the switcher of step bodies, status, navigation, footer."""
         yield Banner(id="banner")
         with Horizontal(id="main"):
-            with Vertical(id="sidebar"):
-                yield Static(messages.STEPS_HEADING, id="sidebar-title")
-                yield StepList(compact=True, id="steps")
+            steps = StepList(compact=True, id="steps")
+            steps.border_title = messages.STEPS_HEADING
+            yield steps
             with Vertical(id="content"):
                 yield StepHeader(id="step-header")
                 yield QuietStatic("", id="step-help")

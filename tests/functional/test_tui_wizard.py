@@ -564,7 +564,7 @@ async def test_the_step_list_jumps_back_with_the_mouse_and_escape_closes_a_menu_
     app = _app()
     async with app.run_test(size=SIZE) as pilot:
         await walk_to(pilot, "network")
-        await pilot.click("#steps", offset=(3, 0))  # the first line: step 1
+        await pilot.click("#steps", offset=(3, 1))  # under the heading: step 1
         await settle(pilot)
         assert current(app) == "engine"
         select = field(app, "engine.engine").query_one(Select)
@@ -575,7 +575,7 @@ async def test_the_step_list_jumps_back_with_the_mouse_and_escape_closes_a_menu_
         await pilot.press("escape")
         await settle(pilot)
         assert not select.expanded and current(app) == "engine"
-        await pilot.click("#steps", offset=(3, 3))  # step 4, reached before
+        await pilot.click("#steps", offset=(3, 4))  # step 4, reached before
         await settle(pilot)
         assert current(app) == "network"
 
