@@ -1,14 +1,15 @@
-"""A drop-down (Textual's Select) that costs three widgets fewer per field, and its list only once opened.
+"""A drop-down (Textual's Select) that is one widget until it is first opened.
 
 Textual's Select is eight widgets: the line showing the value (a container holding a label and two arrows,
 one always hidden) and the list of options (an OptionList, hidden until opened, whose every restyle also
 styles its six parts). A step shows a few of them, and every one is styled, laid out and drawn before the
-step's first frame; most are never opened. Here the value line draws its label and arrow itself, and the
-list is mounted the first time it is opened. Keys, mouse, messages and looks are Select's.
+step's first frame; most are never opened. Here the drop-down draws its value line (label and arrow)
+itself, and the list is mounted the first time it is opened. Keys, mouse, messages and looks are Select's
+(compact).
 
-Textual 8.2.8's Select reaches its list through private methods (`_setup_options_renderables`,
-`_watch_value`, `_watch_expanded`, `_watch_prompt`, `action_show_overlay`): they are overridden here to do
-without a list that is not there yet (re-check on a Textual upgrade).
+Textual 8.2.8's Select reaches its value line and its list through private methods (`_setup_options_
+renderables`, `_watch_value`, `_watch_expanded`, `_watch_prompt`, `action_show_overlay`): they are
+overridden here to do without either (re-check on a Textual upgrade).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
+from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.css.query import NoMatches
@@ -23,50 +26,72 @@ from textual.geometry import Size
 from textual.style import Style
 from textual.visual import visualize
 from textual.widgets import Select
-from textual.widgets._select import NoSelection, SelectCurrent, SelectOverlay
+from textual.widgets._select import NoSelection, SelectOverlay
 
 from screens.widgets.quiet import StyledWhenAttached
 
 if TYPE_CHECKING:
     from textual.visual import Visual
 
-# The arrow after the label: one cell, with one cell of padding before it (Select's `.arrow` style).
-ARROW_CELLS = 2
+# After the label: a space, the arrow, and one cell of padding (Select's compact value line).
+ARROW_CELLS = 3
 DOWN_ARROW = "▼"
 UP_ARROW = "▲"
 # Select draws the label and the arrow in its foreground at half strength when nothing is chosen.
 DIM_ALPHA = 0.5
 
 
-class DrawnSelectCurrent(SelectCurrent):
-    """Select's value line as one widget: the label (wrapped as Select's) with the arrow on its first line."""
+class DropDown(StyledWhenAttached, Select[str]):
+    """A Select that draws its own value line and mounts its list the first time it opens."""
+
+    # The rules of Select's compact value line (SelectCurrent), for the drop-down that draws it.
+    DEFAULT_CSS = """
+    DropDown {
+        background: $surface;
+        pointer: pointer;
+        &:focus {
+            background-tint: $foreground 5%;
+        }
+        &:ansi {
+            color: ansi_default;
+            background: ansi_default;
+        }
+    }
+    """
+
+    ALLOW_SELECT = False  # as Select's value line: a click opens the list, it selects no text
+    _highlight_first = False
+    _label: RenderableType | NoSelection = Select.NULL
+    # Whether the label is drawn at full strength: a value is chosen, or the list is open on one.
+    _has_value = False
 
     def compose(self) -> ComposeResult:
-        """Nothing: the label and the arrow are drawn by `render`."""
+        """Nothing: the value line is drawn by `render`, the list mounted when first opened."""
         yield from ()
 
-    def _watch_has_value(self, has_value: bool) -> None:
-        super()._watch_has_value(has_value)
-        self.refresh()  # the label's strength follows it (for Select, a style of the label widget)
+    # ----- the value line -----
 
-    def update(self, label: RenderableType | NoSelection) -> None:
-        """Show `label` (or the placeholder for no selection)."""
-        self.label = label
-        self.has_value = label is not Select.NULL
-        self.refresh(layout=True)  # as Select's label (a Static) does: its height may change
+    def _show_label(self, label: RenderableType | NoSelection) -> None:
+        self._label = label
+        self._has_value = label is not Select.NULL
+        self.refresh(layout=True)  # its height may change with the label's
 
-    def _label(self) -> Content:
-        label = self.placeholder if isinstance(self.label, NoSelection) else self.label
+    def _set_has_value(self, has_value: bool) -> None:
+        if has_value != self._has_value:
+            self._has_value = has_value
+            self.refresh()
+
+    def _label_content(self) -> Content:
+        label = self.prompt if isinstance(self._label, NoSelection) else self._label
         visual: Visual | None = visualize(self, label)
         return visual if isinstance(visual, Content) else Content(str(label))
 
     def _lines(self, width: int) -> list[Content]:
         """The label's lines at a content width of `width` (the arrow takes the last cells of the first)."""
-        label_width = max(1, width - ARROW_CELLS)
-        return self._label().wrap(label_width) or [Content("")]
+        return self._label_content().wrap(max(1, width - ARROW_CELLS)) or [Content("")]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        """As many lines as the label wraps to."""
+        """As many lines as the label wraps to (the list, when open, lies over what is below)."""
         return len(self._lines(width)) if width else 0
 
     def render(self) -> Content:
@@ -76,24 +101,22 @@ class DrawnSelectCurrent(SelectCurrent):
         dim = Style(foreground=self.styles.color.with_alpha(DIM_ALPHA))
         lines = []
         for index, line in enumerate(self._lines(width)):
-            if not self.has_value:
+            if not self._has_value:
                 line = line.stylize_before(dim)
             line = line.pad_right(max(0, label_width - line.cell_length))
             if index == 0:
-                expanded = isinstance(self.parent, Select) and self.parent.expanded
-                line = line + Content(" ") + Content.styled(UP_ARROW if expanded else DOWN_ARROW, dim)
+                arrow = UP_ARROW if self.expanded else DOWN_ARROW
+                line = line + Content(" ") + Content.styled(arrow, dim) + Content(" ")
             lines.append(line)
         return Content("\n").join(lines)
 
+    async def _on_click(self, event: events.Click) -> None:
+        # A click on the value line opens or closes the list; a click in the open list is the list's.
+        if event.widget is self:
+            event.stop()
+            self.expanded = not self.expanded
 
-class DropDown(StyledWhenAttached, Select[str]):
-    """A Select whose value line is one widget and whose list is mounted the first time it opens."""
-
-    _highlight_first = False
-
-    def compose(self) -> ComposeResult:
-        """The value line only."""
-        yield DrawnSelectCurrent(self.prompt)
+    # ----- the list -----
 
     def _overlay(self) -> SelectOverlay | None:
         try:
@@ -109,29 +132,41 @@ class DropDown(StyledWhenAttached, Select[str]):
     def _watch_value(self, value: str | NoSelection) -> None:
         # Select's, with the list's highlight kept only once there is a list.
         self._value = value
-        try:
-            select_current = self.query_one(SelectCurrent)
-        except NoMatches:
-            return
         if value == self.NULL:
-            select_current.update(self.NULL)
+            self._show_label(self.NULL)
         else:
             for index, (prompt, option_value) in enumerate(self._options):
                 if option_value == value:
                     overlay = self._overlay()
                     if overlay is not None:
                         overlay.highlighted = index
-                    select_current.update(prompt)
+                    self._show_label(prompt)
                     break
         self.post_message(self.Changed(self, value))
 
     def _watch_expanded(self, expanded: bool) -> None:
-        self.query_one(SelectCurrent).refresh()  # its arrow points up while the list is open
-        if self._overlay() is None:
+        self.refresh()  # the arrow points up while the list is open
+        overlay = self._overlay()
+        if overlay is None:
             if expanded:
                 self.call_next(self._mount_overlay)
             return
-        super()._watch_expanded(expanded)
+        # Select's, for a value line that is this widget. The list opens under the whole label: moved
+        # down by its height (a layout places a widget of the screen's overlay at its parent's top).
+        self.set_class(expanded, "-expanded")
+        if not expanded:
+            return
+        overlay.styles.offset = (0, len(self._lines(self.content_size.width)))
+        overlay.focus(scroll_visible=False)
+        if self.value is self.NULL:
+            overlay.select(None)
+            self._set_has_value(False)
+            return
+        for index, (_prompt, option_value) in enumerate(self._options):
+            if option_value == self.value:
+                overlay.select(index)
+                break
+        self._set_has_value(True)
 
     async def _mount_overlay(self) -> None:
         """Mount the list (once), fill it, and open it if it is still wanted open."""
@@ -145,7 +180,7 @@ class DropDown(StyledWhenAttached, Select[str]):
                     break
         if not self.expanded:
             return
-        super()._watch_expanded(True)
+        self._watch_expanded(True)
         opened = self._overlay()
         if self._highlight_first and opened is not None and opened.highlighted is None:
             opened.action_first()
@@ -153,20 +188,21 @@ class DropDown(StyledWhenAttached, Select[str]):
 
     def action_show_overlay(self) -> None:
         """Show the list (mounted first if it never was)."""
-        if self._overlay() is not None:
-            super().action_show_overlay()
+        self._set_has_value(True)
+        overlay = self._overlay()
+        if overlay is None:
+            self._highlight_first = True  # as Select does on its first opening
+            self.expanded = True  # opened once the list is mounted (see `_watch_expanded`)
             return
-        self.query_one(SelectCurrent).has_value = True
-        self._highlight_first = True  # as Select does on its first opening
-        self.expanded = True  # opened once the list is mounted (see `_watch_expanded`)
+        self.expanded = True
+        if overlay.highlighted is None:
+            overlay.action_first()
 
     def _watch_prompt(self, prompt: str) -> None:
-        if self._overlay() is not None:
-            super()._watch_prompt(prompt)
-            return
         if not self.is_mounted:
             return
-        select_current = self.query_one(SelectCurrent)
-        select_current.placeholder = prompt
         if self._allow_blank and self.value == self.NULL:
-            select_current.update(self.NULL)
+            self._show_label(self.NULL)
+        overlay = self._overlay()
+        if self._allow_blank and overlay is not None:
+            overlay.replace_option_prompt_at_index(0, Text(prompt, style="dim"))

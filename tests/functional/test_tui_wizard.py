@@ -609,6 +609,26 @@ async def test_a_drop_down_opens_and_picks_with_the_keyboard_and_the_mouse() -> 
         assert not select.expanded and current(app) == "engine"
 
 
+async def test_a_drop_down_opens_under_its_value_and_picks_with_a_click_in_its_list() -> None:
+    from textual.widgets._select import SelectOverlay
+
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        select = field(app, "template").query_one(Select)  # high enough for its list to open below it
+        await pilot.click(select)  # its list is mounted on this first opening
+        await settle(pilot)
+        assert select.expanded
+        overlay = select.query_one(SelectOverlay)
+        assert overlay.region.y == select.region.y + select.region.height  # under the value, not over it
+        value = select._options[1][1]  # the first template, under the one-line "no preference"
+        assert value != select.value and overlay.scroll_offset.y == 0
+        await pilot.click(overlay, offset=(2, 1))
+        await settle(pilot)
+        assert not select.expanded
+        assert select.value == app.template_name == value
+
+
 async def test_a_folded_field_is_filled_before_it_is_first_opened_and_set_once_opened() -> None:
     from textual.widgets import Collapsible
     from textual.widgets._collapsible import CollapsibleTitle
