@@ -359,6 +359,8 @@ class WizardScreen(Screen[None]):
     def action_toggle_help(self) -> None:
         """Show or hide the step explanations and the per-field help lines."""
         self.toggle_class("-no-help")
+        for field_widget in self.query(FieldWidget):
+            field_widget.show_notes()  # a line saying its choices are loading stays
 
     def action_save_preset(self) -> None:
         """Ask for a name and save the answers as a preset."""

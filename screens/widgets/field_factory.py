@@ -77,8 +77,12 @@ class FieldWidget(Vertical):
         self._pending_choices: tuple[list[Choice], Any] | None = None
         self._pending_status: tuple[str, bool] | None = None
         self._pending_value: list[Any] = []  # a value from the spec, once the controls are composed
-        self._status_line: Widget | None = None  # mounted when first needed (see `_status`)
-        self._status_text: Static | None = None
+        # The help line, which also says that the choices are loading (see `show_notes`).
+        self._notes: Static | None = None
+        self._loading_note = ""
+        # Why the choices could not be loaded, beside a Retry button: mounted when first needed.
+        self._retry_row: Widget | None = None
+        self._retry_text: Static | None = None
         self._retry_button: Button | None = None
         self._shown_problems: list[Problem] | None = None
         self._shown_status: tuple[str, bool] | None = None
@@ -104,7 +108,7 @@ class FieldWidget(Vertical):
         return self.is_mounted
 
     def compose(self) -> ComposeResult:
-        """Label, control and help; the status line (loading or failed) and messages come when needed."""
+        """Label, control and help; a failed load's Retry and the messages come when needed."""
         if self.show_label:
             label = Text(self.step_field.label, style="bold")
             if self.step_field.optional:
@@ -112,7 +116,21 @@ class FieldWidget(Vertical):
             # A Static, not a Label: the same text, without Label's style sheet to parse and match.
             yield Static(label, classes="field-label")
         yield from self.compose_control()
-        yield Static(self.step_field.help, classes="field-help")
+        self._notes = Static(self.step_field.help, classes="field-help")
+        yield self._notes
+
+    def show_notes(self) -> None:
+        """The help line, under a line saying the choices are loading while they are; with help hidden
+        (F1) only that line. One widget for both: every widget on a step is styled, laid out and drawn
+        before its first frame, and every field of the first screen waits for its choices then."""
+        if self._notes is None:
+            return
+        help_shown = not (self.is_attached and self.screen.has_class("-no-help"))
+        lines = [self._loading_note] if self._loading_note else []
+        if help_shown or not lines:
+            lines.append(self.step_field.help)
+        self._notes.update("\n".join(lines))
+        self._notes.set_class(bool(self._loading_note), "-loading")
 
     def compose_control(self) -> ComposeResult:
         """The control(s) for this kind of field."""
@@ -215,28 +233,18 @@ class FieldWidget(Vertical):
         if (text, retry) == self._shown_status or not self._composed():
             return
         self._shown_status = (text, retry)
-        # The status line is mounted the first time there is something to say, above the help line: its
-        # text alone, until a Retry is first needed beside it; from then on a row of the two.
-        if retry and self._retry_button is None:
-            self._status_text = Static("", classes="field-status-text")
+        if retry and self._retry_row is None:
+            self._retry_text = Static("", classes="field-status-text")
             self._retry_button = CompactButton(messages.BUTTON_RETRY, classes="field-retry")
-            row = Horizontal(self._status_text, self._retry_button, classes="field-status")
-            if self._status_line is None:
-                self.mount(row, before=self.query_one(".field-help"))
-            else:
-                self.mount(row, after=self._status_line)
-                self._status_line.remove()
-            self._status_line = row
-        elif self._status_line is None:
-            if not text:
-                return
-            self._status_text = self._status_line = Static("", classes="field-status field-status-text")
-            self.mount(self._status_line, before=self.query_one(".field-help"))
-        if self._status_text is not None:
-            self._status_text.update(text)
-        self._status_line.display = bool(text)
-        if self._retry_button is not None:
-            self._retry_button.display = retry
+            self._retry_row = Horizontal(self._retry_text, self._retry_button, classes="field-status")
+            self.mount(self._retry_row, before=self._notes)
+        if self._retry_row is not None and self._retry_text is not None:
+            self._retry_text.update(text if retry else "")
+            self._retry_row.display = retry and bool(text)
+        note = "" if retry else text
+        if note != self._loading_note:
+            self._loading_note = note
+            self.show_notes()
 
     @on(Button.Pressed, ".field-retry")
     def _retry(self, event: Button.Pressed) -> None:

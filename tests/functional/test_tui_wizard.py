@@ -111,8 +111,13 @@ async def test_first_screen_paints_before_the_gateway_is_ready() -> None:
         await pilot.pause()
         assert app.gateway is None
         assert current(app) == "engine"
-        waiting = field(app, "engine.version").query_one(".field-status-text", Static)
+        waiting = field(app, "engine.version").query_one(".field-help", Static)
         assert "Starting the demo AWS" in str(waiting.render())
+        await pilot.press("f1")  # help hidden: the line saying the choices are loading stays
+        await pilot.pause()
+        assert waiting.display and str(waiting.render()).startswith("Starting the demo AWS")
+        template_notes = field(app, "template").query_one(".field-help", Static)
+        assert "Production, Dev/Test" not in str(template_notes.render())
         assert "DEMO" in str(app.screen.query_one("#banner", Static).render())
         factory.release.set()
         await settle(pilot)
