@@ -142,11 +142,15 @@ class WizardApp(App[int]):
                 return screen
         raise LookupError("the wizard screen is not installed")
 
-    def on_mount(self) -> None:
-        """Show the wizard, start connecting, and offer to resume a draft."""
+    def get_default_screen(self) -> Screen[Any]:
+        """The wizard's screen, as the app's first: Textual's blank default screen, with the wizard pushed
+        over it, was styled and resumed before the first frame for nothing."""
         screen = WizardScreen()
         screen.reached = self._start_reached
-        self.push_screen(screen)
+        return screen
+
+    def on_mount(self) -> None:
+        """Offer to resume a draft (the wizard's screen shows itself and starts connecting)."""
         from wizard.paths import has_draft
 
         if self.resume and has_draft():
