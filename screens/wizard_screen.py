@@ -118,7 +118,7 @@ class WizardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Banner, step list, step header, the switcher of step bodies, status, navigation, footer."""
-        yield Banner(id="banner")
+        yield Banner(demo=self.wizard.demo, id="banner")
         with Horizontal(id="main"):
             steps = StepList(compact=True, id="steps")
             steps.border_title = messages.STEPS_HEADING
@@ -129,7 +129,8 @@ class WizardScreen(Screen[None]):
                 yield QuietSwitcher(id="switcher")
                 yield QuietStatic("", id="step-status")
                 with Horizontal(id="nav"):
-                    yield QuietButton(messages.BUTTON_BACK, id="back")
+                    # Disabled as made on the first step (go_to sets it): not restyled before the first frame.
+                    yield QuietButton(messages.BUTTON_BACK, id="back", disabled=self.current == 0)
                     yield QuietButton(messages.BUTTON_NEXT, variant="primary", id="next")
         yield Static(self._keys_line(), id="keys")
 
@@ -188,7 +189,6 @@ class WizardScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         """Show the first step at once; the model, then AWS, load once it is on screen."""
-        self.query_one(Banner).show_connecting(self.wizard.demo)
         await self.go_to(self.current)
 
     def first_frame_shown(self) -> None:
@@ -238,6 +238,7 @@ class WizardScreen(Screen[None]):
             else:
                 view = StepView(step, self.value_of)
             self._views[step.key] = view
+            self.load_choices(step.key, start=False)  # fields waiting for choices are made saying so
             switcher = self.query_one(ContentSwitcher)
             view.display = False  # as ContentSwitcher.add_content does
             # Newest first. The step laid out ahead (see _lay_out_unseen) is always the newest: placed

@@ -10,10 +10,10 @@ from screens import messages
 class Banner(Static):
     """Says where the database would be created; updated once the connection is known."""
 
-    def show_connecting(self, demo: bool) -> None:
-        """The connection is being opened."""
-        self.set_classes("banner -demo" if demo else "banner")
-        self.update(messages.BANNER_DEMO if demo else messages.BANNER_CONNECTING)
+    def __init__(self, *, demo: bool, id: str | None = None) -> None:
+        # Made saying the connection is being opened, with its classes: styled once, as it mounts.
+        super().__init__(messages.BANNER_DEMO if demo else messages.BANNER_CONNECTING, id=id,
+                         classes="banner -demo" if demo else "banner")
 
     def show_identity(self, label: str, summary: str) -> None:
         """Connected: DEMO in demo mode, else the account, region, profile (and any custom endpoint)."""

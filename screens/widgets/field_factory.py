@@ -116,21 +116,28 @@ class FieldWidget(Vertical):
             # A Static, not a Label: the same text, without Label's style sheet to parse and match.
             yield Static(label, classes="field-label")
         yield from self.compose_control()
-        self._notes = Static(self.step_field.help, classes="field-help")
+        if self._pending_status is not None and not self._pending_status[1]:
+            # Already known to be loading (see `WizardScreen._build`): made so, not restyled at once.
+            self._shown_status = self._pending_status
+            self._loading_note = self._pending_status[0]
+        self._notes = Static(self._notes_text(), classes="field-help -loading" if self._loading_note
+                             else "field-help")
         yield self._notes
+
+    def _notes_text(self) -> str:
+        help_shown = not (self.is_attached and self.screen.has_class("-no-help"))
+        lines = [self._loading_note] if self._loading_note else []
+        if help_shown or not lines:
+            lines.append(self.step_field.help)
+        return "\n".join(lines)
 
     def show_notes(self) -> None:
         """The help line, under a line saying the choices are loading while they are; with help hidden
         (F1) only that line. One widget for both: every widget on a step is styled, laid out and drawn
         before its first frame, and every field of the first screen waits for its choices then."""
-        if self._notes is None:
-            return
-        help_shown = not (self.is_attached and self.screen.has_class("-no-help"))
-        lines = [self._loading_note] if self._loading_note else []
-        if help_shown or not lines:
-            lines.append(self.step_field.help)
-        self._notes.update("\n".join(lines))
-        self._notes.set_class(bool(self._loading_note), "-loading")
+        if self._notes is not None:
+            self._notes.update(self._notes_text())
+            self._notes.set_class(bool(self._loading_note), "-loading")
 
     def compose_control(self) -> ComposeResult:
         """The control(s) for this kind of field."""
