@@ -119,19 +119,19 @@ class WizardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Banner, step list, step header, the switcher of step bodies, status, navigation, footer."""
         yield Banner(demo=self.wizard.demo, id="banner")
-        with Horizontal(id="main"):
+        # One column: the step list docked at its left, the step's parts down the rest of it.
+        with Vertical(id="main"):
             steps = StepList(compact=True, id="steps")
             steps.border_title = messages.STEPS_HEADING
             yield steps
-            with Vertical(id="content"):
-                yield StepHeader(id="step-header")
-                yield QuietStatic("", id="step-help")
-                yield QuietSwitcher(id="switcher")
-                yield QuietStatic("", id="step-status")
-                with Horizontal(id="nav"):
-                    # Disabled as made on the first step (go_to sets it): not restyled before the first frame.
-                    yield QuietButton(messages.BUTTON_BACK, id="back", disabled=self.current == 0)
-                    yield QuietButton(messages.BUTTON_NEXT, variant="primary", id="next")
+            yield StepHeader(id="step-header")
+            yield QuietStatic("", id="step-help")
+            yield QuietSwitcher(id="switcher")
+            yield QuietStatic("", id="step-status")
+            with Horizontal(id="nav"):
+                # Disabled as made on the first step (go_to sets it): not restyled before the first frame.
+                yield QuietButton(messages.BUTTON_BACK, id="back", disabled=self.current == 0)
+                yield QuietButton(messages.BUTTON_NEXT, variant="primary", id="next")
         yield Static(self._keys_line(), id="keys")
 
     @staticmethod
