@@ -53,7 +53,7 @@ class TypedConfirmScreen(ModalScreen[bool]):
             yield Static("", id="confirm-error", markup=False)
             with ButtonRow(id="confirm-buttons", classes="dialog-buttons"):
                 yield CompactButton(self._action_label, id="confirm-go",
-                             variant="error" if self._danger else "primary")
+                                    variant="error" if self._danger else "primary")
                 yield CompactButton(m.CONFIRM_CANCEL, id="confirm-cancel")
 
     @on(Input.Submitted, "#confirm-input")

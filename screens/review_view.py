@@ -75,7 +75,7 @@ class ReviewView(VerticalScroll):
             glyph = messages.PROBLEM_ERROR if problem.is_error else messages.PROBLEM_WARNING
             text = Text(f"{glyph} {problem.message}", style="red" if problem.is_error else "yellow")
             button = CompactButton(messages.BUTTON_GO.format(step=step_titles.get(problem.field, "")),
-                            name=problem.field, id=f"fix-{index}", classes="review-fix")
+                                   name=problem.field, id=f"fix-{index}", classes="review-fix")
             row = Horizontal(Static(text, classes="review-problem"), button, classes="review-problem-row")
             widgets.append(row)
         widgets.append(Static(messages.REVIEW_SETTINGS, classes="review-heading"))

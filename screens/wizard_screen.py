@@ -108,8 +108,7 @@ class WizardScreen(Screen[None]):
         # Review's own buttons, mounted (before Next) when Review is first shown: hidden on every other
         # step, they would only be styled before the first frame.
         self._save_button = QuietButton(messages.BUTTON_SAVE_PRESET, id="save-preset")
-        self._launch_button = QuietButton(messages.BUTTON_LAUNCH, variant="success",
-                                          id="launch")
+        self._launch_button = QuietButton(messages.BUTTON_LAUNCH, variant="success", id="launch")
 
     @property
     def wizard(self) -> WizardApp:

@@ -22,7 +22,7 @@ def _always(_spec: DatabaseSpec) -> bool:
 
 
 # Named tuples, not dataclasses: the steps are read before the wizard's first frame, and making the two
-# dataclass types took ~2 ms of it (each generated method is compiled as the class is made).
+# dataclass types took ~1 ms of it (each generated method is compiled as the class is made).
 class StepField(NamedTuple):
     """One setting a step asks for."""
 

@@ -268,8 +268,6 @@ class FieldWidget(Vertical):
         self.post_message(self.Edited(self, raw))
 
 
-
-
 class ChoiceField(FieldWidget):
     """One value from a list (a compact drop-down); optional fields offer "no preference"."""
 
