@@ -157,10 +157,8 @@ class WizardApp(App[int]):
             self._offer_resume()
 
     def on_ready(self) -> None:
-        """The first frame is on screen (and the start's batch of updates is over)."""
-        screen = self.wizard_screen
-        screen.draw_now()
-        screen.call_after_refresh(screen.first_frame_shown)
+        """The start's batch of updates is over: the wizard's screen may draw its first frame."""
+        self.wizard_screen.app_ready()
 
     # ----- connection -----
 

@@ -101,9 +101,11 @@ class WizardScreen(Screen[None]):
         self._resumed = False
         # Whether the spec has been checked since the screen was made (not before the first paint).
         self._checked = False
-        # Whether the first frame has been drawn, and whether a layout's frame is held back (see
-        # `draw_now`).
+        # Whether the first frame has been drawn, what it waits for, and whether a layout's frame is held
+        # back (see `draw_first_frame`).
         self._drawn = False
+        self._first_step_shown = False
+        self._app_ready = False
         self._holding_frame = False
         # Review's own buttons, mounted (before Next) when Review is first shown: hidden on every other
         # step, they would only be styled before the first frame.
@@ -139,39 +141,44 @@ class WizardScreen(Screen[None]):
         parts = [f"[b]{key}[/b] [@click={action}]{label}[/]" for key, action, label in messages.KEYS]
         return Content.from_markup("  ".join(parts))
 
-    def draw_now(self) -> None:
-        """Lay out and draw the screen at once, the first time when the app's start-up batch is over (see
-        `_refresh_layout`); then what is pending, not at the next tick of Textual's update timer."""
-        first = not self._drawn
-        self._drawn = True
-        if not self.is_current:
+    def app_ready(self) -> None:
+        """The app's start-up is over (its batch of updates, in which Textual draws nothing, has ended)."""
+        self._app_ready = True
+        self.draw_first_frame()
+
+    def draw_first_frame(self) -> None:
+        """Lay out and draw the screen once both the first step is in place and the app's start-up is
+        over, whichever comes last; then load what the first frame did not need (`first_frame_shown`)."""
+        if self._drawn or not (self._first_step_shown and self._app_ready):
             return
-        if first:
-            # Textual's (private) flags: this layout is the one they asked for, and it draws everything.
-            self._layout_required = self._repaint_required = False
-            # A first layout finds out which scrollbars are needed, and asks for a second one that makes
-            # room for them: drawn only after that one, the first frame is the settled picture.
-            self._holding_frame = True
-            try:
-                self._refresh_layout(self.app.size)
-            finally:
-                self._holding_frame = False
-            self._layout_required = False
+        self._drawn = True
+        self.call_after_refresh(self.first_frame_shown)
+        if not self.is_current:  # a dialog opened over it (resume a draft?) draws both
+            return
+        # Textual's (private) flags: this layout is the one they asked for, and it draws everything.
+        self._layout_required = self._repaint_required = False
+        # A first layout finds out which scrollbars are needed, and asks for a second one that makes
+        # room for them: drawn only after that one, the first frame is the settled picture.
+        self._holding_frame = True
+        try:
             self._refresh_layout(self.app.size)
-        else:
-            self._on_timer_update()  # Textual's (private) update: layout if needed, then draw
+        finally:
+            self._holding_frame = False
+        self._layout_required = False
+        self._refresh_layout(self.app.size)
 
     def _compositor_refresh(self) -> None:
-        if self._holding_frame:  # see `draw_now`
+        if self._holding_frame:  # see `draw_first_frame`
             return
         super()._compositor_refresh()
 
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
-        # The screen's first layout falls in the app's start-up batch: Textual would draw its frame only to
-        # drop it (App._display draws nothing in a batch), and lay the screen out again for the first frame
-        # as the widgets settle. Left to `draw_now`, once the batch is over; Ready, which the app waits for
-        # and which Textual posts after a screen's first layout, is posted here instead.
-        if not self._drawn and self.app._batch_count:
+        # Before the first frame Textual lays the screen out as its parts arrive: in the app's start-up
+        # batch (its frames are dropped: App._display draws nothing in a batch), before the first step
+        # is in place, and once more as the scrollbars settle, each frame drawn in full. Left to
+        # `draw_first_frame`; Ready, which the app waits for and which Textual posts after a screen's
+        # first layout, is posted here instead.
+        if not self._drawn:
             self._layout_required = True
             if not self.app._dom_ready:  # Textual's (private) flag for it
                 self.app._dom_ready = True
@@ -189,13 +196,12 @@ class WizardScreen(Screen[None]):
     async def on_mount(self) -> None:
         """Show the first step at once; the model, then AWS, load once it is on screen."""
         await self.go_to(self.current)
+        self._first_step_shown = True
+        self.draw_first_frame()
 
     def first_frame_shown(self) -> None:
         """Load what the first frame did not need: the model (pydantic), then the gateway (boto3, the
         demo). Both are a large part of a start; loaded any earlier, they would delay the first paint."""
-        if not self._drawn:  # after the first frame, then (see `draw_now`)
-            self.call_after_refresh(self.first_frame_shown)
-            return
         if not self._checked:
             self.spec_changed()  # makes the spec: fields shown for it, its problems, choices waiting
         self.wizard.open_gateway()
