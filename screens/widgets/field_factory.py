@@ -79,7 +79,6 @@ class FieldWidget(Vertical):
         self._pending_value: list[Any] = []  # a value from the spec, once the controls are composed
         # The help line, which also says that the choices are loading (see `show_notes`).
         self._notes: Static | None = None
-        self._loading_note = ""
         # Why the choices could not be loaded, beside a Retry button: mounted when first needed.
         self._retry_row: Widget | None = None
         self._retry_text: Static | None = None
@@ -119,10 +118,15 @@ class FieldWidget(Vertical):
         if self._pending_status is not None and not self._pending_status[1]:
             # Already known to be loading (see `WizardScreen._build`): made so, not restyled at once.
             self._shown_status = self._pending_status
-            self._loading_note = self._pending_status[0]
         self._notes = Static(self._notes_text(), classes="field-help -loading" if self._loading_note
                              else "field-help")
         yield self._notes
+
+    @property
+    def _loading_note(self) -> str:
+        """What the help line says of the choices: that they are loading, or nothing."""
+        status = self._shown_status
+        return status[0] if status is not None and not status[1] else ""
 
     def _notes_text(self) -> str:
         help_shown = not (self.is_attached and self.screen.has_class("-no-help"))
@@ -239,6 +243,7 @@ class FieldWidget(Vertical):
         self._pending_status = (text, retry)
         if (text, retry) == self._shown_status or not self._composed():
             return
+        note = self._loading_note
         self._shown_status = (text, retry)
         if retry and self._retry_row is None:
             self._retry_text = Static("", classes="field-status-text")
@@ -248,9 +253,7 @@ class FieldWidget(Vertical):
         if self._retry_row is not None and self._retry_text is not None:
             self._retry_text.update(text if retry else "")
             self._retry_row.display = retry and bool(text)
-        note = "" if retry else text
-        if note != self._loading_note:
-            self._loading_note = note
+        if self._loading_note != note:
             self.show_notes()
 
     @on(Button.Pressed, ".field-retry")
