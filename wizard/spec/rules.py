@@ -12,27 +12,47 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from wizard.catalog import AccountFacts, OrderableOption, SubnetGroup
 from wizard.spec.engines import (
+    CA_IDENTIFIERS,
     CLUSTER_STORAGE_TYPES,
+    DATABASE_INSIGHTS_ADVANCED_MIN_RETENTION,
     ENGINE_ORDER,
+    ENGINES,
+    EXPIRED_CA_IDENTIFIERS,
+    EXTENDED_SUPPORT_DISABLED,
     GP3_MAX_THROUGHPUT_PER_IOPS,
+    MAGNETIC_STORAGE_END,
     MONITORING_INTERVALS,
     PI_RETENTION_DAYS,
     PORT_RANGE,
+    SECURITY_GROUPS_DEFAULT_QUOTA,
+    SECURITY_GROUPS_MAX,
+    STANDARD_SUPPORT_ENDS,
+    TAG_ALLOWED_PUNCTUATION,
+    TAG_DOCUMENTED_PREFIXES,
+    TAG_RESERVED_KEY_PREFIX,
+    TAGS_PER_RESOURCE,
     EngineRules,
     engine_rules,
     is_api_engine,
+    major_version,
 )
 from wizard.spec.model import STORAGE_TYPES, DatabaseSpec
 from wizard.spec.problems import Problem, Severity
+from wizard.spec.reach import PARAMETER_REACH, ParameterReach
 from wizard.spec.request import (
     CREATE_DB_CLUSTER_MEMBERS,
     CREATE_DB_INSTANCE_MEMBERS,
+    MAPPINGS,
     MODELLED_PARAMETERS,
+    SECRET_PARAMETERS,
     parameter_for,
+    to_request,
     type_error,
 )
 from wizard.spec.windows import (
@@ -575,6 +595,244 @@ class _Checker:
             elif key in MODELLED_PARAMETERS:
                 self.add(path, f"{key} {value!r} is not a value this setting can take.", parameter=key)
 
+    # -- AWS's documented limits and each parameter's documented reach ---------------------------------
+    # Each limit's page is cited where its figure lives (wizard.spec.engines, wizard.spec.reach).
+
+    def _sent_tags(self) -> list[tuple[str, str, str]]:
+        """Every tag the request sends, as (spec path, key, value)."""
+        tags = [("tags", key, value) for key, value in self.spec.tags.items()]
+        extra = self.spec.extra_parameters.get("Tags")
+        if isinstance(extra, list) and type_error("Tags", extra) is None:
+            tags += [("extra_parameters.Tags", tag["Key"], tag.get("Value", "")) for tag in extra]
+        return tags
+
+    def check_tag_limits(self) -> None:
+        """Tags: at most 50 per resource, documented characters only, aws:/rds: prefixes documented."""
+        tags = self._sent_tags()
+        if len(tags) > TAGS_PER_RESOURCE:
+            self.add(tags[-1][0], f"Tags has {len(tags)} tags: RDS allows at most {TAGS_PER_RESOURCE} per "
+                                  "resource (a quota AWS does not raise). Remove "
+                                  f"{len(tags) - TAGS_PER_RESOURCE} of them.", parameter="Tags")
+        for path, key, value in tags:
+            for what, text in (("key", key), ("value", value)):
+                bad = _tag_disallowed(text)
+                if bad:
+                    self.add(path, f"Tag {what} {_q(text)} contains {bad}: tag keys and values may hold only "
+                                   "letters, digits, spaces and _ . : / = + - @. Remove or replace it.",
+                             parameter="Tags")
+            lowered = key.lower()
+            if lowered.startswith(TAG_DOCUMENTED_PREFIXES) \
+                    and not lowered.startswith(TAG_RESERVED_KEY_PREFIX):
+                self.warn(path, f"Tag key {_q(key)} starts with {key[:4]!r}, a prefix the RDS Tag "
+                                "documentation reserves: AWS may refuse it. Rename the key.")
+            if value.lower().startswith(TAG_DOCUMENTED_PREFIXES):
+                self.warn(path, f"Tag {_q(key)} has a value starting with {value[:4]!r}, a prefix the RDS "
+                                "Tag documentation reserves: AWS may refuse it. Change the value.")
+
+    def check_security_group_count(self) -> None:
+        """VPC security groups: more than 5 needs a raised quota; more than 16 never works."""
+        count = len(self.spec.connectivity.security_group_ids)
+        path = "connectivity.security_group_ids"
+        if count > SECURITY_GROUPS_MAX:
+            self.add(path, f"VpcSecurityGroupIds lists {count} security groups: a DB instance's network "
+                           f"interface takes at most {SECURITY_GROUPS_MAX} (the VPC quota 'Security groups "
+                           f"per network interface', default {SECURITY_GROUPS_DEFAULT_QUOTA}, cannot be "
+                           "raised further). Combine their rules into fewer groups.")
+        elif count > SECURITY_GROUPS_DEFAULT_QUOTA:
+            self.warn(path, f"VpcSecurityGroupIds lists {count} security groups: the default quota is "
+                            f"{SECURITY_GROUPS_DEFAULT_QUOTA} per network interface ('Security groups per "
+                            "network interface'; RDS: 'Security groups (VPC)'). Unless your account's quota "
+                            f"was raised (at most {SECURITY_GROUPS_MAX}), use at most "
+                            f"{SECURITY_GROUPS_DEFAULT_QUOTA}.")
+
+    def _request_path(self, parameter: str) -> str:
+        """The spec path a request parameter comes from (extra_parameters.X where the spec has none)."""
+        for mapping in MAPPINGS:
+            if parameter in (mapping.parameter, mapping.cluster_parameter):
+                return mapping.path
+        return f"extra_parameters.{parameter}"
+
+    def check_control_characters(self) -> None:
+        """No control character in any name, identifier, ARN, key id or version the request sends."""
+        for parameter, value in to_request(self.spec).items():
+            if parameter in _OWN_CHARACTER_RULES:
+                continue
+            position = _first_control_character(value)
+            if position is not None:
+                code, index = position
+                self.add(self._request_path(parameter),
+                         f"{parameter} contains a control character (U+{code:04X}, character {index + 1}): "
+                         "AWS refuses control characters in names, identifiers, ARNs and versions. Retype "
+                         "the value without it.", parameter=parameter)
+
+    def check_identifier_shapes(self) -> None:
+        """KMS key ids, the CA and the engine version have documented shapes; others are warnings."""
+        spec = self.spec
+        monitoring = spec.monitoring
+        keys = (("protection.kms_key_id", spec.protection.kms_key_id),
+                ("monitoring.performance_insights_kms_key_id", monitoring.performance_insights_kms_key_id),
+                ("settings.secret_kms_key_id", spec.settings.secret_kms_key_id))
+        for path, key in keys:
+            if key and _control_free(key) and not _KMS_KEY_RE.fullmatch(key):
+                self.warn(path, f"{parameter_for(path)} {_q(key)} is not a KMS key id, key ARN, alias name "
+                                "(alias/...) or alias ARN, the forms AWS documents: give one of those (e.g. "
+                                "alias/aws/rds).")
+        ca = spec.connectivity.ca_certificate
+        if ca and _control_free(ca) and ca not in CA_IDENTIFIERS:
+            expired = " has expired" if ca in EXPIRED_CA_IDENTIFIERS else " is not a CA RDS documents"
+            self.warn("connectivity.ca_certificate",
+                      f"CACertificateIdentifier {_q(ca)}{expired}: use {', '.join(CA_IDENTIFIERS)}, or leave "
+                      "it empty for the region's default.")
+        version = spec.engine.version
+        if version and _control_free(version) and not _VERSION_RE.fullmatch(version):
+            self.warn("engine.version", f"EngineVersion {_q(version)} has characters no RDS version has "
+                                        "(versions are letters, digits, dots, hyphens and underscores, e.g. "
+                                        "16.4): choose a version from the list.")
+
+    def check_parameter_reach(self) -> None:
+        """Each parameter only where AWS documents it applies, with a documented value, ARNs as ARNs."""
+        if self.spec.is_cluster:
+            return  # the reach table is CreateDBInstance's; CreateDBCluster documents its own
+        engine = self.spec.engine.engine.lower()
+        for parameter, value in to_request(self.spec).items():
+            reach = PARAMETER_REACH.get(parameter)
+            if reach is None:
+                continue
+            path = self._request_path(parameter)
+            if reach.engines is not None and engine in ENGINE_ORDER and engine not in reach.engines:
+                where = _engine_list(reach.engines)
+                self.add(path, f"{parameter} applies only to {where} (AWS: \"{reach.engines_source}\"), not "
+                               f"{self.engine_label}: remove it, or choose one of those engines.",
+                         parameter=parameter)
+            left_out = [family for family in reach.left_out if engine.startswith(f"{family}-")]
+            if left_out:
+                what = "Amazon Aurora" if left_out[0] == "aurora" else "RDS Custom"
+                self.warn(path, f"{parameter} doesn't apply to {what} DB instances, AWS documents: remove it "
+                                "(set it on the DB cluster, or leave it out).")
+            if parameter in MODELLED_PARAMETERS or type_error(parameter, value) is not None:
+                continue  # the modelled settings have their own rules; a wrong type is reported already
+            self._check_documented_value(path, parameter, value, reach)
+
+    def _check_documented_value(self, path: str, parameter: str, value: object,
+                                reach: ParameterReach) -> None:
+        if reach.values is not None and isinstance(value, str) and value not in reach.values:
+            folded = {v.lower(): v for v in reach.values}
+            if value.lower() in folded:
+                self.warn(path, f"{parameter} {_q(value)}: AWS documents it as '{folded[value.lower()]}'; "
+                                "write it that way.")
+            else:
+                self.add(path, f"{parameter} {_q(value)} is not a value it takes: use "
+                               f"{' or '.join(reach.values)}.", parameter=parameter)
+        if reach.value_range is not None and isinstance(value, int) and not isinstance(value, bool):
+            low, high = reach.value_range
+            if not low <= value <= high:
+                self.add(path, f"{parameter} {value} is outside {low}-{high}, the values AWS documents: "
+                               "choose one in that range.", parameter=parameter)
+        if reach.is_arn and isinstance(value, str) and _control_free(value) and not _ARN_RE.fullmatch(value):
+            self.add(path, f"{parameter} {_q(value)} is not an ARN: give the full ARN "
+                           "(arn:aws:service:region:account-id:resource).", parameter=parameter)
+
+    def check_documented_drift(self) -> None:
+        """Rules the AWS pages state newer than the API text: magnetic, gp3 floors, SQL Server io sizes."""
+        storage = self.spec.storage
+        rules = self.rules
+        if storage.type == "standard":
+            self.warn("storage.type", f"Magnetic storage (standard) is deprecated: AWS ends it on "
+                                      f"{MAGNETIC_STORAGE_END.isoformat()} and moves volumes to gp3. Choose "
+                                      "gp3.")
+        if rules is None or self.spec.is_cluster:
+            return
+        floor = rules.gp3.throughput_floor
+        if storage.type == "gp3" and floor is not None and storage.iops is not None \
+                and storage.iops > floor[0]:
+            needed = -(-storage.iops // floor[1])
+            throughput = storage.throughput_mibps
+            text = (f"on {rules.label}, gp3 above {_n(floor[0])} IOPS needs at least 1 MiB/s of throughput "
+                    f"per {floor[1]} IOPS, so {_n(needed)} MiB/s for {_n(storage.iops)} IOPS")
+            if throughput is None:
+                self.warn("storage.throughput_mibps", f"Storage throughput is not set: {text}. Set it.")
+            elif throughput < needed:
+                self.add("storage.throughput_mibps", f"Storage throughput {_n(throughput)} MiB/s is too low: "
+                                                     f"{text}. Raise it, or lower the IOPS.")
+        botocore_range = rules.storage_ranges_botocore.get(storage.type)
+        size = storage.allocated_gib
+        if botocore_range is not None and not botocore_range[0] <= size <= botocore_range[1] \
+                and not self._catalog_knows_storage():
+            low, high = rules.storage_ranges[storage.type]
+            self.warn("storage.allocated_gib",
+                      f"Allocated storage {_n(size)} GiB on {storage.type}: the RDS storage page allows "
+                      f"{_n(low)}-{_n(high)} GiB on {rules.label}, but the API documentation says "
+                      f"{_n(botocore_range[0])}-{_n(botocore_range[1])}. The region's orderable options "
+                      "decide: check them (the wizard does when it can reach the account), or stay within "
+                      f"{_n(botocore_range[0])}-{_n(botocore_range[1])} GiB.")
+
+    def _catalog_knows_storage(self) -> bool:
+        """Whether the account's orderable options say what sizes this class takes on this storage type."""
+        options = self.facts.orderable_options if self.facts is not None else None
+        spec = self.spec
+        return any(o.engine == spec.engine.engine and o.instance_class == spec.instance.instance_class
+                   and o.storage_type == spec.storage.type and o.min_storage_gib is not None
+                   for o in options or ())
+
+    def check_engine_features(self) -> None:
+        """IAM database authentication, Database Insights' Advanced mode and RDS Extended Support."""
+        rules = self.rules
+        monitoring = self.spec.monitoring
+        if rules is not None and monitoring.iam_database_authentication and not self.spec.is_cluster:
+            engines = ", ".join(r.label for r in ENGINES.values() if r.iam_database_auth == "yes")
+            if rules.iam_database_auth == "no":
+                self.add("monitoring.iam_database_authentication",
+                         f"IAM database authentication is not available on {rules.label} (only {engines}): "
+                         "turn it off, or use password or Kerberos authentication.")
+            elif rules.iam_database_auth == "unverified":
+                self.warn("monitoring.iam_database_authentication",
+                          f"IAM database authentication on {rules.label} is not confirmed by AWS's IAM "
+                          f"database authentication page (it lists {engines}): AWS may refuse it.")
+        mode = self.spec.extra_parameters.get("DatabaseInsightsMode")
+        if isinstance(mode, str) and mode.lower() == "advanced":
+            self._check_database_insights_advanced()
+        self._check_extended_support()
+
+    def _check_database_insights_advanced(self) -> None:
+        monitoring = self.spec.monitoring
+        minimum = DATABASE_INSIGHTS_ADVANCED_MIN_RETENTION
+        if not monitoring.performance_insights:
+            self.add("extra_parameters.DatabaseInsightsMode",
+                     f"DatabaseInsightsMode advanced needs Performance Insights on with at least {minimum} "
+                     f"days (15 months) of retention: turn Performance Insights on with {minimum} days, or "
+                     "use the standard mode.", parameter="DatabaseInsightsMode")
+            return
+        retention = monitoring.performance_insights_retention_days
+        if retention is None or retention < minimum:
+            shown = "the default 7" if retention is None else str(retention)
+            self.add("monitoring.performance_insights_retention_days",
+                     f"DatabaseInsightsMode advanced needs a Performance Insights retention of at least "
+                     f"{minimum} days (15 months), not {shown}: set {minimum} or more (31 × months, or 731).")
+
+    def _check_extended_support(self) -> None:
+        engine, version = self.spec.engine.engine.lower(), self.spec.engine.version
+        reach = PARAMETER_REACH["EngineLifecycleSupport"]
+        if not version or reach.engines is None or engine not in reach.engines or self.spec.is_cluster:
+            return
+        major = major_version(engine, version)
+        ends = STANDARD_SUPPORT_ENDS.get((engine, major))
+        if ends is None:
+            return
+        lifecycle = self.spec.extra_parameters.get("EngineLifecycleSupport")
+        past = date.today() > ends
+        when = f"{'left' if past else 'leaves'} RDS standard support on {ends.isoformat()}"
+        if lifecycle == EXTENDED_SUPPORT_DISABLED:
+            if past:
+                self.add("engine.version",
+                         f"{self.engine_label} {major} {when}, and EngineLifecycleSupport is "
+                         f"{EXTENDED_SUPPORT_DISABLED}: RDS refuses to create it. Choose a newer major "
+                         "version, or allow Extended Support (paid).")
+            return
+        self.warn("engine.version", f"{self.engine_label} {major} {when}: RDS enrols this instance in paid "
+                                    "RDS Extended Support (EngineLifecycleSupport defaults to "
+                                    "open-source-rds-extended-support). Choose a newer major version, or set "
+                                    f"EngineLifecycleSupport to {EXTENDED_SUPPORT_DISABLED} to refuse it.")
+
     # -- what only the account knows ------------------------------------------------------------------
 
     def check_facts(self) -> None:
@@ -714,6 +972,66 @@ class _Checker:
                                      "IOPS or the storage size.")
 
 
+_OWN_CHARACTER_RULES = frozenset({"DBInstanceIdentifier", "DBClusterIdentifier", "MasterUsername", "Tags",
+                                  *SECRET_PARAMETERS})
+# KMS key forms [KMS_KEY_ID_URL]: key id (a UUID, or mrk- and 32 hex digits for a multi-Region key),
+# key ARN, alias name, alias ARN.
+_KMS_KEY_ID = r"(?:[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32})"
+_KMS_ALIAS = r"alias/[A-Za-z0-9/_-]{1,250}"
+_KMS_KEY_RE = re.compile(rf"{_KMS_KEY_ID}|{_KMS_ALIAS}|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{{12}}:"
+                         rf"(?:key/{_KMS_KEY_ID}|{_KMS_ALIAS})")
+# An ARN [ARN_URL]: arn:partition:service:region:account-id:resource (region and account may be empty).
+_ARN_RE = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(?:\d{12})?:[^\s]+")
+_VERSION_RE = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char) == "Cc"
+
+
+def _control_free(text: str) -> bool:
+    return not any(_is_control(c) for c in text)
+
+
+def _first_control_character(value: object) -> tuple[int, int] | None:
+    """(code point, index) of the first control character in a string, or in the strings of a list/dict."""
+    if isinstance(value, str):
+        return next(((ord(c), i) for i, c in enumerate(value) if _is_control(c)), None)
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return next((found for item in items if (found := _first_control_character(item)) is not None), None)
+
+
+def _tag_disallowed(text: str) -> str:
+    """What in a tag key or value is outside the documented set, described; '' when nothing is."""
+    for char in text:
+        if unicodedata.category(char)[0] in "LZN" or char in TAG_ALLOWED_PUNCTUATION:
+            continue
+        if _is_control(char):
+            return f"a control character (U+{ord(char):04X})"
+        return f"'{char}'" if char.isprintable() else f"U+{ord(char):04X}"
+    return ""
+
+
+# How messages name the engines a parameter is documented for.
+_FAMILY_LABELS: tuple[tuple[str, str], ...] = (
+    ("aurora-postgresql", "Aurora PostgreSQL"), ("aurora-mysql", "Aurora MySQL"), ("postgres", "PostgreSQL"),
+    ("mysql", "MySQL"), ("mariadb", "MariaDB"), ("oracle-", "Oracle"), ("sqlserver-", "SQL Server"),
+    ("db2-", "Db2"),
+)
+
+
+def _engine_list(engines: Sequence[str]) -> str:
+    """Engine values as people name them, each family once: "MySQL and PostgreSQL"."""
+    labels: list[str] = []
+    for engine in engines:
+        label = next((name for prefix, name in _FAMILY_LABELS if engine.startswith(prefix)), engine)
+        if label == "Oracle" and all(e.endswith("-cdb") for e in engines if e.startswith("oracle-")):
+            label = "Oracle (CDB only)"
+        if label not in labels:
+            labels.append(label)
+    return " and ".join([", ".join(labels[:-1]), labels[-1]]) if len(labels) > 1 else labels[0]
+
+
 def _version_key(version: str) -> tuple[int, ...]:
     """A version as comparable numbers: "16.00.4215.2" -> (16, 0, 4215, 2); non-numbers count as 0."""
     return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
@@ -725,6 +1043,10 @@ _CHECKS: tuple[Callable[[_Checker], None], ...] = (
     _Checker.check_connectivity, _Checker.check_database_name, _Checker.check_backup_and_maintenance,
     _Checker.check_protection, _Checker.check_monitoring, _Checker.check_tags,
     _Checker.check_extra_parameters, _Checker.check_facts,
+    # AWS's documented limits and parameter reach (issue 12)
+    _Checker.check_tag_limits, _Checker.check_security_group_count, _Checker.check_control_characters,
+    _Checker.check_identifier_shapes, _Checker.check_parameter_reach, _Checker.check_documented_drift,
+    _Checker.check_engine_features,
 )
 
 
