@@ -26,6 +26,7 @@ from wizard.spec.engines import (
     CLUSTER_STORAGE_TYPES,
     ENGINE_ORDER,
     ENGINES,
+    MAGNETIC_STORAGE_END,
     MONITORING_INTERVALS,
     PI_RETENTION_DAYS,
     EngineRules,
@@ -273,6 +274,10 @@ def _storage_types(spec: DatabaseSpec, catalog: Catalog) -> list[Choice]:
                       f"those.")
         elif for_class and match is None:
             reason = f"{cls} is not offered with {storage} storage; choose another storage type or class."
+        elif storage == "standard" and match is None:
+            # Deprecated (MAGNETIC_STORAGE_END): offered only where the account's catalog still orders it.
+            reason = (f"Magnetic storage is deprecated (AWS ends it on {MAGNETIC_STORAGE_END.isoformat()}) "
+                      "and the region's catalog does not offer it here; choose gp3.")
         low, high = _storage_range(match, rules, storage)
         description = f"{low:,}-{high:,} GiB" if low is not None and high is not None else ""
         choices.append(Choice(storage, STORAGE_LABELS.get(storage, storage), description,

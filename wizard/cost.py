@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from wizard.spec.engines import GP3_SMALL_BASELINE, engine_rules
+
 if TYPE_CHECKING:
     from wizard.spec.model import DatabaseSpec
 
@@ -27,7 +29,8 @@ _HOURLY = {
 }
 _STORAGE_GIB_MONTH = {"gp3": 0.115, "gp2": 0.115, "io1": 0.125, "io2": 0.125, "standard": 0.10}
 _IOPS_MONTH = {"io1": 0.10, "io2": 0.10, "gp3": 0.02}
-_GP3_FREE_IOPS = 3000
+# gp3 throughput above what the volume includes, per MiB/s-month.
+_GP3_THROUGHPUT_MONTH = 0.08
 _COPIES = {"single-az": 1, "multi-az-instance": 2, "multi-az-cluster": 3}
 _PRICED_ENGINES = ("postgres", "mysql", "mariadb")
 
@@ -58,16 +61,25 @@ class CostEstimate:
 
 
 def estimate(engine: str, instance_class: str, deployment: str, storage_type: str, allocated_gib: int,
-             iops: int | None) -> CostEstimate | None:
-    """The estimate, or None where the table has no price (unknown class or a licensed engine)."""
+             iops: int | None, *, throughput_mibps: int | None = None) -> CostEstimate | None:
+    """The estimate, or None where the table has no price (unknown class or a licensed engine).
+
+    gp3 includes 3,000 IOPS and 125 MiB/s, and from the engine's threshold (400 GiB) 12,000 IOPS and
+    500 MiB/s (wizard.spec.engines, GP3_PERFORMANCE_URL): only what is provisioned above that is charged.
+    """
     hourly = _HOURLY.get(instance_class)
     if hourly is None or engine not in _PRICED_ENGINES:
         return None
     copies = _COPIES.get(deployment, 1)
     storage = allocated_gib * _STORAGE_GIB_MONTH.get(storage_type, 0.115)
+    rules = engine_rules(engine)
+    included_iops, included_throughput = (
+        rules.gp3.included(allocated_gib) if rules is not None else GP3_SMALL_BASELINE)
     if iops:
-        billable = iops - _GP3_FREE_IOPS if storage_type == "gp3" else iops
+        billable = iops - included_iops if storage_type == "gp3" else iops
         storage += max(billable, 0) * _IOPS_MONTH.get(storage_type, 0.0)
+    if throughput_mibps and storage_type == "gp3":
+        storage += max(throughput_mibps - included_throughput, 0) * _GP3_THROUGHPUT_MONTH
     return CostEstimate(compute=hourly * HOURS_PER_MONTH * copies, storage=storage * copies, copies=copies)
 
 
@@ -81,4 +93,5 @@ NO_ESTIMATE = "No estimate for {instance_class}: see the AWS pricing page."
 def estimate_spec(spec: DatabaseSpec) -> CostEstimate | None:
     """The estimate for a whole spec, or None where the table has no price."""
     return estimate(spec.engine.engine, spec.instance.instance_class, spec.availability.deployment,
-                    spec.storage.type, spec.storage.allocated_gib, spec.storage.iops)
+                    spec.storage.type, spec.storage.allocated_gib, spec.storage.iops,
+                    throughput_mibps=spec.storage.throughput_mibps)

@@ -337,3 +337,16 @@ def test_offline_choices_need_no_catalog() -> None:
     choice = default_choice(FIELDS["availability.deployment"], spec, None)
     assert choice is not None and choice.value == "multi-az-instance"
     assert default_choice(FIELDS["engine.version"], spec, None) is None
+
+
+@pytest.mark.parametrize(("catalog_orders_it", "enabled"), [(None, False), (False, False), (True, True)])
+def test_magnetic_is_offered_only_where_the_catalog_still_orders_it(catalog_orders_it: bool | None,
+                                                                    enabled: bool) -> None:
+    catalog = FakeCatalog() if catalog_orders_it is not None else None
+    if catalog is not None and catalog_orders_it:
+        catalog.orderable[("postgres", "16.4")].append(_opt("db.m6g.large", "standard"))
+    spec = _spec(instance={"instance_class": "db.m6g.large"}, engine={"version": "16.4"})
+    magnetic = next(c for c in choices_for(FIELDS["storage.type"], spec, catalog) if c.value == "standard")
+    assert magnetic.enabled is enabled
+    if catalog_orders_it is None:
+        assert "deprecated" in str(magnetic.disabled_reason) and "choose gp3" in str(magnetic.disabled_reason)
