@@ -51,8 +51,9 @@ _LIST_VALUES_RE = re.compile(r"Valid Values:\s*</p>\s*<ul>(.*?)</ul>", re.S)
 def _text(doc: str) -> str:
     """Documentation HTML as plain text, a list's items joined to the paragraph that introduces it."""
     doc = re.sub(r"</p>\s*<ul>", " ", doc)
-    doc = re.sub(r"</li>", "; ", doc)
-    doc = re.sub(r"</p>", "\n", doc)
+    doc = re.sub(r"<li>\s*<p>", "<li>", doc)
+    doc = re.sub(r"</p>\s*</li>", "; ", doc)
+    doc = re.sub(r"</p>|</ul>", "\n", doc)
     text = html.unescape(re.sub(r"[ \t]+", " ", re.sub(r"<[^>]+>", " ", doc)))
     return re.sub(r" +([.,;:)])", r"\1", text)
 

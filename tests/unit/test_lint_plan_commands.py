@@ -191,3 +191,37 @@ def test_plan_cli_format_carries_the_region_and_endpoint_given(capsys: Capture) 
     assert main(["plan", "--preset", "teaching-demo", "--format", "cli"]) == 0
     out = capsys.readouterr().out
     assert "--region" not in out and "--endpoint-url" not in out
+
+
+def _tags(count: int) -> list[dict[str, str]]:
+    return [{"Key": f"team-{i}", "Value": "payments"} for i in range(count)]
+
+
+@pytest.mark.parametrize(("change", "code", "parameter"), [
+    ({"Tags": _tags(60)}, 1, "Tags"),
+    ({"Tags": _tags(50)}, 0, None),
+    ({"VpcSecurityGroupIds": [f"sg-{i:08x}" for i in range(200)]}, 1, "VpcSecurityGroupIds"),
+    ({"EngineVersion": "16.4\x1b[2J"}, 1, "EngineVersion"),
+    ({"NcharCharacterSetName": "AL16UTF16"}, 1, "NcharCharacterSetName"),
+    ({"Engine": "oracle-ee", "NcharCharacterSetName": "AL16UTF16", "MasterUsername": "dbadmin"}, 0, None),
+])
+def test_lint_applies_aws_limits_and_parameter_reach(tmp_path: Path, capsys: Capture, change: dict[str, Any],
+                                                     code: int, parameter: str | None) -> None:
+    exit_code, out, _ = _lint(tmp_path, capsys, json.dumps(VALID | change), "--format", "json")
+    result = json.loads(out)
+    assert exit_code == code and result["valid"] is (code == 0)
+    named = [p for p in result["problems"] if p["parameter"] == parameter]
+    assert bool(named) is (parameter is not None), result["problems"]
+
+
+def test_lint_text_names_tags_when_there_are_60(tmp_path: Path, capsys: Capture) -> None:
+    code, out, _ = _lint(tmp_path, capsys, json.dumps(VALID | {"Tags": _tags(60)}))
+    assert code == 1
+    assert "error    Tags: Tags has 60 tags: RDS allows at most 50 per resource" in out
+
+
+def test_lint_text_names_a_control_character_without_echoing_it(tmp_path: Path, capsys: Capture) -> None:
+    code, out, _ = _lint(tmp_path, capsys, json.dumps(VALID | {"EngineVersion": "16.4\x1b[2J"}))
+    assert code == 1
+    assert "EngineVersion contains a control character (U+001B, character 5)" in out
+    assert "\x1b" not in out

@@ -63,7 +63,7 @@ PARAMETER_REACH: Mapping[str, ParameterReach] = MappingProxyType({
         left_out=('custom',),
     ),
     'CharacterSetName': ParameterReach(
-        left_out=('aurora',),
+        left_out=('aurora', 'custom'),
     ),
     'CopyTagsToSnapshot': ParameterReach(
         left_out=('aurora',),
@@ -97,16 +97,16 @@ PARAMETER_REACH: Mapping[str, ParameterReach] = MappingProxyType({
                  'postgres'),
         engines_source=('Currently, you can create only Db2, MySQL, Microsoft SQL Server, Oracle, and '
                         'PostgreSQL DB instances in an Active Directory Domain.'),
-        left_out=('aurora',),
+        left_out=('aurora', 'custom'),
     ),
     'DomainAuthSecretArn': ParameterReach(
         is_arn=True,
     ),
     'DomainIAMRoleName': ParameterReach(
-        left_out=('aurora',),
+        left_out=('aurora', 'custom'),
     ),
     'EnableCloudwatchLogsExports': ParameterReach(
-        left_out=('aurora',),
+        left_out=('aurora', 'custom'),
         values_by_engine={'db2-se': ('diag.log', 'notify.log', 'iam-db-auth-error'),
                           'db2-ae': ('diag.log', 'notify.log', 'iam-db-auth-error'),
                           'db2-ce': ('diag.log', 'notify.log', 'iam-db-auth-error'),
@@ -124,7 +124,7 @@ PARAMETER_REACH: Mapping[str, ParameterReach] = MappingProxyType({
                           'postgres': ('postgresql', 'upgrade', 'iam-db-auth-error')},
     ),
     'EnableIAMDatabaseAuthentication': ParameterReach(
-        left_out=('aurora',),
+        left_out=('aurora', 'custom'),
     ),
     'EnablePerformanceInsights': ParameterReach(
         left_out=('custom',),
@@ -200,7 +200,7 @@ PARAMETER_REACH: Mapping[str, ParameterReach] = MappingProxyType({
         left_out=('aurora',),
     ),
     'MaxAllocatedStorage': ParameterReach(
-        left_out=('aurora',),
+        left_out=('aurora', 'custom'),
     ),
     'MonitoringInterval': ParameterReach(
         left_out=('custom',),
