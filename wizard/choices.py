@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from wizard.aws.catalog import class_key
 from wizard.catalog import (
@@ -29,7 +30,9 @@ from wizard.spec.engines import (
     MAGNETIC_STORAGE_END,
     MONITORING_INTERVALS,
     PI_RETENTION_DAYS,
+    STANDARD_SUPPORT_ENDS,
     EngineRules,
+    major_version,
 )
 from wizard.spec.model import STORAGE_TYPES, DatabaseSpec, InstanceSection
 from wizard.steps import StepField
@@ -209,8 +212,18 @@ def _engine_group(engine: str) -> str:
 def _engine_versions(spec: DatabaseSpec, catalog: Catalog) -> list[Choice]:
     versions = catalog.engine_versions(spec.engine.engine)
     ordered = [v for v in versions if v.is_default] + [v for v in versions if not v.is_default]
-    return [Choice(v.version, f"{v.version} (default)" if v.is_default else v.version, v.description)
+    return [Choice(v.version, f"{v.version} (default)" if v.is_default else v.version,
+                   "; ".join(text for text in (v.description, _support_note(v)) if text))
             for v in ordered]
+
+
+def _support_note(version: EngineVersion) -> str:
+    """Where the version's major has left (or will leave) RDS standard support: what that costs."""
+    ends = STANDARD_SUPPORT_ENDS.get((version.engine, major_version(version.engine, version.version)))
+    if ends is None:
+        return ""
+    verb = "ended" if date.today() > ends else "ends"
+    return f"standard support {verb} {ends.isoformat()}: paid RDS Extended Support unless disabled"
 
 
 def _license_models(spec: DatabaseSpec, catalog: Catalog) -> list[Choice]:

@@ -350,3 +350,15 @@ def test_magnetic_is_offered_only_where_the_catalog_still_orders_it(catalog_orde
     assert magnetic.enabled is enabled
     if catalog_orders_it is None:
         assert "deprecated" in str(magnetic.disabled_reason) and "choose gp3" in str(magnetic.disabled_reason)
+
+
+def test_versions_past_standard_support_say_what_it_costs() -> None:
+    catalog = FakeCatalog()
+    catalog.versions["mysql"] = [EngineVersion("mysql", "5.7.44", "mysql5.7", False),
+                                 EngineVersion("mysql", "8.4.6", "mysql8.4", True)]
+    versions = choices_for(FIELDS["engine.version"], _spec(engine={"engine": "mysql"}), catalog)
+    old = next(c for c in versions if c.value == "5.7.44")
+    current = next(c for c in versions if c.value == "8.4.6")
+    assert old.description == ("standard support ended 2024-02-29: paid RDS Extended Support unless "
+                               "disabled")
+    assert current.description == ""
