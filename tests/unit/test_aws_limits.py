@@ -101,6 +101,8 @@ REFUSED: list[tuple[Request, str, str, str, tuple[str, ...]]] = [
      "NcharCharacterSetName", "error", ("NcharCharacterSetName", "applies only to Oracle", "remove it")),
     (request("mysql", Timezone="UTC"), "extra_parameters.Timezone", "Timezone", "error",
      ("Timezone", "applies only to Db2 and SQL Server", "remove it")),
+    (request("aurora-mysql", MultiAZ=None, Timezone="UTC"), "extra_parameters.Timezone", "Timezone", "error",
+     ("Timezone", "not aurora-mysql", "remove it")),
     (request("oracle-ee", MultiTenant=True), "extra_parameters.MultiTenant", "MultiTenant", "error",
      ("MultiTenant", "Oracle (CDB only)", "remove it")),
     (request("mariadb", EngineLifecycleSupport="open-source-rds-extended-support"),

@@ -699,7 +699,7 @@ class _Checker:
             if reach is None:
                 continue
             path = self._request_path(parameter)
-            if reach.engines is not None and engine in ENGINE_ORDER and engine not in reach.engines:
+            if reach.engines is not None and is_api_engine(engine) and engine not in reach.engines:
                 where = _engine_list(reach.engines)
                 self.add(path, f"{parameter} applies only to {where} (AWS: \"{reach.engines_source}\"), not "
                                f"{self.engine_label}: remove it, or choose one of those engines.",
