@@ -35,7 +35,9 @@ from wizard.spec.engines import (
     STANDARD_SUPPORT_ENDS,
     TAG_ALLOWED_PUNCTUATION,
     TAG_DOCUMENTED_PREFIXES,
+    TAG_KEY_LENGTH,
     TAG_RESERVED_KEY_PREFIX,
+    TAG_VALUE_MAX,
     TAGS_PER_RESOURCE,
     EngineRules,
     engine_rules,
@@ -73,8 +75,8 @@ _RETENTION_MAX = 35
 # The CreateDBCluster documentation limits the master password to 41 characters; for a PostgreSQL
 # Multi-AZ DB cluster that may be an Aurora MySQL leftover, so it is a warning, not an error.
 _CLUSTER_PASSWORD_MAX = 41
-_TAG_KEY_MAX = 128
-_TAG_VALUE_MAX = 256
+_TAG_KEY_MAX = TAG_KEY_LENGTH[1]
+_TAG_VALUE_MAX = TAG_VALUE_MAX
 
 
 def _q(text: object) -> str:
@@ -972,6 +974,9 @@ class _Checker:
                                      "IOPS or the storage size.")
 
 
+# Every name, identifier, ARN and version CreateDBInstance documents is letters, digits and punctuation
+# [CREATE_DB_INSTANCE_URL]: a control character is always refused. These parameters have a character
+# rule of their own (or are secrets, never described), so the generic rule leaves them to it.
 _OWN_CHARACTER_RULES = frozenset({"DBInstanceIdentifier", "DBClusterIdentifier", "MasterUsername", "Tags",
                                   *SECRET_PARAMETERS})
 # KMS key forms [KMS_KEY_ID_URL]: key id (a UUID, or mrk- and 32 hex digits for a multi-Region key),
