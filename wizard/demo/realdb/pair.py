@@ -20,6 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from wizard.childenv import child_environment
 from wizard.demo.realdb import _leftovers, _runtime
 
 Address = tuple[str, int]
@@ -790,5 +791,4 @@ def _kib(text: str, label: str) -> int:
 
 def _tool_env() -> dict[str, str]:
     # No PG* variables from the user's environment: they would redirect our tools.
-    keep = {k: v for k, v in os.environ.items() if not k.startswith("PG") and k in {"PATH", "TZ", "TMPDIR"}}
-    return {**keep, "LC_ALL": "C", "LANG": "C"}
+    return {**child_environment(keep=("PATH", "TZ", "TMPDIR")), "LC_ALL": "C", "LANG": "C"}
