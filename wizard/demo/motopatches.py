@@ -230,8 +230,13 @@ def _wrap_modify_db_instance(original: Callable[[Any], ActionResult]) -> Callabl
 def _wrap_stop_start(original: Callable[[Any], ActionResult],
                      stopping: bool) -> Callable[[Any], ActionResult]:
     def handler(self: Any) -> ActionResult:
-        result = original(self)
         simulator = _simulator(self)
+        if simulator is not None:
+            try:
+                simulator.check_standby_idle(str(self.params.get("DBInstanceIdentifier", "")).lower())
+            except DemoApiError as error:
+                raise _api_error(error) from None
+        result = original(self)
         if simulator is not None:
             db = self.backend.describe_db_instances(self.params.get("DBInstanceIdentifier"))[0]
             if stopping:
