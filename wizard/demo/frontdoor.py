@@ -15,6 +15,7 @@ anyone could wipe the account or record the next master password. So every reque
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import uuid
@@ -61,12 +62,20 @@ def _without_cors(start_response: Callable[..., Any]) -> Callable[..., Any]:
     return start
 
 
-def _internal_failure(start_response: Callable[..., Any]) -> list[bytes]:
-    body = ("<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>The demo AWS "
-            "could not handle this request.</Message></Error>"
-            f"<RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>").encode()
+_FAILURE = "The demo AWS could not handle this request."
+
+
+def _internal_failure(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    """InternalFailure in the request's protocol: JSON for an X-Amz-Target call, else query XML."""
+    if environ.get("HTTP_X_AMZ_TARGET"):
+        content_type = "application/x-amz-json-1.1"
+        body = json.dumps({"__type": "InternalFailure", "message": _FAILURE}).encode()
+    else:
+        content_type = "text/xml"
+        body = (f"<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>{_FAILURE}"
+                f"</Message></Error><RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>").encode()
     start_response("500 Internal Server Error",
-                   [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))], sys.exc_info())
+                   [("Content-Type", content_type), ("Content-Length", str(len(body)))], sys.exc_info())
     return [body]
 
 
@@ -84,6 +93,6 @@ def front_door(app: WsgiApp, services: frozenset[str], info_path: str) -> WsgiAp
         except Exception:
             _log.debug("demo request %s %s failed", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"),
                        exc_info=True)
-            return _internal_failure(start)
+            return _internal_failure(environ, start)
 
     return door
