@@ -368,6 +368,9 @@ class PostgresPair:
                 name, home = next(slot for slot in self._slots if slot[0] != self._primary.name)
                 self._nodes.append(_Node(name, home, standby_addr))
             node = next(n for n in self._nodes if n is not self._primary)
+            if standby_addr is not None:
+                # A node left behind by a standby that failed to build gets the address asked for now.
+                node.addr = standby_addr
             primary = self._primary
             self._make_home(node)
             self._create_slot(primary, node.name)
