@@ -99,7 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     server = sub.add_parser("demo-server", help="serve the embedded demo AWS on a loopback port",
                             description="Serve the demo AWS on 127.0.0.1 so the AWS CLI, boto3 scripts or "
                                         "another `rds-wizard --endpoint-url` can watch and drive the same "
-                                        "instances. Ctrl+C stops it.")
+                                        "instances. Ctrl+C stops it. The port listens on loopback only and "
+                                        "serves signed calls to the AWS APIs the demo implements (RDS, EC2, "
+                                        "Secrets Manager, STS) and its info path /rds-wizard-demo/, nothing "
+                                        "else (404), with no CORS headers; it answers once seeded and "
+                                        "records nothing to disk.")
     server.add_argument("--port", type=int, default=4566)
     server.add_argument("--demo-speed", type=float, default=None, metavar="N")
     return parser

@@ -108,6 +108,9 @@ def test_without_loopback_aliases_each_node_gets_its_own_port(monkeypatch: Any) 
     import wizard.demo.network as network
 
     monkeypatch.setattr(network, "_aliases_work", lambda: False)
+    # Simulated nodes: a real old primary listens again (as the standby, refusing logins) once it has
+    # rejoined, which the failover now waits for, so "refused at the old port" holds for these only.
+    monkeypatch.setenv("RDS_WIZARD_DEMO_SIMULATED_DB", "1")
     demo = start_demo(speed=1000)
     try:
         rds = demo.client("rds")
@@ -153,3 +156,43 @@ def test_a_network_still_starting_when_the_demo_stops_is_stopped_too() -> None:
     finally:
         demo.stop()
     wait_for("the late network to be stopped", lambda: made[0].calls[-1:] == [("stop", None)])
+
+
+class _BrokenRestart(_Recorder):
+    """The database behind the endpoint cannot come back after an outage (its host is gone)."""
+
+    def end_outage(self, primary: NodeAddress, standby: NodeAddress | None) -> None:
+        raise OSError(5, "Input/output error")
+
+
+def test_a_database_that_does_not_come_back_leaves_the_instance_failed_not_rebooting(capfd: Any) -> None:
+    from botocore.exceptions import ClientError
+
+    demo = start_demo(speed=1000, network_factory=lambda info, addresses: _BrokenRestart(info, addresses))
+    try:
+        rds = demo.client("rds")
+        for identifier, failover in (("broken-failover", True), ("broken-reboot", False)):
+            rds.create_db_instance(DBInstanceIdentifier=identifier, DBInstanceClass="db.m6g.large",
+                                   Engine="postgres", MultiAZ=True, MasterUsername="app_admin",
+                                   MasterUserPassword="not-a-real-pw-1", AllocatedStorage=20,
+                                   DBSubnetGroupName="demo-multi-az")
+            follow_statuses(rds, identifier)
+            rds.reboot_db_instance(DBInstanceIdentifier=identifier, ForceFailover=failover)
+            statuses = [db["DBInstanceStatus"] for db in follow_statuses(rds, identifier, until="failed")]
+            assert statuses[-1] == "failed"
+            events = rds.describe_events(SourceIdentifier=identifier, SourceType="db-instance")["Events"]
+            kind = "failover" if failover else "reboot"
+            assert events[-1]["Message"] == ("The DB instance has failed: the database did not come back "
+                                             f"after the {kind} ([Errno 5] Input/output error).")
+            assert any(identifier in problem and "Input/output error" in problem for problem in demo.problems)
+            try:
+                rds.reboot_db_instance(DBInstanceIdentifier=identifier)
+            except ClientError as error:
+                assert error.response["Error"]["Code"] == "InvalidDBInstanceState"
+            else:
+                raise AssertionError("a failed instance accepted a reboot")
+            [window] = demo.outage_windows(identifier)
+            assert window.ended_at is not None  # the outage has an end: nothing is left hanging
+    finally:
+        demo.stop()
+    assert "Traceback" not in capfd.readouterr().err

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import inspect
 from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +119,30 @@ def test_an_account_without_a_demo_keeps_stock_moto_behaviour() -> None:
             SecretId=db["MasterUserSecret"]["SecretArn"])
         assert json.loads(secret["SecretString"])["username"] == "admin"  # moto's own fixed secret
         rds.reboot_db_instance(DBInstanceIdentifier="plain", ForceFailover=True)  # stock moto: accepted
+
+
+def test_the_recorder_the_demo_switches_off_is_the_one_requests_go_through() -> None:
+    # wizard/demo/server.py stops moto's recorder (public API) so MOTO_ENABLE_RECORDING records nothing.
+    import moto.core.utils
+    from moto.moto_api import recorder
+
+    assert callable(recorder.stop_recording) and callable(recorder.start_recording)
+    assert "from moto.moto_api import recorder" in inspect.getsource(moto.core.utils)
+    assert "MOTO_ENABLE_RECORDING" in inspect.getsource(type(recorder).__init__)
+
+
+def test_the_demo_switches_the_recorder_off_even_when_the_environment_asks_for_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.moto_api import recorder
+
+    from wizard.demo import start_demo
+
+    monkeypatch.setenv("RDS_WIZARD_DEMO_SIMULATED_DB", "1")
+    monkeypatch.setattr(recorder, "_location", str(tmp_path / "recording"))
+    recorder.start_recording()  # what MOTO_ENABLE_RECORDING=1 does at import
+    demo = start_demo(speed=600)
+    try:
+        demo.client("rds").describe_db_instances()
+    finally:
+        demo.stop()
+    assert not (tmp_path / "recording").exists()

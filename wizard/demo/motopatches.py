@@ -58,6 +58,15 @@ def _simulator(response: Any) -> Simulator | None:
     return _SIMULATORS.get(response.current_account)
 
 
+def _named_instance(response: Any) -> Any:
+    """The DB instance a request names; without a name moto would pick the account's first one."""
+    identifier = response.params.get("DBInstanceIdentifier")
+    if not identifier:
+        raise RDSClientError("MissingParameter",
+                             "The request must contain the parameter DBInstanceIdentifier")
+    return response.backend.describe_db_instances(identifier)[0]
+
+
 def _api_error(error: DemoApiError) -> RDSClientError:
     return RDSClientError(error.code, error.message)
 
@@ -195,7 +204,7 @@ def _wrap_reboot(original: Callable[[Any], ActionResult]) -> Callable[[Any], Act
         simulator = _simulator(self)
         if simulator is None:
             return original(self)
-        db = self.backend.describe_db_instances(self.params.get("DBInstanceIdentifier"))[0]
+        db = _named_instance(self)
         try:
             simulator.reboot(db, bool(self.params.get("ForceFailover")))
         except DemoApiError as error:
@@ -209,7 +218,7 @@ def _wrap_modify_db_instance(original: Callable[[Any], ActionResult]) -> Callabl
         simulator = _simulator(self)
         if simulator is None:
             return original(self)
-        db = self.backend.describe_db_instances(self.params.get("DBInstanceIdentifier"))[0]
+        db = _named_instance(self)
         try:
             simulator.check_modifiable(db)
         except DemoApiError as error:
@@ -230,10 +239,15 @@ def _wrap_modify_db_instance(original: Callable[[Any], ActionResult]) -> Callabl
 def _wrap_stop_start(original: Callable[[Any], ActionResult],
                      stopping: bool) -> Callable[[Any], ActionResult]:
     def handler(self: Any) -> ActionResult:
-        result = original(self)
         simulator = _simulator(self)
         if simulator is not None:
-            db = self.backend.describe_db_instances(self.params.get("DBInstanceIdentifier"))[0]
+            try:
+                simulator.check_standby_idle(_named_instance(self).db_instance_identifier)
+            except DemoApiError as error:
+                raise _api_error(error) from None
+        result = original(self)
+        if simulator is not None:
+            db = _named_instance(self)
             if stopping:
                 simulator.stopped(db)
             else:

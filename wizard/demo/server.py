@@ -21,6 +21,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from wizard.demo import DEFAULT_SPEED, catalogdata, motopatches
 from wizard.demo.faults import ENV_VAR, OPERATION_KEY, Faults, middleware, parse_faults
+from wizard.demo.frontdoor import front_door, signed_service
 from wizard.demo.network import NetworkFactory, NodeAddress
 from wizard.demo.simulator import OutageWindow, Simulator
 
@@ -33,16 +34,11 @@ SINGLE_AZ_SUBNET_GROUP = "demo-single-az"
 SECURITY_GROUP = "demo-db-access"
 # Not an AWS path: where a client in another process asks the demo what a name resolves to.
 INFO_PATH = "/rds-wizard-demo"
+# The AWS services the wizard calls through the demo (and the seed uses); the port serves no other.
+SERVED_SERVICES = frozenset({"rds", "ec2", "secretsmanager", "sts"})
 # Set (to anything but 0) to keep simulated listeners behind postgres instances even where real
 # PostgreSQL servers could run.
 SIMULATED_ENV = "RDS_WIZARD_DEMO_SIMULATED_DB"
-
-
-def _service_of(environ: dict[str, Any]) -> str:
-    """The service a signed request is for, from its credential scope (…/us-east-1/rds/aws4_request)."""
-    authorization = str(environ.get("HTTP_AUTHORIZATION", ""))
-    scope = authorization.partition("Credential=")[2].split(",", 1)[0].split("/")
-    return scope[3] if len(scope) > 3 else "unknown"
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -60,7 +56,12 @@ class DemoAWS:
 
     def __init__(self, speed: float, faults: str | None, network_factory: NetworkFactory | None,
                  host: str = "127.0.0.1", port: int = 0) -> None:
+        from moto.moto_api import recorder
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        # moto's request recorder (on with MOTO_ENABLE_RECORDING) would write every call, master
+        # passwords included, to a file anyone may read: nothing the demo serves is ever recorded.
+        recorder.stop_recording()
 
         started = time.monotonic()
         if faults:
@@ -97,28 +98,31 @@ class DemoAWS:
                 return self._info(environ, start_response)
             environ["HTTP_X_MOTO_ACCOUNT_ID"] = account_id
             with self.lock:
-                self.calls[f"{_service_of(environ)}.{environ.get(OPERATION_KEY, '')}"] += 1
+                self.calls[f"{signed_service(environ) or 'unknown'}.{environ.get(OPERATION_KEY, '')}"] += 1
                 # The body is built inside the lock so a describe never sees half a transition.
                 return list(moto_app(environ, start_response))
 
+        app = front_door(middleware(serialized, self.faults), SERVED_SERVICES, INFO_PATH)
         bound_port = int(listener.getsockname()[1])
         with listener:
+            # Made now, served only once seeded: a client that connects early waits in the listen queue
+            # for the seeded account instead of seeing an empty one.
             self._server: BaseWSGIServer = make_server(
-                host, bound_port, middleware(serialized, self.faults), threaded=True,
-                request_handler=_QuietHandler, fd=listener.fileno())
+                host, bound_port, app, threaded=True, request_handler=_QuietHandler, fd=listener.fileno())
         self.endpoint_url = f"http://{host}:{bound_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
-                                        daemon=True, name="demo-aws")
-        self._thread.start()
+        self._thread: threading.Thread | None = None
         self._stopped = False
         try:
-            self._seed()
+            self._seed_privately(host, app)
         except BaseException:
             self.stop()
             raise
         self.calls.clear()
         if faults:
             self.faults.add(faults)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+                                        daemon=True, name="demo-aws")
+        self._thread.start()
         self.ready_seconds = time.monotonic() - started
 
     def _default_network(self) -> NetworkFactory | None:
@@ -144,6 +148,9 @@ class DemoAWS:
     # -- public -----------------------------------------------------------------------------------
     def client(self, service: str, **config: Any) -> Any:
         """A boto3 client for this demo (tests and seeding; the wizard makes its own through the gateway)."""
+        return self._client_at(self.endpoint_url, service, **config)
+
+    def _client_at(self, endpoint_url: str, service: str, **config: Any) -> Any:
         import boto3
         import botocore.session
 
@@ -155,7 +162,7 @@ class DemoAWS:
         })
         session = boto3.Session(botocore_session=core, aws_access_key_id=self.credentials[0],
                                 aws_secret_access_key=self.credentials[1], region_name=self.region)
-        return session.client(service, endpoint_url=self.endpoint_url, **config)
+        return session.client(service, endpoint_url=endpoint_url, **config)
 
     def set_speed(self, speed: float) -> None:
         """Change how fast demo time passes from now on (steps already scheduled keep their time)."""
@@ -227,9 +234,10 @@ class DemoAWS:
         if self._stopped:
             return
         self._stopped = True
-        self._server.shutdown()
+        if self._thread is not None:  # shutdown() waits for a serve_forever that has started
+            self._server.shutdown()
+            self._thread.join(timeout=5)
         self._server.server_close()
-        self._thread.join(timeout=5)
         self.simulator.stop()
         motopatches.unregister(self.account_id)
 
@@ -240,14 +248,28 @@ class DemoAWS:
         self.stop()
 
     # -- seeding ----------------------------------------------------------------------------------
-    def _seed(self) -> None:
+    def _seed_privately(self, host: str, app: Any) -> None:
+        """Seed through a second, short-lived listener of the same app, so the public port answers its
+        first request only with the account seeded."""
+        seed_server = make_server(host, 0, app, threaded=True, request_handler=_QuietHandler)
+        seeding = threading.Thread(target=seed_server.serve_forever, kwargs={"poll_interval": 0.05},
+                                   daemon=True, name="demo-aws-seed")
+        seeding.start()
+        try:
+            self._seed(f"http://{host}:{seed_server.server_port}")
+        finally:
+            seed_server.shutdown()
+            seed_server.server_close()
+            seeding.join(timeout=5)
+
+    def _seed(self, endpoint_url: str) -> None:
         """The account a class starts from: subnet groups, a security group, default parameter and
         option groups. Also warms moto up (its first RDS call imports most of it)."""
         from moto.core.base_backend import AccountSpecificBackend
         from moto.rds.models import OptionGroup
 
-        ec2 = self.client("ec2")
-        rds = self.client("rds")
+        ec2 = self._client_at(endpoint_url, "ec2")
+        rds = self._client_at(endpoint_url, "rds")
         vpc = next(v for v in ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault"))
         subnets = sorted(
             ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["Subnets"],
@@ -286,8 +308,8 @@ class DemoAWS:
         rds.describe_db_instances()
         # moto makes a boto3 Session the first time a backend is used; do it now, while the user's
         # profile settings are out of the way (see wizard.demo.without_user_profile).
-        self.client("sts").get_caller_identity()
-        self.client("secretsmanager").list_secrets()
+        self._client_at(endpoint_url, "sts").get_caller_identity()
+        self._client_at(endpoint_url, "secretsmanager").list_secrets()
         AccountSpecificBackend.get_session()
 
 

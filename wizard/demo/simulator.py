@@ -66,6 +66,12 @@ MSG_CONVERTED_TO_SINGLE = "Finished applying modification to convert to a Single
 # The wording of this one is approximate (terraform-provider-aws#43322 quotes it only in part).
 MSG_NO_STANDBY = ("Insufficient instance capacity in {zone} to create the standby; putting database instance "
                   "into available state as a Single-AZ DB instance.")
+MSG_RECOVERY_STARTED = "Multi-AZ instance recovery started."  # RDS-EVENT-0052
+MSG_RECOVERY_DONE = "Multi-AZ instance recovery completed. Pending failover or activation."  # RDS-EVENT-0053
+# Approximate wordings, in the manner of MSG_NO_STANDBY and of RDS-EVENT-0031 ("The DB instance has failed").
+MSG_STANDBY_LOST = ("Multi-AZ instance recovery failed: the standby in {zone} could not be rebuilt "
+                    "({reason}). The DB instance continues as a Single-AZ DB instance.")
+MSG_FAILED = "The DB instance has failed: the database did not come back after the {kind} ({reason})."
 MSG_CLUSTER_CREATED = "DB cluster created"  # RDS-EVENT-0170
 MSG_CLUSTER_FAILOVER_STARTED = "Started cross AZ failover to DB instance: {target}"  # RDS-EVENT-0073
 MSG_CLUSTER_FAILOVER_DONE = "Completed failover to DB instance: {target}"  # RDS-EVENT-0071
@@ -129,6 +135,10 @@ class _Instance:
     network: InstanceNetwork | None = None
     addresses: dict[str, NodeAddress] = field(default_factory=dict)
     reachable: bool = False
+    # The end of a failover (its last event, `available`), held until the standby is in sync again.
+    after_standby: Callable[[], None] | None = None
+    # Why a failover cannot go to the standby now (it is being rebuilt), None when it can.
+    standby_busy: str | None = None
 
     @property
     def primary(self) -> NodeAddress:
@@ -372,6 +382,14 @@ class Simulator:
             return
         state.network = network
         state.reachable = True
+        if hasattr(network, "on_standby_change"):
+            def told(standby: Any, reason: str | None) -> None:  # on the network's own thread
+                name = str(getattr(standby, "value", standby))  # this change's, not the state by then
+                self._scheduler.at(time.monotonic(), lambda: self._if_alive(
+                    state, lambda: self._standby_changed(state, name, reason)))
+
+            listening: Any = network
+            listening.on_standby_change = told
         then()
 
     def _open_tcp(self, state: _Instance) -> None:
@@ -394,6 +412,7 @@ class Simulator:
         state = self._instances.get(identifier)
         if state is None or state.network is None:  # not made by this demo (or no network): status only
             return
+        self.check_standby_idle(identifier)
         network = state.network
         arn = db.db_instance_arn
         db.status = "rebooting"
@@ -414,17 +433,70 @@ class Simulator:
             if failover:
                 state.zones.reverse()
                 db.availability_zone, db.secondary_availability_zone = state.zones[0], state.zones[1]
-            network.end_outage(state.primary, state.standby)
+            try:
+                network.end_outage(state.primary, state.standby)
+            except Exception as error:  # nothing listens now: say so instead of staying `rebooting`
+                self._failed(state, "failover" if failover else "reboot", error)
+                outage.ended_monotonic, outage.ended_at = time.monotonic(), datetime.now(UTC)
+                return
             state.reachable = True
             outage.ended_monotonic, outage.ended_at = time.monotonic(), datetime.now(UTC)
-            if failover:
-                self.event(identifier, "db-instance", MSG_FAILOVER_DNS, "failover", arn)
-                self.event(identifier, "db-instance", MSG_FAILOVER_DONE, "failover", arn)
-            else:
+            if not failover:
                 self.event(identifier, "db-instance", MSG_RESTARTED, "availability", arn)
-            db.status = "available"
+                db.status = "available"
+                return
+            self.event(identifier, "db-instance", MSG_FAILOVER_DNS, "failover", arn)
+
+            def completed() -> None:
+                self.event(identifier, "db-instance", MSG_FAILOVER_DONE, "failover", arn)
+                db.status = "available"
+
+            # A real old primary rejoins as the standby in about a second; the failover is complete
+            # (and another one possible) once it has, or once it is known that it could not.
+            if _standby_state(network) == "rejoining":
+                state.after_standby = completed
+            else:
+                completed()
 
         self._after(self._duration(identifier, FAILOVER_OUTAGE if failover else REBOOT_OUTAGE), back, state)
+
+    def _standby_changed(self, state: _Instance, standby: str, reason: str | None) -> None:
+        """The network's standby changed in the background (names of realdb.network.StandbyState):
+        RDS's events and the instance's Multi-AZ state follow."""
+        db, identifier = state.db, state.identifier
+        arn = db.db_instance_arn
+        pending, state.after_standby = state.after_standby, None
+        if standby == "recovering":
+            state.standby_busy = ("its standby is being rebuilt after the old primary could not rejoin "
+                                  f"({reason}): Multi-AZ instance recovery is in progress")
+            self.problems.append(f"{identifier}: {state.standby_busy}.")
+            self.event(identifier, "db-instance", MSG_RECOVERY_STARTED, "recovery", arn)
+        elif standby == "in-sync":
+            if state.standby_busy is not None:
+                self.event(identifier, "db-instance", MSG_RECOVERY_DONE, "recovery", arn)
+            state.standby_busy = None
+        elif standby == "lost":
+            state.standby_busy = None
+            zone = state.zones[1] if len(state.zones) > 1 else "its standby AZ"
+            del state.zones[1:]
+            db.multi_az = False
+            db.secondary_availability_zone = None
+            self.problems.append(f"{identifier}: no standby could be rebuilt ({reason}); Single-AZ now.")
+            self.event(identifier, "db-instance", MSG_STANDBY_LOST.format(zone=zone, reason=reason),
+                       "notification", arn)
+        if pending is not None:
+            pending()
+
+    def _failed(self, state: _Instance, kind: str, error: Exception) -> None:
+        """The database behind the endpoint did not come back: the instance is `failed`, as on RDS."""
+        _log.info("demo %s of %s failed", kind, state.identifier, exc_info=error)
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        self.problems.append(f"{state.identifier}: the database did not come back after the {kind} "
+                             f"({error}).")
+        state.after_standby = None
+        state.db.status = "failed"
+        self.event(state.identifier, "db-instance", MSG_FAILED.format(kind=kind, reason=reason[:160]),
+                   "failure", state.db.db_instance_arn)
 
     def _promote_early(self, state: _Instance, network: InstanceNetwork) -> threading.Thread | None:
         """A real standby is promoted during the outage, off the demo's lock; the endpoint moves to it
@@ -449,6 +521,15 @@ class Simulator:
         if db.db_instance_identifier in self._instances and db.status != "available":
             raise DemoApiError("InvalidDBInstanceState",
                                f"Instance {db.db_instance_identifier} is not in available state.")
+        self.check_standby_idle(db.db_instance_identifier)
+
+    def check_standby_idle(self, identifier: str) -> None:
+        """Refuse a change that would touch the database while its standby is being rebuilt."""
+        state = self._instances.get(identifier)
+        if state is not None and state.standby_busy is not None:
+            raise DemoApiError("InvalidDBInstanceState",
+                               f"Instance {identifier} cannot be changed now: {state.standby_busy}. Try "
+                               "again when the event 'Multi-AZ instance recovery completed' appears.")
 
     def multi_az_changed(self, db: Any) -> None:
         """ModifyDBInstance turned Multi-AZ on or off: convert (applied at once, as with ApplyImmediately)."""
@@ -699,6 +780,13 @@ class Simulator:
                 if state.network is not None:
                     state.network.stop()
             self._instances.clear()
+
+
+def _standby_state(network: InstanceNetwork) -> str:
+    """A real network's StandbyState by name ("in-sync", "rejoining", ...); "" for simulated listeners,
+    whose standby is always ready."""
+    state = getattr(network, "standby_state", None)
+    return str(getattr(state, "value", ""))
 
 
 def _add_standby(network: InstanceNetwork, address: NodeAddress) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from wizard.childenv import child_environment
 from wizard.demo.realdb import _leftovers
 
 SERVER_USER = "embedded_postgres"
@@ -76,6 +77,7 @@ def run_as() -> RunAs | None:
             ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVER_USER],
             check=True,
             capture_output=True,
+            env=child_environment(),
         )
         entry = pwd.getpwnam(SERVER_USER)
     return RunAs(SERVER_USER, entry.pw_uid, entry.pw_gid)
@@ -99,7 +101,8 @@ def realdb_available() -> tuple[bool, str]:
     kwargs: dict[str, Any] = user.popen_kwargs() if user else {}
     try:
         result = subprocess.run(
-            [str(postgres), "--version"], capture_output=True, text=True, timeout=10, **kwargs
+            [str(postgres), "--version"], capture_output=True, text=True, timeout=10,
+            env=child_environment(), **kwargs,
         )
     except PermissionError:
         return False, (
@@ -185,6 +188,8 @@ class Registry:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
+            # It outlives this process when that is killed: it must not carry our secrets along.
+            env=child_environment(),
         )
 
     def data_parent(self) -> Path:

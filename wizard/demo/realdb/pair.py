@@ -20,6 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from wizard.childenv import child_environment
 from wizard.demo.realdb import _leftovers, _runtime
 
 Address = tuple[str, int]
@@ -367,6 +368,9 @@ class PostgresPair:
                 name, home = next(slot for slot in self._slots if slot[0] != self._primary.name)
                 self._nodes.append(_Node(name, home, standby_addr))
             node = next(n for n in self._nodes if n is not self._primary)
+            if standby_addr is not None:
+                # A node left behind by a standby that failed to build gets the address asked for now.
+                node.addr = standby_addr
             primary = self._primary
             self._make_home(node)
             self._create_slot(primary, node.name)
@@ -790,5 +794,4 @@ def _kib(text: str, label: str) -> int:
 
 def _tool_env() -> dict[str, str]:
     # No PG* variables from the user's environment: they would redirect our tools.
-    keep = {k: v for k, v in os.environ.items() if not k.startswith("PG") and k in {"PATH", "TZ", "TMPDIR"}}
-    return {**keep, "LC_ALL": "C", "LANG": "C"}
+    return {**child_environment(keep=("PATH", "TZ", "TMPDIR")), "LC_ALL": "C", "LANG": "C"}
