@@ -65,7 +65,7 @@ def quit_note(gateway: object, identifier: str, *, key: str, demo: bool = False)
     """What quitting (by `key`: "Ctrl+Q", "Ctrl+C") does to the database `identifier` on this target."""
     target = target_of(gateway, demo=demo)
     if target == "demo":
-        return (f"This demo AWS lives inside the wizard: quitting ends it, and {identifier} with it. "
+        return ("This demo AWS lives inside the wizard: quitting ends it. "
                 f"On real AWS quitting stops nothing and `rds-wizard watch {identifier}` re-attaches.")
     again = reattach_command(gateway, identifier, demo=demo)
     if target == "demo-server":
