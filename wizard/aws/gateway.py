@@ -302,10 +302,16 @@ def open_gateway(opts: ConnectionOptions) -> Gateway:
                        resolver=demo_server.resolve, time_scale=demo_server.speed,
                        notices=demo_server.notices, target="demo-server")
     import boto3
-    from botocore.exceptions import NoRegionError
+    from botocore.exceptions import EndpointConnectionError, NoRegionError
 
     session = boto3.Session(profile_name=opts.profile)
     region = resolve_region(opts.region, os.environ, session.region_name)
+    if (opts.endpoint_url and is_loopback_url(opts.endpoint_url)
+            and (region is None or session.get_credentials() is None) and not _listening(opts.endpoint_url)):
+        # Most likely a demo server not started yet (or a wrong port) from a shell with no AWS set-up:
+        # say that nothing answers there, not that a region or credentials are missing, which would
+        # send a class to `aws configure` or `aws sso login` for a demo that needs neither.
+        raise EndpointConnectionError(endpoint_url=opts.endpoint_url)
     if region is None:
         raise NoRegionError()
     return Gateway(session, region=region, profile=session.profile_name, endpoint_url=opts.endpoint_url)
@@ -329,6 +335,17 @@ def is_loopback_url(url: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
+        return False
+
+
+def _listening(url: str) -> bool:
+    """Whether something accepts TCP connections at this URL's host and port."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=CONNECT_TIMEOUT_S):
+            return True
+    except OSError:
         return False
 
 

@@ -365,6 +365,22 @@ def test_a_demo_server_needs_no_account_credentials_region_or_profile(
         server.close()
 
 
+def test_a_loopback_endpoint_where_nothing_listens_is_unreachable_not_unsigned(aws_env: Path) -> None:
+    """Terminal 3 before terminal 1: the wizard says nothing answers there, not "aws sso login"."""
+    import socket
+
+    from botocore.exceptions import EndpointConnectionError
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}"  # bound, never listening: refused
+        with pytest.raises(EndpointConnectionError) as info:
+            open_gateway(ConnectionOptions(endpoint_url=url))
+    error = explain(info.value)
+    assert error.title == f"Cannot reach {url}" and "rds-wizard demo-server" in error.next_step
+    assert "sso" not in error.render() and "credentials" not in error.render()
+
+
 def test_the_demo_servers_keys_are_the_ones_it_prints() -> None:
     from wizard.aws.gateway import DemoServer
     from wizard.demo import server
