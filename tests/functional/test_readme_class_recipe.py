@@ -10,6 +10,7 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,6 +73,7 @@ class Recipe:
                 for line in (self.serve, self.cli, self.wizard))
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = fresh_environment(home)
+        self.server_output: list[str] = []
 
     def start(self, line: str, stdin: int | None = subprocess.DEVNULL) -> subprocess.Popen[str]:
         return subprocess.Popen(["bash", "-c", line], cwd=ROOT, env=self.env, stdin=stdin,
@@ -97,6 +99,9 @@ def recipe(tmp_path: Path) -> Iterator[Recipe]:
     home.mkdir()
     recipe = Recipe(home)
     server = recipe.start(recipe.serve)
+    assert server.stdout is not None
+    # Read as it comes, so the server never blocks on a full pipe while it prints its events.
+    threading.Thread(target=lambda: recipe.server_output.extend(server.stdout or ()), daemon=True).start()
     try:
         wait_for("the demo server to answer", lambda: _answers(recipe.url) or server.poll() is not None,
                  timeout=120)
@@ -141,12 +146,13 @@ def test_a_database_the_wizard_creates_there_outlives_the_wizard(recipe: Recipe)
     assert wizard.stdin is not None and wizard.stdout is not None
     wizard.stdin.write("1\ndemo-db\n")  # What next? 1) Launch; then the identifier
     wizard.stdin.close()  # any further question ends the wizard instead of waiting
-    following = ""
+    following, said = "", []
     for line in wizard.stdout:
+        said.append(line)
         if line.startswith("Following demo-db"):
             following = line
             break
-    assert following, "the wizard never started following the create"
+    assert following, "the wizard never started following the create:\n" + "".join(said)
     assert "stops nothing on the demo server: demo-db lives there until the demo-server stops" in following
     assert f"rds-wizard watch demo-db --endpoint-url {recipe.url} --region us-east-1" in following
     assert "quitting ends it" not in following
@@ -156,3 +162,22 @@ def test_a_database_the_wizard_creates_there_outlives_the_wizard(recipe: Recipe)
     listed = recipe.run(recipe.cli.split("#")[0].replace("describe-events", "describe-db-instances"))
     assert listed.returncode == 0, listed.stderr
     assert [db["DBInstanceIdentifier"] for db in json.loads(listed.stdout)["DBInstances"]] == ["demo-db"]
+
+
+def test_the_lines_the_demo_server_prints_work_when_pasted(recipe: Recipe) -> None:
+    """Its AWS CLI lines (with `aws` on PATH, as it assumes) and its wizard line, pasted as printed."""
+    printed = wait_for("the server's lines to paste",
+                       lambda: "".join(recipe.server_output) if any("rds-wizard --endpoint-url" in line
+                                                                  for line in recipe.server_output) else None)
+    pasted = [line.strip() for line in printed.splitlines() if line.startswith("  ")]
+    export = next(line for line in pasted if line.startswith("export AWS_ACCESS_KEY_ID="))
+    cli = next(line for line in pasted if line.startswith("aws rds "))
+    wizard = next(line for line in pasted if line.startswith("rds-wizard "))
+    with_tools = {**recipe.env, "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{recipe.env['PATH']}"}
+    listed = subprocess.run(["bash", "-c", f"{export}\n{cli}"], cwd=ROOT, env=with_tools, capture_output=True,
+                            text=True, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout)["DBInstances"] == []
+    connected = subprocess.run(["bash", "-c", wizard], cwd=ROOT, env=with_tools, input="",
+                               capture_output=True, text=True, timeout=120)
+    assert "Connected: DEMO · account" in connected.stdout, connected.stdout + connected.stderr

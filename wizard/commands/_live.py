@@ -118,6 +118,8 @@ def reattach_hint(gateway: Any, identifier: str) -> str:
 def confirm_identifier(identifier: str, what: str, yes: bool, *,
                        reader: Callable[[str], str] = input) -> int | None:
     """None when confirmed (--yes or the identifier typed); otherwise the exit code to return."""
+    from wizard.confirmation import identifier_confirmed
+
     if yes:
         return None
     if not sys.stdin.isatty():
@@ -129,8 +131,6 @@ def confirm_identifier(identifier: str, what: str, yes: bool, *,
         typed = reader(f"Type the identifier ({identifier}) to {what}: ")
     except EOFError:
         typed = ""
-    from wizard.confirmation import identifier_confirmed
-
     if not identifier_confirmed(typed, identifier):
         say("The identifier does not match; nothing was sent to AWS.")
         return EXIT_CANCELLED
