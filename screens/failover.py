@@ -25,6 +25,7 @@ from screens import messages as m
 from screens.launch_confirm import TypedConfirmScreen
 from screens.widgets.compact_button import CompactButton
 from screens.widgets.live_topology import LiveTopology
+from wizard.targets import reattach_command
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -186,7 +187,8 @@ class FailoverScreen(Screen["FailoverReport | None"]):
             return
         except Exception as exc:  # unexpected: shown as a message, never a traceback
             self.post_message(self.Refused(m.FO_TEST_CRASHED.format(text=f"{type(exc).__name__}: {exc}"),
-                                           m.FO_TEST_CRASHED_NEXT.format(identifier=self.identifier)))
+                                           m.FO_TEST_CRASHED_NEXT.format(
+                                               command=reattach_command(self.gateway, self.identifier))))
             return
         secrets = [*self._secrets]
         if pre.credentials is not None:

@@ -19,6 +19,7 @@ from screens import messages as m
 from screens.widgets.button_row import ButtonRow
 from screens.widgets.compact_button import CompactButton
 from screens.widgets.ordered_input import OrderedInput
+from wizard.confirmation import identifier_confirmed
 from wizard.spec.model import DatabaseSpec
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class TypedConfirmScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#confirm-go")
     def _try_confirm(self) -> None:
         typed = self.query_one("#confirm-input", Input).value.strip()
-        if typed == self._identifier:
+        if identifier_confirmed(typed, self._identifier):
             self.dismiss(True)
             return
         error = self.query_one("#confirm-error", Static)

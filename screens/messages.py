@@ -6,6 +6,8 @@ Step titles, field labels and help come from `wizard.steps`; rules and their mes
 
 from __future__ import annotations
 
+from wizard import confirmation
+
 APP_TITLE = "RDS wizard"
 
 
@@ -139,11 +141,12 @@ JUMP_NOT_REACHED = "Finish the earlier steps first: '{title}' is not reached yet
 
 # ---- F2: launch confirmation, provisioning and the failover test --------------------------------------
 
-CONFIRM_PROMPT = "Type {identifier} to confirm:"
+# The wording and the rule are shared with the plain prompts (wizard.confirmation).
+CONFIRM_PROMPT = confirmation.PROMPT
 CONFIRM_PLACEHOLDER = "type the identifier here"
 CONFIRM_CANCEL = "Cancel (Esc)"
-CONFIRM_MISMATCH = "'{typed}' is not {identifier}: type the identifier exactly, or press Esc to go back."
-CONFIRM_EMPTY = "Type {identifier} to confirm, or press Esc to go back."
+CONFIRM_MISMATCH = confirmation.MISMATCH.replace("{way_back}", "press Esc to go back")
+CONFIRM_EMPTY = confirmation.EMPTY.replace("{way_back}", "press Esc to go back")
 
 LAUNCH_TITLE = "Launch {identifier}? ({operation})"
 LAUNCH_BUTTON_DEMO = "Launch (demo)"
@@ -176,19 +179,15 @@ PROV_TITLE_FOLLOW = "Following {what} {identifier}"
 PROV_STARTING = "Starting…"
 PROV_EVENTS = "Events and changes"
 PROV_FAILOVER_BUTTON = "Run the failover test (f)"
-PROV_QUIT_NOTE = ("Quitting (Ctrl+Q) stops nothing in AWS: {identifier} carries on there. "
-                  "Re-attach any time with: rds-wizard watch {identifier}")
-PROV_QUIT_NOTE_DEMO = ("This demo AWS lives inside the wizard: quitting ends it. On real AWS quitting stops "
-                       "nothing and `rds-wizard watch {identifier}` re-attaches.")
 PROV_ENDED = "Following has ended."
-PROV_ENDED_WATCH = " Re-check any time with: rds-wizard watch {identifier}"
+PROV_ENDED_WATCH = " Re-check any time with: {command}"
 PROV_ACCEPTED = "{operation} accepted{note}; following {identifier}."
 PROV_ACCEPTED_RETRY = " (a retry of our own create; it was sent once)"
 PROV_NOTHING_CREATED = "Nothing was created."
 PROV_REFUSED_NOTE = "Nothing was sent to change AWS. Go back (Esc) to fix the settings."
 PROV_FOLLOW_EXISTING = "Press w to follow the existing {identifier} instead."
 PROV_CRASHED = "Following stopped unexpectedly: {text}"
-PROV_CRASHED_WATCH = "\nNothing changes in AWS. Re-attach with: rds-wizard watch {identifier}"
+PROV_CRASHED_WATCH = "\nNothing changes in AWS. Re-attach with: {command}"
 PROV_SUMMARY_FAILED = "Could not build the connection summary: {reason}"
 PROV_AVAILABLE = "{identifier} is available."
 PROV_PASSWORD = ("Generated password: {shown}  ({hint}; it is shown only here, never stored: copy it "
@@ -202,8 +201,7 @@ PROV_DEMO_SPEED = " (demo, {scale:g}x faster than RDS)"
 PROV_SLOW = " · slower than usual; still following, it never gives up while RDS is working"
 PROV_SEVERITY = {"error": "PROBLEM: ", "warning": "WARNING: ", "info": "NOTE: "}
 PROV_WHAT_TO_DO = "{title}\n  What to do: {next_step}"
-PROV_LEFT_WHILE_CREATING = ("{identifier} keeps being created in AWS. Re-attach with: "
-                            "rds-wizard watch {identifier}")
+PROV_LEFT_WHILE_CREATING = "{identifier} keeps being created in AWS. Re-attach with: {command}"
 PROV_NOT_FOUND = "There is no DB instance or Multi-AZ DB cluster named {identifier} here."
 PROV_NOT_FOUND_NEXT = "Check the identifier and the region (--region, or --demo: the demo starts empty)."
 PROV_AFTER_FAILOVER = "failover test: {verdict}; the primary is now in {az}."
@@ -222,7 +220,7 @@ FO_WHAT_TO_DO = "\nWhat to do: {next_step}"
 FO_PREFLIGHT_CRASHED = "The preflight stopped unexpectedly: {text}"
 FO_PREFLIGHT_CRASHED_NEXT = "Nothing was changed in AWS. Press r to check again."
 FO_TEST_CRASHED = "The test stopped unexpectedly: {text}"
-FO_TEST_CRASHED_NEXT = "The failover may still be running in AWS: rds-wizard watch {identifier}"
+FO_TEST_CRASHED_NEXT = "The failover may still be running in AWS: {command}"
 FO_SAVE_FAILED = "The report could not be saved: {reason}"
 FO_CONFIRM_TITLE = "Force a failover of {identifier}?"
 FO_CONFIRM_DEMO = "Fail over (demo)"

@@ -26,6 +26,7 @@ from screens import messages as m
 from screens.widgets.compact_button import CompactButton
 from screens.widgets.live_topology import LiveTopology
 from wizard.aws.provisioning import Progress, RdsEvent, Update, follow, format_duration
+from wizard.targets import quit_note, reattach_command, target_of
 
 if TYPE_CHECKING:
     from pydantic import SecretStr
@@ -179,8 +180,14 @@ class ProvisioningScreen(Screen[None]):
         """What quitting the wizard means for the database followed here (None: nothing was created)."""
         if self._refused:
             return None
-        template = m.PROV_QUIT_NOTE_DEMO if self.demo else m.PROV_QUIT_NOTE
-        return template.format(identifier=self.identifier)
+        return quit_note(self.gateway, self.identifier, key="Ctrl+Q", demo=self.demo)
+
+    def _reattach(self) -> str | None:
+        """The command that follows this database again from a fresh shell; None in the embedded demo,
+        which ends with the wizard."""
+        if target_of(self.gateway, demo=self.demo) == "demo":
+            return None
+        return reattach_command(self.gateway, self.identifier, demo=self.demo)
 
     def on_mount(self) -> None:
         """Hide what has nothing to show yet, start the worker and the elapsed-time tick."""
@@ -269,8 +276,8 @@ class ProvisioningScreen(Screen[None]):
     @on(Crashed)
     def _on_crashed(self, message: Crashed) -> None:
         text = m.PROV_CRASHED.format(text=message.text)
-        if not self.demo:
-            text += m.PROV_CRASHED_WATCH.format(identifier=self.identifier)
+        if (again := self._reattach()) is not None:
+            text += m.PROV_CRASHED_WATCH.format(command=again)
         self._show_warning(text, severity="error")
 
     @on(ProgressArrived)
@@ -305,8 +312,9 @@ class ProvisioningScreen(Screen[None]):
         if first_available and summary is not None:
             self._show_ready(summary)
         if progress.finished:
+            again = self._reattach()
             self.query_one("#prov-note", Static).update(
-                m.PROV_ENDED + ("" if self.demo else m.PROV_ENDED_WATCH.format(identifier=self.identifier)))
+                m.PROV_ENDED + ("" if again is None else m.PROV_ENDED_WATCH.format(command=again)))
         self.refresh_bindings()
 
     # ---- rendering helpers --------------------------------------------------------------------------
@@ -421,8 +429,10 @@ class ProvisioningScreen(Screen[None]):
     def action_back(self) -> None:
         """Back to the wizard; following stops here, the database carries on in AWS."""
         progress = self.progress
-        if progress is not None and not progress.finished and not self.demo:
-            self.app.notify(m.PROV_LEFT_WHILE_CREATING.format(identifier=self.identifier), timeout=10)
+        again = self._reattach()
+        if progress is not None and not progress.finished and again is not None:
+            self.app.notify(m.PROV_LEFT_WHILE_CREATING.format(identifier=self.identifier, command=again),
+                            timeout=10)
         self.dismiss(None)
 
     def action_toggle_password(self) -> None:

@@ -30,6 +30,7 @@ from pydantic import SecretStr
 
 from wizard.aws.provisioning import LAUNCH_TOKEN_TAG, REQUESTED_DEPLOYMENT_TAG, Follower, Kind
 from wizard.aws.timing import GatewayLike, is_transient
+from wizard.shell import command
 from wizard.spec.problems import Problem
 
 if TYPE_CHECKING:
@@ -266,6 +267,6 @@ def launch(spec: DatabaseSpec, gateway: GatewayLike, *, non_interactive: bool = 
                 f"A DB {kind} named {identifier} already exists in this account and region.",
                 detail="It was not created by this launch, so nothing was sent to change it.",
                 next_step="Choose another identifier, or follow the existing one: "
-                          f"rds-wizard watch {identifier}",
+                          + command("rds-wizard", "watch", identifier),
                 error=err, existing=identifier, existing_kind=kind) from None
         raise LaunchError(err.title, detail=err.detail, next_step=err.next_step, error=err) from None

@@ -65,7 +65,11 @@ class Prompter(Protocol):
         ...
 
     def confirm(self, label: str, default: bool) -> bool:
-        """Yes or no."""
+        """Yes or no, never answered by keys typed before it was asked."""
+        ...
+
+    def typed(self, label: str) -> str:
+        """A line typed out in full (no default), never answered by keys typed before it was asked."""
         ...
 
     def password(self, label: str) -> str:
@@ -73,8 +77,38 @@ class Prompter(Protocol):
         ...
 
 
+def drop_typed_ahead(stream: TextIO | None = None) -> bool:
+    """Throw away the keys typed at a terminal but not yet read: an Enter pressed while the database was
+    being created must not answer the next yes/no question. Nothing is dropped from a pipe or a file
+    (answers piped in are meant for the questions, in order). True when `stream` is a terminal."""
+    stream = stream if stream is not None else sys.stdin
+    try:
+        if not stream.isatty():
+            return False
+        import termios
+
+        termios.tcflush(stream.fileno(), termios.TCIFLUSH)
+    except (OSError, ValueError, ImportError):  # closed, not a real descriptor, or no termios (Windows)
+        return False
+    return True
+
+
 class QuestionaryPrompter:
-    """Questions asked with questionary (prompt_toolkit): arrow keys, masking, search in long lists."""
+    """Questions asked with questionary (prompt_toolkit): arrow keys, masking, search in long lists.
+
+    `terminal` is the stream whose typed-ahead keys are dropped before a yes/no or a typed confirmation
+    (standard input by default)."""
+
+    def __init__(self, terminal: TextIO | None = None) -> None:
+        self._terminal = terminal
+
+    def _drop_typed_ahead(self) -> None:
+        if drop_typed_ahead(self._terminal):
+            # Keys prompt_toolkit read past the end of the previous question, kept for the next one.
+            from prompt_toolkit.application.current import get_app_session
+            from prompt_toolkit.input.typeahead import clear_typeahead
+
+            clear_typeahead(get_app_session().input)
 
     def text(self, label: str, default: str) -> str:
         """A line of text, `default` prefilled for editing."""
@@ -102,10 +136,18 @@ class QuestionaryPrompter:
         return [int(v) for v in questionary.checkbox(label, choices=choices).unsafe_ask()]
 
     def confirm(self, label: str, default: bool) -> bool:
-        """y or n; Enter takes the default."""
+        """y or n; Enter takes the default. Keys typed before the question are dropped first."""
         import questionary
 
+        self._drop_typed_ahead()
         return bool(questionary.confirm(label, default=default).unsafe_ask())
+
+    def typed(self, label: str) -> str:
+        """A line typed after the question shows (keys typed before it are dropped)."""
+        import questionary
+
+        self._drop_typed_ahead()
+        return str(questionary.text(label).unsafe_ask())
 
     def password(self, label: str) -> str:
         """A masked line."""
@@ -197,7 +239,8 @@ class LinePrompter:
             self._say(f"{ERROR_MARK} Type available numbers 1-{len(options)}, separated by commas.")
 
     def confirm(self, label: str, default: bool) -> bool:
-        """y or n; Enter takes the default."""
+        """y or n; Enter takes the default. On a terminal, lines typed before the question are dropped."""
+        drop_typed_ahead(self._in)
         while True:
             answer = self._read(f"{label} [{'Y/n' if default else 'y/N'}]: ").strip().lower()
             if not answer:
@@ -207,6 +250,11 @@ class LinePrompter:
             if answer in ("n", "no"):
                 return False
             self._say(f"{ERROR_MARK} Answer y or n.")
+
+    def typed(self, label: str) -> str:
+        """The typed line (no default); on a terminal, lines typed before the question are dropped."""
+        drop_typed_ahead(self._in)
+        return self._read(f"{label} ").strip()
 
     def password(self, label: str) -> str:
         """A line, never echoed."""
@@ -536,6 +584,7 @@ class PlainWizard:
     def save_preset(self) -> None:
         """Save the spec (never its password) as a user preset."""
         from presets import save_preset
+        from wizard.shell import command as shell_command
 
         default = self.spec.settings.identifier or "my-database"
         while True:
@@ -549,7 +598,8 @@ class PlainWizard:
                 self.say(f"{ERROR_MARK} Could not save the preset: {exc}")
                 continue
             self.say(f"Saved the preset to {path} (without any password).")
-            self.say(f"Use it with: rds-wizard --preset {name}   or   rds-wizard launch --preset {name}")
+            self.say(f"Use it with: {shell_command('rds-wizard', '--preset', name)}   or   "
+                     f"{shell_command('rds-wizard', 'launch', '--preset', name)}")
             return
 
     # -- launch ----------------------------------------------------------------------------------
@@ -562,14 +612,13 @@ class PlainWizard:
         kind = "cluster" if self.spec.is_cluster else "instance"
         identity = self.gateway.identity()
         demo = identity.label == "DEMO"
-        where = identity.summary()
-        question = f"Create the DB {kind} {self.spec.settings.identifier} in {where}?"
-        if not demo:
-            question += " It is billed to this account until you delete it."
-        if not self.prompter.confirm(question, demo):
+        identifier = self.spec.settings.identifier
+        self.say(f"This creates the DB {kind} {identifier} in {identity.summary()}."
+                 + ("" if demo else " It is billed to this account until you delete it."))
+        if not self.confirm_identifier(identifier):
             self.say("Not created.")
             return None
-        self.say(f"Creating the DB {kind} {self.spec.settings.identifier} ...")
+        self.say(f"Creating the DB {kind} {identifier} ...")
         try:
             result = launch(self.spec, self.gateway)
         except LaunchError as exc:
@@ -585,11 +634,27 @@ class PlainWizard:
             return outcome
         if not self.prompter.confirm("Run the guided failover test now (forces a failover and measures "
                                      "the downtime)?", False):
-            if not demo:
-                self.say(f"Later: rds-wizard failover-test {result.identifier}")
+            from wizard.targets import rerun_command, target_of
+
+            if target_of(self.gateway) != "demo":
+                self.say(f"Later: {rerun_command(self.gateway, 'failover-test', result.identifier)}")
             return EXIT_OK
-        return failover_lines(result.identifier, result.kind, self.gateway,
-                              lambda label: self.prompter.text(label, ""), self.say)
+        return failover_lines(result.identifier, result.kind, self.gateway, self.prompter.typed, self.say)
+
+    def confirm_identifier(self, identifier: str) -> bool:
+        """The launch's typed confirmation (`wizard.confirmation`, as the full-screen wizard asks it): the
+        identifier, typed after the question shows; an empty line goes back."""
+        from wizard.confirmation import MISMATCH, PROMPT, identifier_confirmed
+
+        way_back = "an empty line to go back to Review"
+        while True:
+            typed = self.prompter.typed(f"{PROMPT.format(identifier=identifier)} ({way_back})").strip()
+            if not typed:
+                return False
+            if identifier_confirmed(typed, identifier):
+                return True
+            shown = "".join(c if c.isprintable() else "?" for c in typed)
+            self.say(f"{ERROR_MARK} {MISMATCH.format(typed=shown, identifier=identifier, way_back=way_back)}")
 
     # -- the whole walk ----------------------------------------------------------------------------
 

@@ -36,7 +36,10 @@ def follow_lines(result: LaunchResult, gateway: GatewayLike, say: Say) -> int:
                 shown.add(notice.title)
                 say(f"! {notice.title}" + (f" {notice.next_step}" if notice.next_step else ""))
 
-    say(f"Following {result.identifier} until it is available (Ctrl+C stops following; the create goes on).")
+    from wizard.targets import quit_note
+
+    say(f"Following {result.identifier} until it is available. "
+        + quit_note(gateway, result.identifier, key="Ctrl+C"))
     last = follow(result.follower(gateway), on_update)
     if last.outcome != "available":
         say(f"✗ {result.identifier} did not become available: {last.status or last.outcome}.")
@@ -54,6 +57,7 @@ def follow_lines(result: LaunchResult, gateway: GatewayLike, say: Say) -> int:
 def failover_lines(identifier: str, kind: Kind, gateway: GatewayLike, ask: Ask, say: Say) -> int:
     """The guided failover test: checklist, what will happen, typed confirmation, live timeline, report."""
     from wizard.aws.failover import FailoverRefused, FailoverTest, TimelineEntry, preflight
+    from wizard.confirmation import identifier_confirmed
     from wizard.reports import save_report, summary_rows
 
     say(f"Checking {identifier} before the failover test ...")
@@ -71,7 +75,7 @@ def failover_lines(identifier: str, kind: Kind, gateway: GatewayLike, ask: Ask, 
     for line in pre.what_will_happen:
         say(f"  {line}")
     typed = ask(f"Type {identifier} to force the failover (anything else cancels)").strip()
-    if typed.lower() != identifier.lower():
+    if not identifier_confirmed(typed, identifier):
         say("Not confirmed: nothing was sent.")
         return EXIT_OK
 

@@ -111,7 +111,7 @@ def test_default_demo_multi_az_postgres_is_a_real_pair_there_and_back(gateway: A
     summary = connection_summary(progress, gateway)
     [address] = gateway.resolve(endpoint)
     assert summary.resolved_address == address
-    assert f'"host={address} port={port} user=postgres dbname=appdb"' in summary.examples[0]
+    assert f"'host={address} port={port} user=postgres dbname=appdb'" in summary.examples[0]
 
     def connect() -> Any:
         return psycopg.connect(host=gateway.resolve(endpoint)[0], port=port, user=secret["username"],

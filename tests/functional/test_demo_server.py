@@ -172,7 +172,7 @@ def test_a_second_rds_wizard_watches_and_fails_over_through_the_demo_server(
         out = capsys.readouterr().out
         endpoint = next(line.split()[1] for line in out.splitlines() if line.startswith("Endpoint: "))
         [address] = server.resolve(endpoint)
-        assert f'"host={address} port=5432 user=postgres dbname=postgres"' in out
+        assert f"'host={address} port=5432 user=postgres dbname=postgres'" in out
         code = main(["failover-test", "remote-db", "--yes", *args])
         out = capsys.readouterr().out
         assert code == 0, out

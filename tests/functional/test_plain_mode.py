@@ -186,11 +186,12 @@ def test_launch_is_followed_to_available(capsys: pytest.CaptureFixture[str]) -> 
         ENTER, ENTER, "n", ENTER, ENTER, "n",          # network
         ENTER, ENTER, ENTER, "y", ENTER, "n", "y", "n",  # backup and more
         ENTER,                                         # What next? Launch
-        "y",                                           # create it in the demo
+        "launch-db" + ENTER,                           # the identifier, typed to create it
         "n",                                           # no failover test now
     ]
     code, out = drive(keys, capsys)
     assert code == 0, out
+    assert "This creates the DB instance launch-db in DEMO" in out
     assert "Applied the template teaching-demo" in out
     assert "Creating the DB instance launch-db" in out
     assert "launch-db is available." in out
@@ -245,7 +246,7 @@ def test_launch_then_the_failover_test_as_lines(capsys: pytest.CaptureFixture[st
         "",                                 # deployment
         "", "", "", "", "", "n",            # network
         "", "", "", "y", "", "n", "y", "n",  # backup and more
-        "1", "y",                           # Launch, in the demo
+        "1", "fo-db",                       # Launch, confirmed by the identifier
         "y", "fo-db",                       # the failover test, confirmed by the identifier
     ]) + "\n"
     code = run_plain(_args(), prompter=LinePrompter(io.StringIO(answers), sys.stdout))
@@ -258,6 +259,14 @@ def test_launch_then_the_failover_test_as_lines(capsys: pytest.CaptureFixture[st
     assert "Report saved:" in out
     reports = list((home / "data" / "reports").glob("failover-fo-db-*.md"))
     assert reports, out
+
+
+def test_two_enters_at_review_create_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    """Enter picks Launch; the next Enter is not a yes: the identifier must be typed."""
+    code, out = drive([ENTER, ENTER, DOWN, DOWN, DOWN, ENTER], capsys, preset="teaching-demo")
+    assert code == 0, out  # back at Review, then Quit
+    assert "This creates the DB instance demo-db in DEMO" in out and "Not created." in out
+    assert "Creating the DB" not in out
 
 
 def test_a_preset_goes_straight_to_review(capsys: pytest.CaptureFixture[str]) -> None:

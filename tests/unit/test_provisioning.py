@@ -245,7 +245,7 @@ def test_the_summary_never_holds_a_password_and_uses_the_demo_address() -> None:
                          MasterUserSecret={"SecretArn": "arn:aws:secretsmanager:x"})])
     summary = connection_summary(final, FakeGateway(None))
     assert summary.resolved_address == "127.0.0.9"
-    assert summary.examples == ('psql "host=127.0.0.9 port=5432 user=postgres dbname=postgres"',)
+    assert summary.examples == ("psql 'host=127.0.0.9 port=5432 user=postgres dbname=postgres'",)
     assert "arn:aws:secretsmanager:x" in summary.password_location
     text = "\n".join(summary.lines())
     assert "password=" not in text.lower()
@@ -334,4 +334,4 @@ def test_the_connection_example_uses_the_program_the_gateway_names() -> None:
     final = follow(Follower(WithProgram(rds), "db1"), lambda _p: None)
     summary = connection_summary(final, WithProgram(rds))
     assert summary.examples == (
-        "'/opt/demo tools/bin/psql' \"host=127.0.0.9 port=5432 user=postgres dbname=appdb\"",)
+        "'/opt/demo tools/bin/psql' 'host=127.0.0.9 port=5432 user=postgres dbname=appdb'",)

@@ -10,6 +10,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from wizard.shell import command as shell_command
+from wizard.shell import quote
+
 
 @dataclass(frozen=True)
 class UserError:
@@ -117,7 +120,7 @@ def field_for_message(message: str) -> str | None:
 
 
 def _profile_flag(profile: str | None) -> str:
-    return f" --profile {profile}" if profile and profile != "default" else ""
+    return f" --profile {quote(profile)}" if profile and profile != "default" else ""
 
 
 def _sign_in_steps(profile: str | None) -> tuple[str, str]:
@@ -141,7 +144,7 @@ def explain(exc: BaseException, *, profile: str | None = None, identifier: str |
         return UserError(
             f"AWS profile '{missing}' is not configured", str(exc),
             f"Check the name (`aws configure list-profiles`), or create it: `aws configure sso --profile "
-            f"{missing}` or `aws configure --profile {missing}`.", name,
+            f"{quote(missing)}` or `aws configure --profile {quote(missing)}`.", name,
             command="aws configure list-profiles")
     if isinstance(exc, bx.SSOError | bx.TokenRetrievalError):
         flag = _profile_flag(profile)
@@ -230,8 +233,9 @@ def _explain_client_error(exc: Any, *, profile: str | None, identifier: str | No
         kind = "DB cluster" if "Cluster" in bare else "DB instance"
         return UserError(
             f"A {kind} named {name} already exists{where}", message,
-            f"Follow the existing one with `rds-wizard watch {name}`, or choose another identifier.", code,
-            field="settings.identifier", command=f"rds-wizard watch {name}")
+            f"Follow the existing one with `{shell_command('rds-wizard', 'watch', name)}`, or choose another "
+            "identifier.", code, field="settings.identifier",
+            command=shell_command("rds-wizard", "watch", name))
     if bare == "InsufficientDBInstanceCapacity":
         return UserError("AWS has no capacity for this instance class right now", message,
                          "Choose another instance class (or, for single-AZ, another Availability Zone), or "
@@ -284,8 +288,8 @@ def _explain_client_error(exc: Any, *, profile: str | None, identifier: str | No
                          "use the default.", code, field="database.option_group")
     if bare in ("InvalidDBInstanceState", "InvalidDBClusterState", "InvalidDBClusterStateFault"):
         return UserError(f"{name} is not in a state that allows this now", message,
-                         f"Wait until it is available (`rds-wizard watch {name}`), then try again.", code,
-                         command=f"rds-wizard watch {name}")
+                         f"Wait until it is available (`{shell_command('rds-wizard', 'watch', name)}`), then "
+                         "try again.", code, command=shell_command("rds-wizard", "watch", name))
     if bare in ("DBInstanceNotFound", "DBClusterNotFound"):
         return UserError(f"No database named {name}{where}", message,
                          "Check the identifier, the region (--region) and the account (--profile).", code,

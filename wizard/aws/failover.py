@@ -44,6 +44,7 @@ from wizard.aws.probes import (
 )
 from wizard.aws.provisioning import Kind, RdsEvent, dedupe_events, describe, fetch_events, format_duration
 from wizard.aws.timing import GatewayLike, is_demo, is_transient, poll_floor, time_scale
+from wizard.shell import command
 
 CheckStatus = Literal["ok", "warning", "fail", "info"]
 EntryKind = Literal["action", "status", "event", "dns", "tcp", "app", "az", "note", "warning"]
@@ -263,7 +264,7 @@ def preflight(gateway: GatewayLike, identifier: str, *, kind: Kind | None = None
                         "The status is available." if available else
                         f"The status is {target.status}: RDS fails over only an available database. "
                         "Wait until "
-                        f"it is available (rds-wizard watch {identifier})."))
+                        f"it is available ({command('rds-wizard', 'watch', identifier)})."))
     if target.standby_azs:
         roles = ("Writer", "readers") if target.kind == "cluster" else ("Primary", "standby")
         checks.append(Check("standby", "Standby AZ known", "ok",
@@ -621,7 +622,8 @@ class FailoverTest:
         if fresh.status != "available":
             raise FailoverRefused(f"The status is now {fresh.status}: RDS fails over only an available "
                                   "database.",
-                                  f"Wait until it is available (rds-wizard watch {target.identifier}).")
+                                  "Wait until it is available "
+                                  f"({command('rds-wizard', 'watch', target.identifier)}).")
         before_primary, before_standby = fresh.primary_az, fresh.standby_azs
         seen: set[tuple[str, str]] = set()
         with contextlib.suppress(Exception):  # older events are only hidden from the timeline

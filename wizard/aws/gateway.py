@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from wizard.aws.catalog import AwsCatalog
+    from wizard.targets import Target
 
 # Generous for a slow link, short enough that an unreachable endpoint is reported within seconds
 # (botocore's standard retries add a few attempts on top).
@@ -124,8 +125,10 @@ class Gateway:
         time_scale: float = 1.0,
         notices: Callable[[], list[str]] | None = None,
         programs: Callable[[str], str | None] | None = None,
+        target: Target | None = None,
     ) -> None:
         self._session = session
+        self._target = target
         self.region = region
         self.profile = profile
         self._endpoint_url = endpoint_url
@@ -199,6 +202,14 @@ class Gateway:
         if self._label:
             return self._label
         return LABEL_AWS if is_aws_endpoint(self.endpoint) else LABEL_ENDPOINT
+
+    @property
+    def target(self) -> Target:
+        """"demo" (embedded, in this process), "demo-server", "endpoint" (another custom one) or "aws":
+        what quitting means for what it created (`wizard.targets`)."""
+        if self._target is None:
+            self._target = "aws" if self.label == LABEL_AWS else "endpoint"
+        return self._target
 
     def identity(self) -> Identity:
         """Account (sts:GetCallerIdentity, asked once), region, profile, endpoint and label."""
@@ -280,19 +291,29 @@ def open_gateway(opts: ConnectionOptions) -> Gateway:
     """
     if opts.demo:
         return _open_demo(opts)
+    demo_server = DemoServer.probe(opts.endpoint_url) if opts.endpoint_url else None
+    if demo_server is not None:
+        # `rds-wizard demo-server` in another process: its endpoint names resolve only through it. Like the
+        # embedded demo it needs no account: the user's profile, credentials and default region stay out
+        # of it (a fresh shell with none configured works), and only --region can move it off its own.
+        demo_region = opts.region or demo_server.region
+        return Gateway(_isolated_session(DemoServer.CREDENTIALS, demo_region), region=demo_region,
+                       profile=None, endpoint_url=opts.endpoint_url, label=LABEL_DEMO,
+                       resolver=demo_server.resolve, time_scale=demo_server.speed,
+                       notices=demo_server.notices, target="demo-server")
     import boto3
-    from botocore.exceptions import NoRegionError
+    from botocore.exceptions import EndpointConnectionError, NoRegionError
 
     session = boto3.Session(profile_name=opts.profile)
     region = resolve_region(opts.region, os.environ, session.region_name)
+    if (opts.endpoint_url and is_loopback_url(opts.endpoint_url)
+            and (region is None or session.get_credentials() is None) and not _listening(opts.endpoint_url)):
+        # Most likely a demo server not started yet (or a wrong port) from a shell with no AWS set-up:
+        # say that nothing answers there, not that a region or credentials are missing, which would
+        # send a class to `aws configure` or `aws sso login` for a demo that needs neither.
+        raise EndpointConnectionError(endpoint_url=opts.endpoint_url)
     if region is None:
         raise NoRegionError()
-    demo_server = DemoServer.probe(opts.endpoint_url) if opts.endpoint_url else None
-    if demo_server is not None:
-        # `rds-wizard demo-server` in another process: its endpoint names resolve only through it.
-        return Gateway(session, region=region, profile=session.profile_name, endpoint_url=opts.endpoint_url,
-                       label=LABEL_DEMO, resolver=demo_server.resolve, time_scale=demo_server.speed,
-                       notices=demo_server.notices)
     return Gateway(session, region=region, profile=session.profile_name, endpoint_url=opts.endpoint_url)
 
 
@@ -317,14 +338,30 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
+def _listening(url: str) -> bool:
+    """Whether something accepts TCP connections at this URL's host and port."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=CONNECT_TIMEOUT_S):
+            return True
+    except OSError:
+        return False
+
+
 class DemoServer:
     """`rds-wizard demo-server` reached over loopback: its speed, its resolver and its notices."""
 
     TIMEOUT_S = 2.0
+    # What the demo server prints for the AWS CLI (wizard.demo.server's keys): it accepts any key, and
+    # these keep the user's real ones out of it.
+    CREDENTIALS = ("AKIADEMODEMODEMODEMO", "demo-secret-key-not-a-real-one")
+    REGION = "us-east-1"
 
-    def __init__(self, endpoint_url: str, speed: float) -> None:
+    def __init__(self, endpoint_url: str, speed: float, region: str = REGION) -> None:
         self.endpoint_url = endpoint_url.rstrip("/")
         self.speed = speed if speed > 0 else 1.0
+        self.region = region
 
     @classmethod
     def probe(cls, endpoint_url: str) -> DemoServer | None:
@@ -335,11 +372,15 @@ class DemoServer:
         info = server._get("info", timeout=0.5)
         if not isinstance(info, dict) or info.get("demo") is not True:
             return None
+        if isinstance(info.get("region"), str) and info["region"]:
+            server.region = info["region"]
         try:
             server.speed = float(info.get("speed") or 1.0)
         except (TypeError, ValueError):
             server.speed = 1.0
-        return server if server.speed > 0 else cls(endpoint_url, 1.0)
+        if not server.speed > 0:
+            server.speed = 1.0
+        return server
 
     def _get(self, what: str, timeout: float | None = None, **query: str) -> Any:
         """One GET of the demo's info path; None when it does not answer as a demo server does."""
@@ -392,22 +433,27 @@ def _open_demo(opts: ConnectionOptions) -> Gateway:
         raise
 
 
-def _demo_gateway(demo: Any) -> Gateway:
+def _isolated_session(credentials: tuple[str, str], region: str) -> Any:
+    """A boto3 session with these keys and nothing of the user's AWS set-up: a profile or config file
+    must not leak into a demo (a missing AWS_PROFILE would even make the session fail), so those
+    settings are read from nowhere."""
     import boto3
     import botocore.session
 
-    access_key, secret_key = demo.credentials
-    # A profile or config file of the user's must not leak into the demo (a missing AWS_PROFILE would
-    # even make the session fail), so those settings are read from nowhere.
     core = botocore.session.Session(session_vars={
         "profile": (None, None, None, None),
         "config_file": (None, None, os.devnull, None),
         "credentials_file": (None, None, os.devnull, None),
     })
-    session = boto3.Session(botocore_session=core, aws_access_key_id=access_key,
-                            aws_secret_access_key=secret_key, region_name=demo.region)
+    access_key, secret_key = credentials
+    return boto3.Session(botocore_session=core, aws_access_key_id=access_key,
+                         aws_secret_access_key=secret_key, region_name=region)
+
+
+def _demo_gateway(demo: Any) -> Gateway:
+    session = _isolated_session(demo.credentials, demo.region)
     return Gateway(session, region=demo.region, profile=None, endpoint_url=demo.endpoint_url,
                    label=LABEL_DEMO, resolver=demo.resolve, on_close=demo.stop,
                    time_scale=float(demo.speed), notices=lambda: [*demo.notices, *demo.problems],
-                   programs=demo.program)
+                   programs=demo.program, target="demo")
 

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from wizard.aws.timing import GatewayLike, PollSchedule, is_demo, is_transient
+from wizard.shell import command
 
 Kind = Literal["instance", "cluster"]
 Outcome = Literal["progressing", "available", "problem", "gone", "stopped"]
@@ -576,8 +577,10 @@ def _capacity_notice(identifier: str, kind: Kind) -> Notice:
     return Notice(
         "Multi-AZ was requested but the database ended up single-AZ: AWS had no capacity for the standby "
         "(the 'Insufficient instance capacity' event).",
-        f"Convert it once capacity is back: aws rds modify-db-{kind} --db-{kind}-identifier {identifier} "
-        "--multi-az --apply-immediately (or choose another instance class). Until then a failure of its AZ "
+        "Convert it once capacity is back: " + command("aws", "rds", f"modify-db-{kind}",
+                                                       f"--db-{kind}-identifier", identifier, "--multi-az",
+                                                       "--apply-immediately")
+        + " (or choose another instance class). Until then a failure of its AZ "
         "takes the database down.")
 
 
@@ -675,9 +678,10 @@ def connection_summary(progress: Progress, gateway: GatewayLike, *, password_sho
     if progress.secret_arn:
         # The demo's (or any custom endpoint's) secrets live behind that endpoint, not in AWS.
         label, endpoint_url = getattr(gateway, "label", "AWS"), getattr(gateway, "endpoint", "")
-        where_from = f" --endpoint-url {endpoint_url}" if label != "AWS" and endpoint_url else ""
-        notes.append("Read the password with: aws secretsmanager get-secret-value --secret-id "
-                     f"{progress.secret_arn}{where_from} --query SecretString --output text")
+        where_from = ("--endpoint-url", endpoint_url) if label != "AWS" and endpoint_url else ()
+        notes.append("Read the password with: " + command(
+            "aws", "secretsmanager", "get-secret-value", "--secret-id", progress.secret_arn, *where_from,
+            "--query", "SecretString", "--output", "text"))
     if resolved:
         notes.append("In the demo the endpoint name resolves only inside rds-wizard, so the example uses the "
                      "address it resolves to now; after a failover the address changes.")
@@ -691,22 +695,30 @@ def connection_summary(progress: Progress, gateway: GatewayLike, *, password_sho
 def connection_examples(engine: str, host: str, port: int | None, user: str,
                         database: str | None, *, psql: str = "psql") -> list[str]:
     """Command lines that connect to this engine; the client asks for the password itself."""
-    import shlex
-
     engine = engine.lower()
     if "postgres" in engine:
-        db = database or "postgres"
-        return [f'{shlex.quote(psql)} "host={host} port={port or 5432} user={user} dbname={db}"']
+        conninfo = " ".join(f"{key}={_conninfo_value(value)}" for key, value in (
+            ("host", host), ("port", port or 5432), ("user", user), ("dbname", database or "postgres")))
+        return [command(psql, conninfo)]
     if "mysql" in engine or "mariadb" in engine:
-        db = f" {database}" if database else ""
         client = "mariadb" if "mariadb" in engine else "mysql"
-        return [f"{client} -h {host} -P {port or 3306} -u {user} -p{db}"]
+        return [command(client, "-h", host, "-P", port or 3306, "-u", user, "-p",
+                        *([database] if database else []))]
     if engine.startswith("sqlserver"):
-        return [f"sqlcmd -S {host},{port or 1433} -U {user}"]
+        return [command("sqlcmd", "-S", f"{host},{port or 1433}", "-U", user)]
     if engine.startswith("oracle"):
-        return [f"sqlplus {user}@//{host}:{port or 1521}/{database or 'ORCL'}"]
+        return [command("sqlplus", f"{user}@//{host}:{port or 1521}/{database or 'ORCL'}")]
     if engine.startswith("db2"):
-        return [f"db2 catalog tcpip node rdsnode remote {host} server {port or 50000}",
-                f"db2 connect to {database or 'RDSADMIN'} user {user}"]
+        return [command("db2", "catalog", "tcpip", "node", "rdsnode", "remote", host, "server",
+                        port or 50000),
+                command("db2", "connect", "to", database or "RDSADMIN", "user", user)]
     return [f"connect to {host}:{port} as {user}"]
+
+
+def _conninfo_value(value: object) -> str:
+    """A libpq connection-string value: as is when plain, else in single quotes with ' and \\ escaped."""
+    text = str(value)
+    if text and not any(c.isspace() or c in "'\\" for c in text):
+        return text
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 

@@ -108,18 +108,18 @@ def follow_printing(follower: Follower) -> Progress:
     return follow(follower, print_progress)
 
 
-def reattach_hint(identifier: str, demo: bool) -> str:
-    """What quitting means, said before a long wait."""
-    if demo:
-        return ("Quitting (Ctrl+C) ends this demo with the process; with real AWS, quitting stops nothing "
-                f"and `rds-wizard watch {identifier}` re-attaches.")
-    return (f"Quitting (Ctrl+C) stops nothing in AWS: the create carries on. Re-attach with "
-            f"`rds-wizard watch {identifier}`.")
+def reattach_hint(gateway: Any, identifier: str) -> str:
+    """What quitting means on this target, said before a long wait."""
+    from wizard.targets import quit_note
+
+    return quit_note(gateway, identifier, key="Ctrl+C")
 
 
 def confirm_identifier(identifier: str, what: str, yes: bool, *,
                        reader: Callable[[str], str] = input) -> int | None:
     """None when confirmed (--yes or the identifier typed); otherwise the exit code to return."""
+    from wizard.confirmation import identifier_confirmed
+
     if yes:
         return None
     if not sys.stdin.isatty():
@@ -131,7 +131,7 @@ def confirm_identifier(identifier: str, what: str, yes: bool, *,
         typed = reader(f"Type the identifier ({identifier}) to {what}: ")
     except EOFError:
         typed = ""
-    if typed.strip().lower() != identifier.lower():
+    if not identifier_confirmed(typed, identifier):
         say("The identifier does not match; nothing was sent to AWS.")
         return EXIT_CANCELLED
     return None

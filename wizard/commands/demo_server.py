@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from wizard.demo import start_demo
     from wizard.demo.faults import ENV_VAR, FaultSpecError
     from wizard.demo.server import INFO_PATH, MULTI_AZ_SUBNET_GROUP, SECURITY_GROUP, SINGLE_AZ_SUBNET_GROUP
+    from wizard.shell import command, quote
 
     _say("Starting the demo AWS ...")
     try:
@@ -71,13 +72,14 @@ def run(args: argparse.Namespace) -> int:
             _say(f"Note: {notice}")
         _say()
         _say("AWS CLI (any access key works; these keep your real ones out of it):")
-        _say(f"  export AWS_ACCESS_KEY_ID={key} AWS_SECRET_ACCESS_KEY={secret} AWS_DEFAULT_REGION={region}")
-        _say(f"  aws rds describe-db-instances --endpoint-url {url}")
+        _say("  export " + " ".join(f"{name}={quote(value)}" for name, value in (
+            ("AWS_ACCESS_KEY_ID", key), ("AWS_SECRET_ACCESS_KEY", secret), ("AWS_DEFAULT_REGION", region))))
+        _say("  " + command("aws", "rds", "describe-db-instances", "--endpoint-url", url))
         _say("boto3:")
         _say(f'  boto3.client("rds", endpoint_url="{url}", region_name="{region}",')
         _say(f'               aws_access_key_id="{key}", aws_secret_access_key="{secret}")')
-        _say("Another rds-wizard (same environment variables):")
-        _say(f"  rds-wizard --endpoint-url {url} --region {region}")
+        _say("Another rds-wizard (no credentials needed: it uses the demo's):")
+        _say("  " + command("rds-wizard", "--endpoint-url", url))
         _say(f"What a demo endpoint name resolves to: {url}{INFO_PATH}/resolve?host=NAME")
         if os.environ.get(ENV_VAR):
             _say(f"Faults armed ({ENV_VAR}): {os.environ[ENV_VAR]}")

@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         return _launch_and_follow(args, spec, gateway)
     except KeyboardInterrupt:
         _live.say()
-        _live.say(_live.reattach_hint(identifier, bool(args.demo)))
+        _live.say(_live.reattach_hint(gateway, identifier))
         return EXIT_CANCELLED
     finally:
         gateway.close()
@@ -107,7 +107,7 @@ def _launch_and_follow(args: argparse.Namespace, spec: Any, gateway: Any) -> int
     refused = _live.confirm_identifier(identifier, "create it", args.yes)
     if refused is not None:
         return refused
-    _live.say(_live.reattach_hint(identifier, bool(args.demo)))
+    _live.say(_live.reattach_hint(gateway, identifier))
     try:
         result = launch(spec, gateway, non_interactive=True)
     except LaunchError as exc:

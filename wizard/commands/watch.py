@@ -50,8 +50,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         _live.say()
+        from wizard.targets import reattach_command
+
         _live.say("Stopped watching; nothing changed in AWS. "
-                  f"Re-attach with `rds-wizard watch {identifier}`.")
+                  f"Re-attach with `{reattach_command(gateway, identifier)}`.")
         return EXIT_CANCELLED
     finally:
         gateway.close()

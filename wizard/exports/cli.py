@@ -1,18 +1,19 @@
 """The request as the `aws rds create-db-instance` (or `create-db-cluster`) command that sends it.
 
 Options are named exactly as the AWS CLI derives them from the API (botocore's `xform_name`), booleans
-use the CLI's `--x` / `--no-x` pairs, and every value is shell-quoted, so the command runs as printed.
+use the CLI's `--x` / `--no-x` pairs, and every value is quoted by `wizard.shell`, so the command runs as
+printed (also in an interactive bash, where a bare or double-quoted `!` would be history expansion).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shlex
 from collections.abc import Mapping
 from typing import Any
 
 from wizard.exports import PASSWORD_ENV_VAR, Operation, needs_password
+from wizard.shell import quote
 
 _SUBCOMMANDS: dict[str, str] = {
     "CreateDBInstance": "create-db-instance",
@@ -35,8 +36,8 @@ def _tags(tags: list[Any]) -> list[str]:
     """Tag arguments: shorthand when every key and value allows it, otherwise one JSON argument."""
     if all(isinstance(t, Mapping) and _SHORTHAND_SAFE.match(str(t.get("Key", "")))
            and _SHORTHAND_SAFE.match(str(t.get("Value", ""))) for t in tags):
-        return [shlex.quote(f"Key={t['Key']},Value={t['Value']}") for t in tags]
-    return [shlex.quote(json.dumps(tags, separators=(",", ":")))]
+        return [quote(f"Key={t['Key']},Value={t['Value']}") for t in tags]
+    return [quote(json.dumps(tags, separators=(",", ":")))]
 
 
 def _option(parameter: str, value: Any) -> str | None:
@@ -50,11 +51,11 @@ def _option(parameter: str, value: Any) -> str | None:
         if parameter == "Tags":
             return " ".join([name, *_tags(value)])
         if all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in value):
-            return " ".join([name, *(shlex.quote(str(v)) for v in value)])
-        return f"{name} {shlex.quote(json.dumps(value, separators=(',', ':')))}"
+            return " ".join([name, *(quote(str(v)) for v in value)])
+        return f"{name} {quote(json.dumps(value, separators=(',', ':')))}"
     if isinstance(value, dict):
-        return f"{name} {shlex.quote(json.dumps(value, separators=(',', ':')))}"
-    return f"{name} {shlex.quote(str(value))}"
+        return f"{name} {quote(json.dumps(value, separators=(',', ':')))}"
+    return f"{name} {quote(str(value))}"
 
 
 def render(request: Mapping[str, Any], operation: Operation, *, endpoint_url: str | None = None,
@@ -74,7 +75,7 @@ def render(request: Mapping[str, Any], operation: Operation, *, endpoint_url: st
         header = (f"# The master password is read from ${PASSWORD_ENV_VAR}; set it first, unechoed:\n"
                   f"#   read -rs {PASSWORD_ENV_VAR} && export {PASSWORD_ENV_VAR}\n")
     if region:
-        lines.append(f"--region {shlex.quote(region)}")
+        lines.append(f"--region {quote(region)}")
     if endpoint_url:
-        lines.append(f"--endpoint-url {shlex.quote(endpoint_url)}")
+        lines.append(f"--endpoint-url {quote(endpoint_url)}")
     return header + " \\\n    ".join(lines) + "\n"

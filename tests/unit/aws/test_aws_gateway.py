@@ -292,6 +292,7 @@ class _FakeDemoServer:
 
         self.addresses: list[str] = ["127.10.0.1"]
         self.asked: list[str] = []
+        self.signed: list[str] = []  # the Authorization header of each AWS call
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -306,6 +307,10 @@ class _FakeDemoServer:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def do_POST(self) -> None:
+                outer.signed.append(self.headers.get("Authorization", ""))
+                self.send_error(400)
 
             def log_message(self, *_args: object) -> None:
                 pass
@@ -335,6 +340,53 @@ def test_a_demo_server_at_a_loopback_endpoint_lends_its_resolver_and_speed(fake_
         assert sum("resolve?host=db1.abc" in path for path in server.asked) == 3
     finally:
         server.close()
+
+
+def test_a_demo_server_needs_no_account_credentials_region_or_profile(
+        aws_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh shell (nothing configured, even a stale AWS_PROFILE) reaches a demo server: the gateway signs
+    with the demo's keys, never the user's, takes the demo's region, and has nothing to sign in to."""
+    from wizard.aws.gateway import DemoServer
+
+    monkeypatch.setenv("AWS_PROFILE", "not-configured-here")
+    server = _FakeDemoServer({"demo": True, "speed": 30.0, "region": "us-east-1"})
+    try:
+        gateway = open_gateway(ConnectionOptions(endpoint_url=server.url))
+        assert (gateway.target, gateway.region, gateway.profile) == ("demo-server", "us-east-1", None)
+        from botocore.parsers import ResponseParserError
+
+        with pytest.raises(ResponseParserError):  # the fake answers an AWS call with a 400 page, once signed
+            gateway.client("rds").describe_db_instances()
+        assert server.signed and all(f"Credential={DemoServer.CREDENTIALS[0]}/" in h for h in server.signed)
+        assert "/us-east-1/rds/" in server.signed[0]
+        moved = open_gateway(ConnectionOptions(endpoint_url=server.url, region="eu-west-2"))
+        assert moved.region == "eu-west-2"  # only --region moves it off the demo's own
+    finally:
+        server.close()
+
+
+def test_a_loopback_endpoint_where_nothing_listens_is_unreachable_not_unsigned(aws_env: Path) -> None:
+    """Terminal 3 before terminal 1: the wizard says nothing answers there, not "aws sso login"."""
+    import socket
+
+    from botocore.exceptions import EndpointConnectionError
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}"  # bound, never listening: refused
+        with pytest.raises(EndpointConnectionError) as info:
+            open_gateway(ConnectionOptions(endpoint_url=url))
+    error = explain(info.value)
+    assert error.title == f"Cannot reach {url}" and "rds-wizard demo-server" in error.next_step
+    assert "sso" not in error.render() and "credentials" not in error.render()
+
+
+def test_the_demo_servers_keys_are_the_ones_it_prints() -> None:
+    from wizard.aws.gateway import DemoServer
+    from wizard.demo import server
+
+    assert DemoServer.CREDENTIALS == (server.ACCESS_KEY, server.SECRET_KEY)
+    assert DemoServer.REGION == server.REGION
 
 
 def test_other_endpoints_are_not_taken_for_a_demo_server(fake_keys: Path) -> None:
