@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--plain", action="store_true",
                         help="line-by-line prompts instead of the full-screen wizard (automatic when "
                              "TERM=dumb or there is no terminal)")
+    parser.add_argument("--databases", action="store_true",
+                        help="open on the Databases screen: every DB instance and Multi-AZ DB cluster, to "
+                             "make Multi-AZ, reboot or delete (F3 from the wizard)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     lint = sub.add_parser("lint", help="check a CreateDBInstance request (--cli-input-json shape) offline",

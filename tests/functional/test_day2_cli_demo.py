@@ -85,7 +85,7 @@ def test_convert_to_multi_az_and_back_with_writes_measured(demo: Any, cli: Any) 
 
     code, out, err = cli("failover-test", "grow-db", "--yes")
     assert code == 0, out + err
-    assert "Verdict: PASS" in out
+    assert "Verdict: PASS" in out, out
 
     code, out, err = cli("modify", "grow-db", "--single-az", "--apply-immediately", "--yes")
     assert code == 0, out + err

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime, timedelta
 
 from wizard.cli import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS
 from wizard.commands import _live
@@ -56,13 +57,14 @@ def run(args: argparse.Namespace) -> int:
         refused = _live.confirm_identifier(identifier, "DELETE it", args.yes)
         if refused is not None:
             return refused
+        sent_at = datetime.now(UTC) - timedelta(seconds=1)
         try:
             send(gateway, plan)
         except ActionFailed as failed:
             print(f"rds-wizard: {clean(failed.render())}", file=sys.stderr)
             return EXIT_PROBLEMS
         _live.emit(f"action    {plan.operation} {identifier}")
-        outcome = follow_delete(gateway, plan, print_update)
+        outcome = follow_delete(gateway, plan, print_update, events_since=sent_at)
         if not outcome.gone:
             print(f"rds-wizard: {identifier} is not gone yet.", file=sys.stderr)
             return EXIT_PROBLEMS

@@ -46,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
             return open_gateway(ConnectionOptions.from_args(args))
 
         try:
-            app = make_app(open_gateway, demo=bool(args.demo), preset=args.preset, freeze_gc=True)
+            app = make_app(open_gateway, demo=bool(args.demo), preset=args.preset, freeze_gc=True,
+                           start_databases=bool(getattr(args, "databases", False)))
         except Exception as exc:  # a preset that cannot be read is a usage error, said plainly
             print(f"rds-wizard: cannot use preset {args.preset!r}: {exc}", file=sys.stderr)
             return EXIT_USAGE

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime, timedelta
 
 from wizard.cli import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS
 from wizard.commands import _live
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
                 _live.say("Application probe: committing a row every 50 ms during the conversion.")
             else:
                 _live.say(f"Writes are not measured: {clean(watch.note)}.")
+        sent_at = datetime.now(UTC) - timedelta(seconds=1)
         try:
             send(gateway, plan)
         except ActionFailed as failed:
@@ -77,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
                       f"`rds-wizard list` shows it; `rds-wizard modify {identifier} "
                       f"{'--multi-az' if multi_az else '--single-az'} --apply-immediately` applies it now.")
             return EXIT_OK
-        progress = follow_change(gateway, plan, print_progress)
+        progress = follow_change(gateway, plan, print_progress, events_since=sent_at)
         summary = watch.stop() if watch is not None else None
         _live.say()
         if summary is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime, timedelta
 
 from wizard.cli import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS
 from wizard.commands import _live
@@ -38,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
         if refused is not None:
             return refused
         before = plan.row
+        sent_at = datetime.now(UTC) - timedelta(seconds=1)
         try:
             send(gateway, plan)
         except ActionFailed as failed:
@@ -45,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_PROBLEMS
         forced = " ForceFailover=True" if args.failover else ""
         _live.emit(f"action    RebootDBInstance {identifier}{forced}")
-        progress = follow_change(gateway, plan, print_progress)
+        progress = follow_change(gateway, plan, print_progress, events_since=sent_at)
         if progress.outcome != "available":
             print(f"rds-wizard: {identifier} is not available after the reboot (status {progress.status}).",
                   file=sys.stderr)

@@ -33,10 +33,14 @@ def change_done(plan: ActionPlan, progress: Progress) -> bool:
 
 def follow_change(gateway: GatewayLike, plan: ActionPlan, on_update: Callable[[Progress], object],
                   should_stop: Callable[[], bool] = lambda: False,
-                  sleep: Callable[[float], None] = time.sleep) -> Progress:
-    """Poll a modified or rebooted instance until it is available again (or has a problem, or is gone)."""
+                  sleep: Callable[[float], None] = time.sleep,
+                  events_since: datetime | None = None) -> Progress:
+    """Poll a modified or rebooted instance until it is available again (or has a problem, or is gone).
+
+    `events_since`: a moment just before the request was sent (events before it belong to older changes).
+    """
     follower = Follower(gateway, plan.identifier, "instance",
-                        events_since=datetime.now(UTC) - timedelta(seconds=5),
+                        events_since=events_since or datetime.now(UTC) - timedelta(seconds=1),
                         expect_multi_az=plan.params.get("MultiAZ") if plan.action == "modify" else None)
     started = False
     while True:
@@ -74,7 +78,8 @@ class DeleteOutcome:
 
 def follow_delete(gateway: GatewayLike, plan: ActionPlan, on_line: Callable[[Update], object],
                   should_stop: Callable[[], bool] = lambda: False,
-                  sleep: Callable[[float], None] = time.sleep) -> DeleteOutcome:
+                  sleep: Callable[[float], None] = time.sleep,
+                  events_since: datetime | None = None) -> DeleteOutcome:
     """Follow `deleting` until the database is gone, then the final snapshot until it is available."""
     cluster = "DBClusterIdentifier" in plan.params
     kind = "cluster" if cluster else "instance"
@@ -82,7 +87,7 @@ def follow_delete(gateway: GatewayLike, plan: ActionPlan, on_line: Callable[[Upd
     client = gateway.client("rds")
     schedule = PollSchedule.for_gateway(gateway)
     began = time.monotonic()
-    since = datetime.now(UTC) - timedelta(seconds=5)
+    since = events_since or datetime.now(UTC) - timedelta(seconds=1)
     seen: set[tuple[str, str]] = set()
     last_status: str | None = None
     last_snapshot: str | None = None
