@@ -28,6 +28,10 @@ def wants_plain(args: argparse.Namespace) -> bool:
 def run(args: argparse.Namespace) -> int:
     """Start the wizard; the exit code is 0 unless the preset could not be read (2)."""
     if wants_plain(args):
+        if getattr(args, "databases", False):
+            from wizard.plain_databases import run_plain_databases
+
+            return run_plain_databases(args)
         from wizard.plain import run_plain
 
         return run_plain(args)
