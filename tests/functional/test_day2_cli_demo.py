@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -84,8 +85,14 @@ def test_convert_to_multi_az_and_back_with_writes_measured(demo: Any, cli: Any) 
     assert row["secondary_availability_zone"] not in (None, row["availability_zone"])
 
     code, out, err = cli("failover-test", "grow-db", "--yes")
+    # Exit 0 is a pass, or a pass with a warning: at 200x the outage is sampled every ~20 s of RDS time,
+    # so a 60-120 s demo outage can read as just over 120 s.
     assert code == 0, out + err
-    assert "Verdict: PASS" in out, out
+    assert "Verdict: PASS" in out or "Verdict: WARNING" in out, out
+    assert f"Primary AZ before -> after: {row['availability_zone']} -> {row['secondary_availability_zone']}" \
+        in out
+    if demo.real_databases:
+        assert "RPO: 0: every acknowledged commit was found" in out
 
     code, out, err = cli("modify", "grow-db", "--single-az", "--apply-immediately", "--yes")
     assert code == 0, out + err
@@ -103,6 +110,24 @@ def test_without_apply_immediately_it_is_pending(demo: Any, cli: Any) -> None:
     assert row["pending"] == ["MultiAZ=True"] and row["multi_az"] is False and row["status"] == "available"
     code, out, err = cli("modify", "later-db", "--multi-az", "--yes")
     assert code == 1 and "already has a pending Multi-AZ change" in err
+
+
+def test_a_pending_change_is_applied_in_the_maintenance_window(demo: Any, cli: Any) -> None:
+    soon = datetime.now(UTC) + timedelta(minutes=2)
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    end = soon + timedelta(minutes=30)
+    window = (f"{days[soon.weekday()]}:{soon:%H:%M}-{days[end.weekday()]}:{end:%H:%M}")
+    _create(demo, "window-db", MultiAZ=False, PreferredMaintenanceWindow=window)
+    code, out, err = cli("modify", "window-db", "--multi-az", "--yes")
+    assert code == 0 and "Pending until the next maintenance window" in out, out + err
+    rds = demo.client("rds")
+    wait_for("the window to apply it", lambda: rds.describe_db_instances(DBInstanceIdentifier="window-db")[
+        "DBInstances"][0].get("SecondaryAvailabilityZone"))
+    row = _row(cli, "window-db")
+    assert row["multi_az"] is True and row["pending"] == []
+    messages = [e["Message"] for e in rds.describe_events(SourceIdentifier="window-db",
+                                                         SourceType="db-instance")["Events"]]
+    assert "Finished applying modification to convert to a Multi-AZ DB instance" in messages
 
 
 def test_reboot_with_failover_moves_the_primary(demo: Any, cli: Any) -> None:

@@ -76,6 +76,9 @@ async def test_databases_screen_day2_journey(tmp_path: Any, monkeypatch: pytest.
         assert "Databases" in app.export_screenshot()
         rds = app.gateway.client("rds")  # type: ignore[union-attr]
         await asyncio.to_thread(_create, rds, "tui-db", MultiAZ=False)
+        [record] = rds.describe_db_instances(DBInstanceIdentifier="tui-db")["DBInstances"]
+        endpoint = record["Endpoint"]["Address"]
+        assert app.gateway.resolve(endpoint)  # type: ignore[union-attr]
         await pilot.press("r")
         await _select(pilot, screen, "tui-db")
         assert "tui-db" in app.export_screenshot()
@@ -92,6 +95,16 @@ async def test_databases_screen_day2_journey(tmp_path: Any, monkeypatch: pytest.
                     and screen.state.row.secondary_availability_zone is not None, "the standby listed")
         assert "press t to run the failover test" in log
 
+        # Reboot: with failover, since it is Multi-AZ now.
+        before = screen.state.row
+        await pilot.press("b")
+        await _confirm(pilot, "tui-db")
+        await until(pilot, lambda: "Multi-AZ instance failover completed." in _log(screen)
+                    and not screen.state.running, "the reboot with failover", timeout_s=120)
+        await until(pilot, lambda: screen.state.row is not None
+                    and screen.state.row.availability_zone == before.secondary_availability_zone,
+                    "the primary listed in the old standby's AZ")
+
         # ... and back.
         await pilot.press("m")
         await _confirm(pilot, "tui-db")
@@ -106,6 +119,7 @@ async def test_databases_screen_day2_journey(tmp_path: Any, monkeypatch: pytest.
         await until(pilot, lambda: "tui-db is deleted." in _log(screen), "the delete", timeout_s=120)
         snapshots = rds.describe_db_snapshots(DBInstanceIdentifier="tui-db")["DBSnapshots"]
         assert [s["Status"] for s in snapshots] == ["available"]
+        assert app.gateway.resolve(endpoint) == []  # type: ignore[union-attr]  # nothing left running
 
         # Deletion protection: refused, turned off as its own confirmed change, then deleted.
         await asyncio.to_thread(_create, rds, "kept-db", MultiAZ=False, DeletionProtection=True)
