@@ -27,7 +27,9 @@ COLUMNS = ("Identifier", "Engine", "Class", "Status", "Deployment", "AZs", "Role
 
 def _safe(text: object) -> str:
     """A value from AWS with control characters made visible (never sent raw to the terminal)."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
+    from wizard.day2.inventory import printable
+
+    return printable(text)
 
 
 class ConfirmDialog(ModalScreen[bool]):

@@ -20,8 +20,13 @@ def run_plain_databases(args: argparse.Namespace, prompter: Prompter | None = No
                         say: Callable[[str], None] | None = None, gateway: Any = None) -> int:
     """The Databases menu until Quit; the exit code (130 when cancelled)."""
     from wizard.aws import ConnectionOptions, explain, open_gateway
+    from wizard.day2.inventory import printable
 
-    out: Callable[[str], None] = say or (lambda line: print(line, flush=True))
+    write: Callable[[str], None] = say or (lambda line: print(line, flush=True))
+
+    def out(line: str) -> None:
+        write(printable(line))
+
     prompter = prompter or make_prompter()
     owned = gateway is None
     try:
@@ -43,15 +48,16 @@ def run_plain_databases(args: argparse.Namespace, prompter: Prompter | None = No
 
 
 def _menu(gateway: Any, prompter: Prompter, out: Callable[[str], None]) -> int:
-    from wizard.day2.inventory import list_databases
+    from wizard.day2.inventory import list_databases, printable
     from wizard.day2.screen_state import DatabasesState
 
     state = DatabasesState()
     while True:
         state.set_rows(list_databases(gateway))
         out(f"Databases: {len(state.rows)} in this region.")
-        options = [Option(f"{r.identifier}  {r.deployment}  {r.status}  {r.placement}",
-                          f"{r.engine} {r.engine_version}, {r.instance_class}, {r.role}") for r in state.rows]
+        options = [Option(printable(f"{r.identifier}  {r.deployment}  {r.status}  {r.placement}"),
+                          printable(f"{r.engine} {r.engine_version}, {r.instance_class}, {r.role}"))
+                   for r in state.rows]
         options.append(Option(QUIT))
         picked = prompter.select("Which database?", options, 0)
         if picked >= len(state.rows):

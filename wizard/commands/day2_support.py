@@ -10,9 +10,10 @@ from wizard.commands import _live
 
 
 def clean(text: str) -> str:
-    """A value from AWS made safe to echo: control characters become visible escapes."""
-    return "\n".join("".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in line)
-                     for line in str(text).split("\n"))
+    """A value from AWS made safe to echo (see wizard.day2.inventory.printable)."""
+    from wizard.day2.inventory import printable
+
+    return printable(text)
 
 
 def refuse(plan: Any) -> int:

@@ -46,10 +46,9 @@ def run(args: argparse.Namespace) -> int:
             return refused
         watch = None
         if args.apply_immediately:
-            creds, note = credentials_for(gateway, identifier, _live.password_from_env())
-            row = plan.row
-            assert row is not None
             from wizard.aws.failover import find_target
+
+            creds, note = credentials_for(gateway, identifier, _live.password_from_env())
 
             found = find_target(gateway, identifier)
             watch = WriteWatch(gateway, found.endpoint, found.port, found.engine, creds)

@@ -9,9 +9,6 @@ from typing import Any
 from wizard.aws.timing import GatewayLike, is_demo, time_scale
 from wizard.day2.inventory import DatabaseRow, describe_row
 
-NOT_FOUND_CODES = frozenset({"DBInstanceNotFound", "DBInstanceNotFoundFault", "DBClusterNotFoundFault",
-                             "DBClusterNotFound"})
-
 
 @dataclass(frozen=True)
 class Problem:

@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime
 
 from wizard.aws.timing import GatewayLike
-from wizard.day2.common import NOT_FOUND_CODES, ActionPlan, Problem, error_code, load_row
+from wizard.day2.common import ActionPlan, Problem, error_code, load_row
 from wizard.day2.inventory import DatabaseRow
 
 _SNAPSHOT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,254}$")
@@ -156,7 +156,3 @@ def plan_disable_deletion_protection(gateway: GatewayLike, identifier: str) -> A
     ]
     return plan
 
-
-def is_gone(exc: BaseException) -> bool:
-    """Whether a describe failed because the database no longer exists."""
-    return error_code(exc) in NOT_FOUND_CODES

@@ -17,7 +17,7 @@ from typing import Any
 from wizard.aws.provisioning import Follower, Progress, Update, dedupe_events, fetch_events
 from wizard.aws.timing import GatewayLike, PollSchedule
 from wizard.day2.common import ActionPlan
-from wizard.day2.delete import is_gone
+from wizard.day2.inventory import is_not_found
 
 # How long (RDS time) a change may show no sign of starting before following stops and says so.
 START_GRACE_AWS_SECONDS = 180.0
@@ -144,7 +144,7 @@ def _status(client: Any, identifier: str, cluster: bool) -> str | None:
         found = client.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0]
         return str(found["DBInstanceStatus"])
     except Exception as exc:
-        if is_gone(exc):
+        if is_not_found(exc):
             return None
         raise
 

@@ -19,6 +19,8 @@ SETTLED_STATUSES = frozenset({"available", "stopped", "failed", "storage-full", 
                               "incompatible-parameters", "incompatible-option-group", "incompatible-restore",
                               "inaccessible-encryption-credentials", "insufficient-capacity"})
 PAGE_SIZE = 100
+NOT_FOUND_CODES = frozenset({"DBInstanceNotFound", "DBInstanceNotFoundFault", "DBClusterNotFoundFault",
+                             "DBClusterNotFound"})
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,19 @@ def list_databases(gateway: GatewayLike) -> list[DatabaseRow]:
     return build_rows(instances, clusters)
 
 
+def is_not_found(exc: BaseException) -> bool:
+    """Whether AWS answered that the instance or cluster does not exist."""
+    response = getattr(exc, "response", None)
+    code = str(response.get("Error", {}).get("Code", "")) if isinstance(response, dict) else ""
+    return code in NOT_FOUND_CODES
+
+
+def printable(text: object) -> str:
+    """A value from AWS made safe to echo: control characters become visible escapes (newlines stay)."""
+    return "\n".join("".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in line)
+                     for line in str(text).split("\n"))
+
+
 def find_row(rows: Iterable[DatabaseRow], identifier: str) -> DatabaseRow | None:
     """The row of this identifier (RDS identifiers are case-insensitive)."""
     wanted = identifier.lower()
@@ -191,20 +206,18 @@ def find_row(rows: Iterable[DatabaseRow], identifier: str) -> DatabaseRow | None
 
 def describe_row(gateway: GatewayLike, identifier: str) -> DatabaseRow | None:
     """One database's row, read fresh (instance first, then Multi-AZ DB cluster); None if neither exists."""
-    from wizard.aws.provisioning import _is_not_found
-
     client = gateway.client("rds")
     try:
         found = client.describe_db_instances(DBInstanceIdentifier=identifier).get("DBInstances") or []
         if found:
             return instance_row(found[0])
     except Exception as exc:
-        if not _is_not_found(exc):
+        if not is_not_found(exc):
             raise
     try:
         clusters = client.describe_db_clusters(DBClusterIdentifier=identifier).get("DBClusters") or []
     except Exception as exc:
-        if not _is_not_found(exc):
+        if not is_not_found(exc):
             raise
         return None
     if not clusters or not is_multi_az_cluster(clusters[0]):
