@@ -131,11 +131,11 @@ class DatabasesScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Refresh"),
         Binding("w", "watch", "Watch"),
-        Binding("t", "failover", "Failover test"),
+        Binding("t", "failover", "Failover"),
         Binding("m", "availability", "Multi-AZ"),
         Binding("b", "reboot", "Reboot"),
         Binding("d", "delete", "Delete"),
-        Binding("c", "create", "Create database"),
+        Binding("c", "create", "Create"),
         Binding("escape", "back", "Back", show=False),
     ]
 
