@@ -83,12 +83,14 @@ class WizardApp(App[int]):
 
     CSS_PATH = "wizard.tcss"
     TITLE = messages.APP_TITLE
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True),
+                                             Binding("f3", "databases", "Databases")]
 
     def __init__(self, gateway_factory: Callable[[], GatewayLike], *, spec: DatabaseSpec | None = None,
                  demo: bool = False, resume: bool = True, start_reached: int = 0,
-                 freeze_gc: bool = False) -> None:
+                 freeze_gc: bool = False, start_databases: bool = False) -> None:
         super().__init__()
+        self.start_databases = start_databases
         self.gateway_factory = gateway_factory
         # Whether this app owns the process's cyclic garbage collector (the command line's app does; an app
         # in a test process must not): it is paused until the first frame, then what lives on is frozen.
@@ -153,6 +155,9 @@ class WizardApp(App[int]):
         """Offer to resume a draft (the wizard's screen shows itself and starts connecting)."""
         from wizard.paths import has_draft
 
+        if self.start_databases:  # `rds-wizard --databases`: the list first, the wizard under it
+            self.action_databases()
+            return
         if self.resume and has_draft():
             self._offer_resume()
 
@@ -325,6 +330,16 @@ class WizardApp(App[int]):
             return
         start_launch(self)
 
+    # ----- day 2 -----
+
+    def action_databases(self) -> None:
+        """The Databases screen (every instance and Multi-AZ DB cluster; modify, reboot, delete)."""
+        from screens.databases import DatabasesScreen
+
+        if any(isinstance(screen, DatabasesScreen) for screen in self.screen_stack):
+            return
+        self.push_screen(DatabasesScreen(lambda: self.gateway, demo=self.demo))
+
     # ----- quitting -----
 
     async def action_quit(self) -> None:
@@ -382,6 +397,9 @@ class WizardApp(App[int]):
         yield SystemCommand(messages.CMD_TOGGLE_HELP, messages.CMD_TOGGLE_HELP_HELP,
                             wizard.action_toggle_help)
         yield SystemCommand(messages.CMD_RETRY, messages.CMD_RETRY_HELP, wizard.action_retry)
+        yield SystemCommand("Databases",
+                            "Every DB instance and Multi-AZ DB cluster: Multi-AZ, reboot, delete "
+                            "(F3)", self.action_databases)
         if wizard.step.key == "review":
             yield SystemCommand(messages.CMD_LAUNCH, messages.CMD_LAUNCH_HELP, self.action_launch)
         yield from super().get_system_commands(screen)
@@ -390,7 +408,7 @@ class WizardApp(App[int]):
 def make_app(gateway_factory: Callable[[], GatewayLike] | None = None, *, catalog: Catalog | None = None,
              connection: ConnectionOptions | None = None, preset: str | None = None,
              spec: DatabaseSpec | None = None, demo: bool | None = None, resume: bool = True,
-             freeze_gc: bool = False) -> WizardApp:
+             freeze_gc: bool = False, start_databases: bool = False) -> WizardApp:
     """The wizard app with its backend: a gateway factory, a bare catalog, or connection options.
 
     `preset` (a name or file) starts with every step filled in and reachable; it raises if the preset
@@ -420,4 +438,4 @@ def make_app(gateway_factory: Callable[[], GatewayLike] | None = None, *, catalo
         spec = load_preset(preset)
         start_reached = len(STEPS) - 1
     return WizardApp(gateway_factory, spec=spec, demo=demo, resume=resume and preset is None,
-                     start_reached=start_reached, freeze_gc=freeze_gc)
+                     start_reached=start_reached, freeze_gc=freeze_gc, start_databases=start_databases)

@@ -29,6 +29,7 @@ KEYS = (
     ("f1", "screen.toggle_help", "Help"),
     ("^s", "screen.save_preset", "Save preset"),
     ("^p", "app.command_palette", "Commands"),
+    ("f3", "app.databases", "Databases"),
     ("^q", "app.quit", "Quit"),
 )
 STEP_DONE = "✓"

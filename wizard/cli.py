@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--plain", action="store_true",
                         help="line-by-line prompts instead of the full-screen wizard (automatic when "
                              "TERM=dumb or there is no terminal)")
+    parser.add_argument("--databases", action="store_true",
+                        help="open on the Databases screen: every DB instance and Multi-AZ DB cluster, to "
+                             "make Multi-AZ, reboot or delete (F3 from the wizard)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     lint = sub.add_parser("lint", help="check a CreateDBInstance request (--cli-input-json shape) offline",
@@ -93,8 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     failover = sub.add_parser("failover-test", help="force a Multi-AZ failover and measure the real downtime")
     failover.add_argument("identifier", metavar="ID")
     failover.add_argument("--yes", action="store_true",
-                          help="the identifier on the command line is the confirmation")
+                          help=_YES_HELP)
     _add_connection_options(failover)
+
+    _add_day2_parsers(sub)
 
     server = sub.add_parser("demo-server", help="serve the embedded demo AWS on a loopback port",
                             description="Serve the demo AWS on 127.0.0.1 so the AWS CLI, boto3 scripts or "
@@ -109,6 +114,52 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_YES_HELP = "the identifier on the command line is the confirmation"
+
+
+def _add_day2_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`list`, `modify`, `reboot` and `delete`: what a user does with databases that already exist."""
+    listing = sub.add_parser("list", help="every DB instance and Multi-AZ DB cluster in the region")
+    listing.add_argument("--format", choices=["text", "json"], default="text")
+    _add_connection_options(listing)
+
+    modify = sub.add_parser("modify", help="convert a DB instance to Multi-AZ or back to Single-AZ",
+                            description="Convert a DB instance between Single-AZ and Multi-AZ, checked first "
+                                        "and followed to the end. Without --apply-immediately RDS waits for "
+                                        "the maintenance window (a pending modification).")
+    modify.add_argument("identifier", metavar="ID")
+    direction = modify.add_mutually_exclusive_group(required=True)
+    direction.add_argument("--multi-az", action="store_true", help="add a standby in another AZ")
+    direction.add_argument("--single-az", action="store_true", help="remove the standby")
+    modify.add_argument("--apply-immediately", action="store_true",
+                        help="convert now instead of in the next maintenance window")
+    modify.add_argument("--yes", action="store_true", help=_YES_HELP)
+    _add_connection_options(modify)
+
+    reboot = sub.add_parser("reboot", help="reboot a DB instance, optionally failing over to its standby")
+    reboot.add_argument("identifier", metavar="ID")
+    reboot.add_argument("--failover", action="store_true", help="promote the standby (Multi-AZ only)")
+    reboot.add_argument("--yes", action="store_true", help=_YES_HELP)
+    _add_connection_options(reboot)
+
+    delete = sub.add_parser("delete",
+                            help="delete a DB instance or Multi-AZ DB cluster (final snapshot first)",
+                            description="Delete a DB instance or Multi-AZ DB cluster and follow it until it "
+                                        "is gone and its final snapshot is available. Skipping the final "
+                                        "snapshot must be chosen explicitly.")
+    delete.add_argument("identifier", metavar="ID")
+    snapshot = delete.add_mutually_exclusive_group(required=True)
+    snapshot.add_argument("--final-snapshot", metavar="NAME", help="name of the final snapshot to take first")
+    snapshot.add_argument("--skip-final-snapshot", action="store_true",
+                          help="no final snapshot: the data is lost for good")
+    delete.add_argument("--keep-automated-backups", action="store_true",
+                        help="keep automated backups until their retention ends (default: delete them)")
+    delete.add_argument("--disable-deletion-protection", action="store_true",
+                        help="turn deletion protection off first (confirmed as its own change)")
+    delete.add_argument("--yes", action="store_true", help=_YES_HELP)
+    _add_connection_options(delete)
+
+
 # Each subcommand lives in wizard/commands/<module>.py and exposes `run(args) -> int`.
 _COMMAND_MODULES = {
     None: "wizard.commands.interactive",
@@ -119,6 +170,10 @@ _COMMAND_MODULES = {
     "watch": "wizard.commands.watch",
     "failover-test": "wizard.commands.failover_test",
     "demo-server": "wizard.commands.demo_server",
+    "list": "wizard.commands.list_cmd",
+    "modify": "wizard.commands.modify",
+    "reboot": "wizard.commands.reboot",
+    "delete": "wizard.commands.delete",
 }
 
 

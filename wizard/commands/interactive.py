@@ -28,6 +28,10 @@ def wants_plain(args: argparse.Namespace) -> bool:
 def run(args: argparse.Namespace) -> int:
     """Start the wizard; the exit code is 0 unless the preset could not be read (2)."""
     if wants_plain(args):
+        if getattr(args, "databases", False):
+            from wizard.plain_databases import run_plain_databases
+
+            return run_plain_databases(args)
         from wizard.plain import run_plain
 
         return run_plain(args)
@@ -46,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
             return open_gateway(ConnectionOptions.from_args(args))
 
         try:
-            app = make_app(open_gateway, demo=bool(args.demo), preset=args.preset, freeze_gc=True)
+            app = make_app(open_gateway, demo=bool(args.demo), preset=args.preset, freeze_gc=True,
+                           start_databases=bool(getattr(args, "databases", False)))
         except Exception as exc:  # a preset that cannot be read is a usage error, said plainly
             print(f"rds-wizard: cannot use preset {args.preset!r}: {exc}", file=sys.stderr)
             return EXIT_USAGE

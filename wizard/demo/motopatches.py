@@ -15,6 +15,7 @@ import secrets
 import string
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import moto.rds.models as rds_models
@@ -25,7 +26,7 @@ from moto.rds.responses import RDSResponse
 
 from wizard.demo import catalogdata
 from wizard.demo.simulator import DemoApiError, Simulator
-from wizard.demo.windows import check_maintenance_window
+from wizard.demo.windows import check_maintenance_window, seconds_until_window
 
 _SIMULATORS: dict[str, Simulator] = {}
 _INSTALL_LOCK = threading.Lock()
@@ -227,9 +228,20 @@ def _wrap_modify_db_instance(original: Callable[[Any], ActionResult]) -> Callabl
         password = self.params.get("MasterUserPassword")
         if password is not None:
             _check_credentials(db.engine, {"MasterUserPassword": password})
+        immediately = _is_true(self.params.get("ApplyImmediately"))
         result = original(self)
         if bool(db.multi_az) != was_multi_az:
-            simulator.multi_az_changed(db)
+            if immediately:
+                db.pending_modified_values = None
+                simulator.multi_az_changed(db)
+            else:  # RDS waits for the maintenance window and shows it as pending meanwhile
+                wanted = bool(db.multi_az)
+                db.multi_az = was_multi_az
+                simulator.multi_az_pending(db, wanted, seconds_until_window(db.preferred_maintenance_window,
+                                                                            datetime.now(UTC)))
+                result = ActionResult({"DBInstance": db})
+        elif immediately and getattr(db, "pending_modified_values", None):
+            simulator.apply_pending(db)
         if password is not None:
             simulator.master_password_changed(db, str(password))
         return result
@@ -259,14 +271,32 @@ def _wrap_stop_start(original: Callable[[Any], ActionResult],
 def _wrap_delete_db_instance(original: Callable[[Any], ActionResult]) -> Callable[[Any], ActionResult]:
     def handler(self: Any) -> ActionResult:
         identifier = str(self.params.get("DBInstanceIdentifier", "")).lower()
-        database = self.backend.databases.get(identifier)
+        backend = self.backend
+        database = backend.databases.get(identifier)
         arn = database.db_instance_arn if database is not None else ""
-        result = original(self)
         simulator = _simulator(self)
+        if simulator is not None and database is not None and database.status == "deleting":
+            raise RDSClientError("InvalidDBInstanceState", f"Instance {identifier} is already being deleted.")
+        result = original(self)
         if simulator is not None:
             simulator.instance_deleted(identifier, arn)
+            snapshot = backend.database_snapshots.get(str(self.params.get("FinalDBSnapshotIdentifier") or ""))
+            if snapshot is not None:
+                simulator.snapshot_creating(snapshot)
+            if database is not None:  # the record lingers as `deleting`, as RDS shows it for minutes
+                backend.databases[identifier] = database
+                simulator.deleting(database, lambda: _forget(backend.databases, identifier, database))
         return result
     return handler
+
+
+def _forget(records: dict[str, Any], identifier: str, record: Any) -> None:
+    if records.get(identifier) is record:
+        del records[identifier]
+
+
+def _is_true(value: Any) -> bool:
+    return value is True or str(value).lower() == "true"
 
 
 def _wrap_create_db_cluster(original: Callable[[Any], ActionResult]) -> Callable[[Any], ActionResult]:
@@ -331,10 +361,31 @@ def _wrap_failover_db_cluster(original: Callable[[Any], ActionResult]) -> Callab
 
 def _wrap_delete_db_cluster(original: Callable[[Any], ActionResult]) -> Callable[[Any], ActionResult]:
     def handler(self: Any) -> ActionResult:
-        result = original(self)
+        identifier = str(self.params.get("DBClusterIdentifier", "")).lower()
         simulator = _simulator(self)
-        if simulator is not None:
-            simulator.cluster_deleted(str(self.params.get("DBClusterIdentifier", "")).lower())
+        backend = self.backend
+        cluster = backend.clusters.get(identifier)
+        if simulator is None or cluster is None or not simulator.is_managed_cluster(identifier):
+            return original(self)
+        if cluster.status == "deleting":
+            raise RDSClientError("InvalidDBClusterStateFault",
+                                 f"DB cluster {identifier} is already being deleted.")
+        if cluster.deletion_protection:
+            raise RDSClientError("InvalidParameterCombination",
+                                 "Cannot delete protected Cluster, please disable deletion protection and "
+                                 "try again.")
+        # A Multi-AZ DB cluster's members go with it (DeleteDBCluster); moto wants them deleted first.
+        for member in list(cluster.members):
+            name = member.db_instance_identifier
+            backend.delete_db_instance(name, skip_final_snapshot=True)
+            simulator.instance_deleted(name, member.db_instance_arn)
+        result = original(self)
+        simulator.cluster_deleted(identifier)
+        snapshot = backend.cluster_snapshots.get(str(self.params.get("FinalDBSnapshotIdentifier") or ""))
+        if snapshot is not None:
+            simulator.snapshot_creating(snapshot)
+        backend.clusters[identifier] = cluster
+        simulator.deleting(cluster, lambda: _forget(backend.clusters, identifier, cluster), cluster=True)
         return result
     return handler
 

@@ -47,6 +47,10 @@ START = 300.0
 CLUSTER_CREATE = 840.0
 CLUSTER_BACKUP = 180.0
 CLUSTER_FAILOVER_OUTAGE = (15.0, 35.0)
+# Day 2: how long RDS shows `deleting`, and how long a final snapshot stays `creating` (a small database).
+DELETE_INSTANCE = 240.0
+DELETE_CLUSTER = 300.0
+SNAPSHOT_CREATE = 120.0
 
 # RDS event messages (the IDs appear in notifications, not in DescribeEvents).
 MSG_CREATED = "DB instance created"  # RDS-EVENT-0005
@@ -583,6 +587,57 @@ class Simulator:
                     single()
 
             self._after(CONVERT_TO_MULTI_AZ / 2, shrink, state)
+
+    def multi_az_pending(self, db: Any, multi_az: bool, seconds_to_window: float) -> None:
+        """ModifyDBInstance MultiAZ without ApplyImmediately: a pending modification until the window.
+
+        `seconds_to_window` is real RDS time until the maintenance window opens; the demo scales it.
+        """
+        state = self._instances.get(db.db_instance_identifier)
+        db.pending_modified_values = {"MultiAZ": multi_az}
+        if state is None:
+            return
+
+        def apply() -> None:
+            if (getattr(db, "pending_modified_values", None) or {}).get("MultiAZ") != multi_az:
+                return  # applied or replaced by a later ModifyDBInstance
+            if db.status != "available":  # RDS applies it once the instance is free again
+                self._after(60.0, apply, state)
+                return
+            self.apply_pending(db)
+
+        self._after(seconds_to_window, apply, state)
+
+    def apply_pending(self, db: Any) -> None:
+        """Apply a pending Multi-AZ change now (its window came, or ApplyImmediately asked for it)."""
+        pending = dict(getattr(db, "pending_modified_values", None) or {})
+        db.pending_modified_values = None
+        if "MultiAZ" in pending and bool(pending["MultiAZ"]) != bool(db.multi_az):
+            db.multi_az = bool(pending["MultiAZ"])
+            self.multi_az_changed(db)
+
+    def deleting(self, record: Any, forget: Callable[[], None], cluster: bool = False) -> None:
+        """A deleted instance's (or cluster's) record shows `deleting` for a while, then is gone.
+
+        Its servers and files are already gone (instance_deleted); only what DescribeDB* shows lingers.
+        """
+        record.status = "deleting"
+
+        def gone() -> None:
+            with contextlib.suppress(KeyError):
+                forget()
+
+        self._scheduler.at(time.monotonic() + (DELETE_CLUSTER if cluster else DELETE_INSTANCE) / self.speed,
+                           gone)
+
+    def snapshot_creating(self, snapshot: Any) -> None:
+        """A final (or manual) snapshot is `creating`, then `available`, as DescribeDB*Snapshots shows."""
+        snapshot.status = "creating"
+
+        def done() -> None:
+            snapshot.status = "available"
+
+        self._scheduler.at(time.monotonic() + SNAPSHOT_CREATE / self.speed, done)
 
     def _in_background(self, state: _Instance, work: Callable[[], object],
                        then: Callable[[bool], None]) -> None:

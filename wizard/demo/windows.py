@@ -7,6 +7,7 @@ accepts. This replacement works on minutes of the week and keeps moto's error me
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEK = 7 * 24 * 60
@@ -56,3 +57,16 @@ def check_maintenance_window(maintenance_window: str, backup_window: str | None)
                 if m0 < b1 and b0 < m1:
                     return "The backup window and maintenance window must not overlap."
     return None
+
+
+def seconds_until_window(maintenance_window: str | None, now: datetime) -> float:
+    """Real seconds from `now` (UTC) until the maintenance window next opens (a day if it is unreadable)."""
+    match = _MAINTENANCE.match((maintenance_window or "").lower())
+    if match is None:
+        return float(_DAY * 60)
+    try:
+        start = _minute_of_week(*match.group(1, 2, 3))
+    except ValueError:
+        return float(_DAY * 60)
+    current = now.weekday() * _DAY + now.hour * 60 + now.minute + now.second / 60
+    return ((start - current) % _WEEK) * 60.0
