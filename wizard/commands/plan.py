@@ -10,6 +10,8 @@ import argparse
 import json
 import sys
 
+from wizard.escaping import shown
+
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -25,14 +27,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         spec = load_preset(args.preset)
     except PresetError as exc:
-        print(f"rds-wizard plan: {exc}", file=sys.stderr)
+        print(f"rds-wizard plan: {shown(exc)}", file=sys.stderr)
         return EXIT_USAGE
     # A self-managed password is given at launch (RDS_WIZARD_MASTER_PASSWORD), never in a preset.
     problems = validate(spec, check_password=False)
     errors = [p for p in problems if p.is_error]
     for problem in problems:
         kind = "error" if problem.is_error else "warning"
-        print(f"{kind}: {problem.parameter or problem.field}: {problem.message}", file=sys.stderr)
+        print(f"{kind}: {shown(problem.parameter or problem.field)}: {shown(problem.message)}",
+              file=sys.stderr)
     if errors:
         print(f"rds-wizard plan: {len(errors)} problem(s) to fix in the preset before AWS would accept it.",
               file=sys.stderr)
@@ -55,6 +58,6 @@ def run(args: argparse.Namespace) -> int:
             else:
                 emit(export(spec, export_format))
             return EXIT_OK
-    print(f"rds-wizard plan: unknown format {fmt!r}: choose json or one of {', '.join(FORMATS)}.",
+    print(f"rds-wizard plan: unknown format {shown(repr(fmt))}: choose json or one of {', '.join(FORMATS)}.",
           file=sys.stderr)
     return EXIT_USAGE
