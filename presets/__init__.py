@@ -123,7 +123,7 @@ def preset_info(path: Path, builtin: bool) -> PresetInfo:
         data = _read(path)
         passwords = find_passwords(data)
         if passwords:
-            raise PresetError(refusal("It", passwords))
+            raise PresetError(refusal("", passwords).lstrip())
     except PresetError as exc:
         reason = str(exc).removeprefix(f"Preset file {shown(path)} ").removesuffix(".")
         return PresetInfo(name=name, title=name, description=f"(broken: {reason})", path=path,

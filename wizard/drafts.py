@@ -64,7 +64,7 @@ def load_draft() -> Draft | None:
             raise ValueError("not a draft this version of rds-wizard wrote")
         passwords = find_passwords(content)
         if passwords:
-            raise ValueError(refusal("It", passwords))
+            raise ValueError(refusal("", passwords).lstrip())
         spec = DatabaseSpec.model_validate(content["spec"])
         saved_at = datetime.fromisoformat(str(content["saved_at"]))
         step_key = str(content["step_key"])

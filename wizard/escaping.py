@@ -35,3 +35,8 @@ def shown(value: object) -> str:
     if text.isprintable():
         return text
     return "".join(char if char.isprintable() or char == " " else _escape_char(char) for char in text)
+
+
+def shown_lines(text: str) -> str:
+    """Several lines of output escaped line by line: the line breaks stay, nothing else gets through."""
+    return "\n".join(shown(line) for line in text.split("\n"))
