@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 
-from wizard.escaping import shown
+from wizard.escaping import shown, shown_lines
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -53,10 +53,13 @@ def run(args: argparse.Namespace) -> int:
     for export_format in FORMATS:
         if export_format == fmt:
             if export_format == "cli":
-                emit(export(spec, export_format, endpoint_url=getattr(args, "endpoint_url", None) or None,
-                            region=getattr(args, "region", None) or None))
+                text = export(spec, export_format, endpoint_url=getattr(args, "endpoint_url", None) or None,
+                              region=getattr(args, "region", None) or None)
             else:
-                emit(export(spec, export_format))
+                text = export(spec, export_format)
+            # JSON escapes itself; these formats would carry a control character in a value to the
+            # terminal as is. No such value is valid for RDS, so spelling it out loses nothing.
+            emit(shown_lines(text))
             return EXIT_OK
     print(f"rds-wizard plan: unknown format {shown(repr(fmt))}: choose json or one of {', '.join(FORMATS)}.",
           file=sys.stderr)
