@@ -235,3 +235,16 @@ def test_plain_mode_echoes_piped_answers_escaped(typed: str, echoed: str) -> Non
     assert prompter.text("Identifier", "default\x1b[31m") == typed  # the answer itself is kept as typed
     assert echoed in out.getvalue() and "default\\x1b[31m" in out.getvalue()
     assert "\x1b" not in out.getvalue() and "\x9b" not in out.getvalue() and "\u202e" not in out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["cli", "cloudformation", "terraform"])
+def test_an_export_never_carries_a_nested_password(fmt: str) -> None:
+    from wizard.exports import export
+    from wizard.spec.request import from_request, to_request
+
+    feature = {"Name": "coreCount", "Value": "2", "MasterUserPassword": SECRET}
+    spec = from_request({"DBInstanceIdentifier": "orders-db", "Engine": "postgres",
+                         "ProcessorFeatures": [feature]})
+    assert SECRET not in json.dumps(to_request(spec)) and "coreCount" in json.dumps(to_request(spec))
+    assert SECRET in json.dumps(to_request(spec, include_password=True))  # what AWS is sent stays whole
+    assert SECRET not in export(spec, fmt)
