@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from wizard import __version__
+from wizard.escaping import shown_lines
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -125,8 +126,13 @@ _COMMAND_MODULES = {
 
 
 class _WatchedOutput:
-    """Standard output that remembers its own write failure, so `main` can tell a closed pipe or a full
-    disk on the output from any other OSError (a network error, a report that could not be saved)."""
+    """Standard output (or error) of a line-printing command, made safe once for every print in it.
+
+    Each write is escaped line by line (`wizard.escaping.shown_lines`): an identifier, an AWS event or
+    an error text quoted anywhere cannot drive the terminal, even where the message was built without
+    escaping. And it remembers its own write failure, so `main` can tell a closed pipe or a full disk
+    on the output from any other OSError (a network error, a report that could not be saved).
+    """
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -134,7 +140,8 @@ class _WatchedOutput:
 
     def write(self, text: str) -> int:
         try:
-            return self.stream.write(text)
+            self.stream.write(shown_lines(text))
+            return len(text)
         except OSError as exc:
             self.failure = exc
             raise
@@ -161,11 +168,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     Output that cannot be written (a reader that closed the pipe, a full disk) ends the command with a
     sentence on standard error and exit 2, for every command and for --help.
     """
-    real_stdout = sys.stdout
+    real_stdout, real_stderr = sys.stdout, sys.stderr
     watched = _WatchedOutput(real_stdout) if real_stdout is not None else None
     sys.stdout = watched or real_stdout
+    sys.stderr = _WatchedOutput(real_stderr) if real_stderr is not None else real_stderr
     try:
-        return _run(argv, watched, real_stdout)
+        return _run(argv, watched, real_stdout, real_stderr)
     except KeyboardInterrupt:
         print("\nCancelled. Nothing more was sent to AWS.", file=sys.stderr)
         return EXIT_CANCELLED
@@ -183,10 +191,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     finally:
-        sys.stdout = real_stdout
+        sys.stdout, sys.stderr = real_stdout, real_stderr
 
 
-def _run(argv: Sequence[str] | None, watched: _WatchedOutput | None, real_stdout: TextIO) -> int:
+def _run(argv: Sequence[str] | None, watched: _WatchedOutput | None, real_stdout: TextIO,
+         real_stderr: TextIO) -> int:
     try:
         args = build_parser().parse_args(argv)
     except SystemExit:
@@ -195,9 +204,10 @@ def _run(argv: Sequence[str] | None, watched: _WatchedOutput | None, real_stdout
         if watched is not None and watched.failure is not None:
             raise watched.failure from None
         raise
-    if _full_screen(args):
-        sys.stdout = real_stdout
     module = importlib.import_module(_COMMAND_MODULES[args.command])
+    if _full_screen(args):
+        sys.stdout, sys.stderr = real_stdout, real_stderr
+        return int(module.run(args))
     code = int(module.run(args))
     sys.stdout.flush()
     return code

@@ -366,3 +366,11 @@ def test_lint_checks_a_request_holding_a_password_but_never_prints_it(tmp_path: 
     assert done.returncode in (0, 1), done.stderr
     assert "The request holds a password (" in done.stdout and where in done.stdout
     assert_clean(done)
+
+
+@pytest.mark.slow
+def test_watch_with_an_identifier_holding_escapes_prints_none_of_them(tmp_path: Path) -> None:
+    done = run(["watch", "orders\x1b]0;owned\x07", "--demo"], tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("rds-wizard: ")
+    assert_clean(done)

@@ -248,3 +248,12 @@ def test_an_export_never_carries_a_nested_password(fmt: str) -> None:
     assert SECRET not in json.dumps(to_request(spec)) and "coreCount" in json.dumps(to_request(spec))
     assert SECRET in json.dumps(to_request(spec, include_password=True))  # what AWS is sent stays whole
     assert SECRET not in export(spec, fmt)
+
+
+def test_a_line_printing_command_cannot_print_a_raw_control_even_unescaped_at_the_source() -> None:
+    from wizard.cli import _WatchedOutput
+
+    target = io.StringIO()
+    out = _WatchedOutput(target)
+    print("event: db1\x1b]0;owned\x07 is\tready", file=out)  # type: ignore[arg-type]
+    assert target.getvalue() == "event: db1\\x1b]0;owned\\x07 is\\tready\n"
