@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from screens import messages
 from screens.widgets.banner import Banner
 from screens.wizard_screen import WizardScreen
+from wizard.escaping import shown, shown_lines
 from wizard.gateway_holder import GatewayHolder
 from wizard.steps import STEP_KEYS, STEPS, step_by_key
 
@@ -207,6 +209,16 @@ class WizardApp(App[int]):
         except LookupError:
             return None
         return screen if screen.is_up else None
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Textual's toast, but plain text and escaped: notices quote preset names, file paths and AWS
+        errors, and `[bold]` or an escape sequence in one must show as typed, not be obeyed.
+
+        `markup` is ignored: widgets pass Textual's default (True) on, and no notice here uses markup.
+        """
+        super().notify(shown_lines(message), title=shown(title), severity=severity, timeout=timeout,
+                       markup=False)
 
     def _show_notices(self, notices: list[str]) -> None:
         self.notify("\n".join(notices), title=messages.NOTICES_TITLE, timeout=20)

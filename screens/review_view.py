@@ -16,6 +16,7 @@ from textual.widgets import Button, Static
 from screens import messages
 from screens.widgets.compact_button import CompactButton
 from wizard.cost import COST_NOTE, NO_ESTIMATE, estimate_spec
+from wizard.escaping import shown, shown_lines
 
 if TYPE_CHECKING:
     from wizard.spec.model import DatabaseSpec
@@ -83,7 +84,7 @@ class ReviewView(VerticalScroll):
         widgets.append(Static(messages.REVIEW_COST, classes="review-heading"))
         widgets.append(Static(cost, classes="review-cost"))
         widgets.append(Static(messages.REVIEW_CLI, classes="review-heading"))
-        widgets.append(Static(cli_text, classes="review-cli"))
+        widgets.append(Static(Text(shown_lines(cli_text)), classes="review-cli"))
         if errors:
             widgets.append(Static(messages.REVIEW_LAUNCH_BLOCKED, classes="review-blocked"))
         self.mount_all(widgets)
@@ -100,7 +101,8 @@ class ReviewView(VerticalScroll):
             if section != current:
                 table.add_row(Text(section, style="bold underline"), "")
                 current = section
-            table.add_row(label, value)
+            # Plain Text: a value is shown as typed, escaped, never read as Rich markup.
+            table.add_row(Text(label), Text(shown(value)))
         return table
 
     @staticmethod

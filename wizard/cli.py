@@ -7,11 +7,15 @@ or Textual.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any, TextIO
 
 from wizard import __version__
+from wizard.escaping import shown_lines
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -36,7 +40,8 @@ def _add_connection_options(parser: argparse.ArgumentParser) -> None:
 def _add_preset_option(parser: argparse.ArgumentParser, required: bool) -> None:
     """The --preset option: a built-in preset's name or a path to a preset file."""
     parser.add_argument("--preset", required=required, metavar="NAME|FILE",
-                        help="a built-in preset (see `rds-wizard presets`) or a preset file")
+                        help="a built-in or saved preset (see `rds-wizard presets`), or a preset file: "
+                             "a regular file, or '-' for standard input")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,14 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Check a CreateDBInstance request in the `aws rds create-db-instance "
                                       "--cli-input-json` shape against every RDS rule, offline. Exit 0: no "
                                       "rule broken; 1: a rule broken; 2: the file cannot be read.")
-    lint.add_argument("request", metavar="REQUEST.json", help="the request file ('-' for standard input)")
+    lint.add_argument("request", metavar="REQUEST.json",
+                      help="the request: a regular file of at most 1 MiB, or '-' for standard input")
     lint.add_argument("--format", choices=["text", "json"], default="text")
 
     plan = sub.add_parser("plan", help="validate a preset and print the request or an export",
                           description="Validate a preset, then print the CreateDBInstance (or "
                                       "CreateDBCluster) request, the equivalent AWS CLI command, or an "
                                       "infrastructure export. "
-                                      "A password never appears.")
+                                      "A password never appears. A preset file must be a regular file "
+                                      "of at most 1 MiB ('-' reads it from standard input).")
     _add_preset_option(plan, required=True)
     plan.add_argument("--format", choices=["json", "cli", "cloudformation", "terraform"], default="json")
     plan.add_argument("--region", help="--format cli: add --region to the command")
@@ -177,12 +184,97 @@ _COMMAND_MODULES = {
 }
 
 
+class _WatchedOutput:
+    """Standard output (or error) of a line-printing command, made safe once for every print in it.
+
+    Each write is escaped line by line (`wizard.escaping.shown_lines`): an identifier, an AWS event or
+    an error text quoted anywhere cannot drive the terminal, even where the message was built without
+    escaping. And it remembers its own write failure, so `main` can tell a closed pipe or a full disk
+    on the output from any other OSError (a network error, a report that could not be saved).
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.failure: OSError | None = None
+
+    def write(self, text: str) -> int:
+        try:
+            self.stream.write(shown_lines(text))
+            return len(text)
+        except OSError as exc:
+            self.failure = exc
+            raise
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError as exc:
+            self.failure = exc
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _full_screen(args: argparse.Namespace) -> bool:
+    # Textual and questionary own the terminal there; they get the real stream, untouched.
+    return args.command is None or bool(getattr(args, "tui", False))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run `rds-wizard` with these arguments and return the exit code."""
-    args = build_parser().parse_args(argv)
-    module = importlib.import_module(_COMMAND_MODULES[args.command])
+    """Run `rds-wizard` with these arguments and return the exit code.
+
+    Output that cannot be written (a reader that closed the pipe, a full disk) ends the command with a
+    sentence on standard error and exit 2, for every command and for --help.
+    """
+    real_stdout, real_stderr = sys.stdout, sys.stderr
+    watched = _WatchedOutput(real_stdout) if real_stdout is not None else None
+    sys.stdout = watched or real_stdout
+    sys.stderr = _WatchedOutput(real_stderr) if real_stderr is not None else real_stderr
     try:
-        return int(module.run(args))
+        return _run(argv, watched, real_stdout, real_stderr)
     except KeyboardInterrupt:
         print("\nCancelled. Nothing more was sent to AWS.", file=sys.stderr)
         return EXIT_CANCELLED
+    except OSError as exc:
+        failure = watched.failure if watched is not None and watched.failure is not None else \
+            exc if isinstance(exc, BrokenPipeError) else None
+        if failure is None:
+            raise
+        # Point stdout at devnull so what is still buffered does not fail again at exit (Python's
+        # recommended handling of a broken pipe).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, real_stdout.fileno())
+        os.close(devnull)
+        print(f"rds-wizard: the output could not be written ({_why(failure)}); it is incomplete.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        sys.stdout, sys.stderr = real_stdout, real_stderr
+
+
+def _run(argv: Sequence[str] | None, watched: _WatchedOutput | None, real_stdout: TextIO,
+         real_stderr: TextIO) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit:
+        # --help and --version: argparse ignores a failed write; it is reported like any other.
+        sys.stdout.flush()
+        if watched is not None and watched.failure is not None:
+            raise watched.failure from None
+        raise
+    module = importlib.import_module(_COMMAND_MODULES[args.command])
+    if _full_screen(args):
+        sys.stdout, sys.stderr = real_stdout, real_stderr
+        return int(module.run(args))
+    code = int(module.run(args))
+    sys.stdout.flush()
+    return code
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.EPIPE:
+        return "the reader closed the pipe"
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device"
+    return exc.strerror or type(exc).__name__

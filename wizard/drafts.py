@@ -1,8 +1,9 @@
 """The unfinished wizard's answers, kept between runs so a closed terminal loses nothing.
 
-One draft at a time, as JSON in `wizard.paths.drafts_dir()`. Never the password: the model leaves it
-out of every dump. A draft that cannot be read is set aside (renamed) with a logged warning and the
-wizard starts fresh, rather than failing.
+One draft at a time, as JSON in `wizard.paths.drafts_dir()`. Never a password: the model leaves it
+out of every dump, and a password anywhere else (a list inside extra_parameters, say) is dropped before
+writing. A draft that cannot be read, or that holds a password, is set aside (renamed) with a logged
+warning and the wizard starts fresh, rather than failing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from wizard.escaping import shown
+from wizard.passwords import find_passwords, refusal, without_passwords
 from wizard.paths import draft_path
+from wizard.textfiles import parse_json, read_text_bounded
 
 if TYPE_CHECKING:
     from wizard.spec.model import DatabaseSpec
@@ -36,12 +40,8 @@ class Draft:
 
 def save_draft(spec: DatabaseSpec, step_key: str) -> Path:
     """Save the answers so far (never the password) and the current step; returns the file."""
-    from wizard.spec.request import SECRET_PARAMETERS
-
     path = draft_path()
-    dumped = spec.model_dump(mode="json")
-    dumped["extra_parameters"] = {k: v for k, v in dumped["extra_parameters"].items()
-                                  if k not in SECRET_PARAMETERS}
+    dumped = without_passwords(spec.model_dump(mode="json"))
     content = {"format": _FORMAT, "saved_at": datetime.now(UTC).isoformat(), "step_key": step_key,
                "spec": dumped}
     # Write then rename, so a crash mid-write leaves the previous draft rather than half a file.
@@ -59,20 +59,25 @@ def load_draft() -> Draft | None:
     from wizard.spec.model import DatabaseSpec  # pydantic: only when there is a draft to read
 
     try:
-        content = json.loads(path.read_text(encoding="utf-8"))
+        content = parse_json(read_text_bounded(path), path)
         if not isinstance(content, dict) or content.get("format") != _FORMAT:
             raise ValueError("not a draft this version of rds-wizard wrote")
+        passwords = find_passwords(content)
+        if passwords:
+            raise ValueError(refusal("", passwords).lstrip())
         spec = DatabaseSpec.model_validate(content["spec"])
         saved_at = datetime.fromisoformat(str(content["saved_at"]))
         step_key = str(content["step_key"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+    # UnreadableFile and pydantic's ValidationError are ValueErrors.
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         aside = path.with_name("draft.unreadable.json")
         try:
             os.replace(path, aside)
         except OSError:
             aside = path
+        reason = shown(str(exc).splitlines()[0]) if str(exc) else type(exc).__name__
         log.warning("The saved draft could not be read (%s); it was set aside as %s and the wizard starts "
-                    "fresh.", str(exc).splitlines()[0] if str(exc) else type(exc).__name__, aside)
+                    "fresh.", reason, shown(aside))
         return None
     return Draft(spec=spec, step_key=step_key, saved_at=saved_at)
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
+from wizard.escaping import shown, shown_lines
 from wizard.spec.values import format_value
 from wizard.steps import STEPS, Step, StepField, step_by_key, step_for_field
 
@@ -168,7 +169,7 @@ class LinePrompter:
         self._out = stdout if stdout is not None else sys.stdout
 
     def _read(self, prompt: str) -> str:
-        self._out.write(prompt)
+        self._out.write(shown_lines(prompt))
         self._out.flush()
         line = self._in.readline()
         if not line:
@@ -177,11 +178,11 @@ class LinePrompter:
         answer = line.rstrip("\r\n")
         if not self._in.isatty():
             # Piped answers are not echoed by a terminal: echo them so the transcript reads in order.
-            self._out.write(answer + "\n")
+            self._out.write(shown(answer) + "\n")
         return answer
 
     def _say(self, line: str) -> None:
-        self._out.write(line + "\n")
+        self._out.write(shown_lines(line) + "\n")
 
     def text(self, label: str, default: str) -> str:
         """The typed line; Enter keeps `default`, `-` clears it."""
@@ -682,7 +683,7 @@ def _terminal_say(line: str) -> None:
             indent = " " * (len(line) - len(line.lstrip()))
             line = textwrap.fill(line, width=width, subsequent_indent=indent + "  ",
                                  break_long_words=False, break_on_hyphens=False)
-    print(line, flush=True)
+    print(shown_lines(line), flush=True)
 
 
 def make_prompter(stdin: TextIO | None = None) -> Prompter:

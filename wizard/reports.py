@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from pydantic import SecretStr
 
 from wizard.aws.provisioning import format_duration
+from wizard.escaping import shown, shown_lines
 from wizard.paths import reports_dir
 
 if TYPE_CHECKING:
@@ -77,7 +78,8 @@ def summary_rows(report: FailoverReport) -> list[tuple[str, str]]:
             rows.append(("RPO", f"not verified ({app.note})"))
     else:
         rows.append(("Application probe", "did not run (see the notes)"))
-    return rows
+    # AZ names, DNS answers and driver names come from AWS and the network: shown, never obeyed.
+    return [(label, shown(value)) for label, value in rows]
 
 
 def render_markdown(report: FailoverReport) -> str:
@@ -102,7 +104,9 @@ def render_markdown(report: FailoverReport) -> str:
     for entry in report.timeline:
         lines.append(f"| {entry.t:+.2f} | {entry.kind} | {entry.message.replace('|', '/')} |")
     lines.append("")
-    return "\n".join(lines)
+    # Identifiers, events and notes come from AWS and the network; a report read with `cat` must not
+    # drive the terminal.
+    return shown_lines("\n".join(lines))
 
 
 def _scrub(text: str, secrets: Iterable[SecretStr]) -> str:

@@ -92,7 +92,7 @@ def test_unparseable_or_not_an_object_exits_2(tmp_path: Path, capsys: Capture,
 
 def test_unreadable_file_exits_2(tmp_path: Path, capsys: Capture) -> None:
     assert main(["lint", str(tmp_path / "missing.json")]) == 2
-    assert "cannot read" in capsys.readouterr().err
+    assert "does not exist" in capsys.readouterr().err
     (tmp_path / "binary.json").write_bytes(b"\xff\xfe\x00")
     assert main(["lint", str(tmp_path / "binary.json")]) == 2
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from wizard.cli import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from wizard.escaping import shown_lines
 
 if TYPE_CHECKING:
     from wizard.aws.failover import FailoverReport, TimelineEntry
@@ -27,14 +28,14 @@ def emit(text: str, at: datetime | None = None, out: TextIO | None = None) -> No
     """Print one line prefixed with a local-time timestamp, flushed (scripts read it live)."""
     when = (at or datetime.now(UTC)).astimezone()
     stream = out or sys.stdout
-    stream.write(f"{when:%H:%M:%S}  {text}\n")
+    stream.write(f"{when:%H:%M:%S}  {shown_lines(text)}\n")
     stream.flush()
 
 
 def say(text: str = "", out: TextIO | None = None) -> None:
     """Print a plain line (no timestamp), flushed."""
     stream = out or sys.stdout
-    stream.write(text + "\n")
+    stream.write(shown_lines(text) + "\n")
     stream.flush()
 
 

@@ -2,22 +2,30 @@
 
 Reads the `aws rds create-db-instance --cli-input-json` shape. No AWS call, no credentials, no boto3:
 checks that need the account (subnet group coverage, orderable classes) belong to the wizard.
-Exit 0: no rule broken (warnings may print); 1: a rule broken; 2: the file cannot be read or parsed.
+Exit 0: no rule broken (warnings may print); 1: a rule broken; 2: the file cannot be read or parsed
+(it must be a regular file of at most 1 MiB, or '-' for standard input).
+
+A request may hold a password (MasterUserPassword): it is checked, never printed. Passwords nested
+elsewhere are masked before any rule sees them, and every line printed is masked again.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import Any
 
+from wizard.escaping import shown
+from wizard.passwords import find_passwords, mask_text, masked, password_values
 from wizard.spec.problems import Problem
+from wizard.textfiles import UnreadableFile, display_name, parse_json, read_text_bounded
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_UNREADABLE = 2
+# The parameter a warning about passwords in the request is filed under.
+PASSWORDS_PARAMETER = "MasterUserPassword"
 
 
 class UnreadableRequest(Exception):
@@ -27,25 +35,24 @@ class UnreadableRequest(Exception):
 def read_request(source: str) -> dict[str, Any]:
     """The request in a file ('-' for standard input) as a dict; UnreadableRequest says why not."""
     try:
-        if source == "-":
-            text = sys.stdin.read()
-        else:
-            with open(source, encoding="utf-8") as handle:
-                text = handle.read()
-    except OSError as exc:
-        raise UnreadableRequest(f"cannot read {source}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise UnreadableRequest(f"cannot read {source}: it is not UTF-8 text") from exc
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        detail = f"line {exc.lineno} column {exc.colno}: {exc.msg}" \
-            if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-        raise UnreadableRequest(f"{source} is not valid JSON ({detail})") from exc
+        data = parse_json(read_text_bounded(source), source)
+    except UnreadableFile as exc:
+        raise UnreadableRequest(str(exc)) from exc
     if not isinstance(data, dict):
-        raise UnreadableRequest(f"{source} holds JSON but not an object: a CreateDBInstance request is an "
-                                'object like {"DBInstanceIdentifier": "orders-db", ...}')
+        raise UnreadableRequest(f"{display_name(source)} holds JSON but not an object: a CreateDBInstance "
+                                'request is an object like {"DBInstanceIdentifier": "orders-db", ...}')
     return data
+
+
+def _without_nested_passwords(request: dict[str, Any]) -> dict[str, Any]:
+    """The request with every password but a string MasterUserPassword (which the rules check) masked."""
+    from wizard.spec.request import PASSWORD_PARAMETER
+
+    top = request.get(PASSWORD_PARAMETER)
+    safe: dict[str, Any] = masked(request)
+    if isinstance(top, str):
+        safe[PASSWORD_PARAMETER] = top
+    return safe
 
 
 def lint_request(request: dict[str, Any]) -> list[Problem]:
@@ -69,7 +76,7 @@ def result_json(problems: list[Problem]) -> dict[str, Any]:
 def _text(source: str, problems: list[Problem]) -> str:
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
-    name = "standard input" if source == "-" else source
+    name = display_name(source)
     if errors:
         head = f"{name}: {len(errors)} problem{'s' if len(errors) != 1 else ''} AWS would refuse"
     else:
@@ -77,8 +84,8 @@ def _text(source: str, problems: list[Problem]) -> str:
     if warnings:
         head += f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
     lines = [head + "."]
-    lines += [f"  error    {p.parameter or '-'}: {p.message}" for p in errors]
-    lines += [f"  warning  {p.parameter or '-'}: {p.message}" for p in warnings]
+    lines += [f"  error    {shown(p.parameter or '-')}: {shown(p.message)}" for p in errors]
+    lines += [f"  warning  {shown(p.parameter or '-')}: {shown(p.message)}" for p in warnings]
     return "\n".join(lines)
 
 
@@ -89,17 +96,21 @@ def run(args: argparse.Namespace) -> int:
     try:
         request = read_request(source)
     except UnreadableRequest as exc:
-        print(f"rds-wizard lint: {exc}", file=sys.stderr)
+        print(f"rds-wizard lint: {shown(exc)}", file=sys.stderr)
         return EXIT_UNREADABLE
-    problems = lint_request(request)
-    emit(json.dumps(result_json(problems), indent=2) if fmt == "json" else _text(source, problems))
+    problems = lint_request(_without_nested_passwords(request))
+    passwords = find_passwords(request)
+    if passwords:
+        problems.append(Problem(field="settings.master_password", parameter=PASSWORDS_PARAMETER,
+                                message=f"The request holds a password ({', '.join(passwords)}): a password "
+                                        "in a file is a secret on disk. Prefer ManageMasterUserPassword=true "
+                                        "(Secrets Manager).",
+                                severity="warning"))
+    text = json.dumps(result_json(problems), indent=2) if fmt == "json" else _text(source, problems)
+    emit(mask_text(text, password_values(request)))
     return EXIT_PROBLEMS if any(p.is_error for p in problems) else EXIT_OK
 
 
 def emit(text: str) -> None:
-    """Print to standard output; a reader that went away (`| head`) ends the output, not in a traceback."""
-    try:
-        print(text, flush=True)
-    except BrokenPipeError:
-        # Python's recommended handling: point stdout at devnull so the exit-time flush stays quiet.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    """Print to standard output and flush, so a failed write surfaces here (wizard.cli.main reports it)."""
+    print(text, flush=True)

@@ -10,6 +10,8 @@ import argparse
 import json
 import sys
 
+from wizard.escaping import shown, shown_lines
+
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -25,14 +27,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         spec = load_preset(args.preset)
     except PresetError as exc:
-        print(f"rds-wizard plan: {exc}", file=sys.stderr)
+        print(f"rds-wizard plan: {shown(exc)}", file=sys.stderr)
         return EXIT_USAGE
     # A self-managed password is given at launch (RDS_WIZARD_MASTER_PASSWORD), never in a preset.
     problems = validate(spec, check_password=False)
     errors = [p for p in problems if p.is_error]
     for problem in problems:
         kind = "error" if problem.is_error else "warning"
-        print(f"{kind}: {problem.parameter or problem.field}: {problem.message}", file=sys.stderr)
+        print(f"{kind}: {shown(problem.parameter or problem.field)}: {shown(problem.message)}",
+              file=sys.stderr)
     if errors:
         print(f"rds-wizard plan: {len(errors)} problem(s) to fix in the preset before AWS would accept it.",
               file=sys.stderr)
@@ -50,11 +53,14 @@ def run(args: argparse.Namespace) -> int:
     for export_format in FORMATS:
         if export_format == fmt:
             if export_format == "cli":
-                emit(export(spec, export_format, endpoint_url=getattr(args, "endpoint_url", None) or None,
-                            region=getattr(args, "region", None) or None))
+                text = export(spec, export_format, endpoint_url=getattr(args, "endpoint_url", None) or None,
+                              region=getattr(args, "region", None) or None)
             else:
-                emit(export(spec, export_format))
+                text = export(spec, export_format)
+            # JSON escapes itself; these formats would carry a control character in a value to the
+            # terminal as is. No such value is valid for RDS, so spelling it out loses nothing.
+            emit(shown_lines(text))
             return EXIT_OK
-    print(f"rds-wizard plan: unknown format {fmt!r}: choose json or one of {', '.join(FORMATS)}.",
+    print(f"rds-wizard plan: unknown format {shown(repr(fmt))}: choose json or one of {', '.join(FORMATS)}.",
           file=sys.stderr)
     return EXIT_USAGE

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from pydantic import SecretStr, ValidationError
 
+from wizard.passwords import without_passwords
 from wizard.spec.model import DatabaseSpec
 
 Operation = Literal["CreateDBInstance", "CreateDBCluster"]
@@ -388,7 +389,8 @@ def to_request(spec: DatabaseSpec, include_password: bool = False) -> dict[str, 
         if key in SECRET_PARAMETERS and not include_password:
             continue
         if members is None or key in members:
-            request[key] = value
+            # A password nested in a list of structures is no more printable than a top-level one.
+            request[key] = value if include_password else without_passwords(value)
     return request
 
 
