@@ -23,6 +23,17 @@ EXIT_USAGE = 2
 EXIT_CANCELLED = 130
 
 
+def _database_identifier(text: str) -> str:
+    """An existing database's identifier from the command line, checked before any AWS call sees it."""
+    from wizard.spec.rules import identifier_problems
+
+    problems = identifier_problems(text, "ID", fix="no database is named so; `rds-wizard list` shows the "
+                                                   "identifiers in this region.")
+    if problems:
+        raise argparse.ArgumentTypeError(problems[0])
+    return text
+
+
 def _add_connection_options(parser: argparse.ArgumentParser) -> None:
     """Options that say which AWS to talk to: real AWS (profile, region, endpoint) or the demo."""
     group = parser.add_argument_group("where to create it")
@@ -95,13 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_connection_options(launch)
 
     watch = sub.add_parser("watch", help="follow an instance's (or Multi-AZ cluster's) provisioning progress")
-    watch.add_argument("identifier", metavar="ID")
+    watch.add_argument("identifier", metavar="ID", type=_database_identifier)
     watch.add_argument("--tui", action="store_true",
                        help="follow it full-screen: stage line, events, AZ diagram, then the failover test")
     _add_connection_options(watch)
 
     failover = sub.add_parser("failover-test", help="force a Multi-AZ failover and measure the real downtime")
-    failover.add_argument("identifier", metavar="ID")
+    failover.add_argument("identifier", metavar="ID", type=_database_identifier)
     failover.add_argument("--yes", action="store_true",
                           help=_YES_HELP)
     _add_connection_options(failover)
@@ -134,7 +145,7 @@ def _add_day2_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                             description="Convert a DB instance between Single-AZ and Multi-AZ, checked first "
                                         "and followed to the end. Without --apply-immediately RDS waits for "
                                         "the maintenance window (a pending modification).")
-    modify.add_argument("identifier", metavar="ID")
+    modify.add_argument("identifier", metavar="ID", type=_database_identifier)
     direction = modify.add_mutually_exclusive_group(required=True)
     direction.add_argument("--multi-az", action="store_true", help="add a standby in another AZ")
     direction.add_argument("--single-az", action="store_true", help="remove the standby")
@@ -144,7 +155,7 @@ def _add_day2_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _add_connection_options(modify)
 
     reboot = sub.add_parser("reboot", help="reboot a DB instance, optionally failing over to its standby")
-    reboot.add_argument("identifier", metavar="ID")
+    reboot.add_argument("identifier", metavar="ID", type=_database_identifier)
     reboot.add_argument("--failover", action="store_true", help="promote the standby (Multi-AZ only)")
     reboot.add_argument("--yes", action="store_true", help=_YES_HELP)
     _add_connection_options(reboot)
@@ -154,7 +165,7 @@ def _add_day2_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                             description="Delete a DB instance or Multi-AZ DB cluster and follow it until it "
                                         "is gone and its final snapshot is available. Skipping the final "
                                         "snapshot must be chosen explicitly.")
-    delete.add_argument("identifier", metavar="ID")
+    delete.add_argument("identifier", metavar="ID", type=_database_identifier)
     snapshot = delete.add_mutually_exclusive_group(required=True)
     snapshot.add_argument("--final-snapshot", metavar="NAME", help="name of the final snapshot to take first")
     snapshot.add_argument("--skip-final-snapshot", action="store_true",

@@ -7,6 +7,7 @@ given secrets to scrub, as a second line of defence for messages that came from 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -123,11 +124,14 @@ def save_report(report: FailoverReport, *, secrets: Iterable[SecretStr] = (),
     target = folder or reports_dir()
     target.mkdir(parents=True, exist_ok=True)
     stamp = datetime.fromtimestamp(report.requested_at, UTC).strftime("%Y%m%d-%H%M%S")
-    base = f"failover-{report.identifier}-{stamp}"
+    # The identifier came from AWS or the user: only its safe letters name a file, so that no value can
+    # reach outside the reports folder or hide as a dot file.
+    name = re.sub(r"[^A-Za-z0-9-]", "_", report.identifier)[:63] or "database"
+    base = f"failover-{name}-{stamp}"
     n = 1
     while (target / f"{base}.md").exists() or (target / f"{base}.json").exists():
         n += 1
-        base = f"failover-{report.identifier}-{stamp}-{n}"
+        base = f"failover-{name}-{stamp}-{n}"
     secret_list = list(secrets)
     markdown = _scrub(render_markdown(report), secret_list)
     data = _scrub(json.dumps({"schema": 1, **report.to_dict()}, indent=2, default=str), secret_list)

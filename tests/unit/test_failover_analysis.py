@@ -192,3 +192,13 @@ def test_summary_rows_sign_offsets_once(tmp_path: Path) -> None:
 ])
 def test_failover_events_are_recognised(message: str, meaning: str | None) -> None:
     assert classify_event(message) == meaning
+
+
+@pytest.mark.parametrize("identifier", ["../../etc/passwd", "/abs/path", ".hidden", "a\x1b[2Jb", "x" * 300])
+def test_a_report_file_is_named_only_by_the_identifiers_safe_letters(tmp_path: Path, identifier: str) -> None:
+    r = report(tmp_path)
+    r.identifier = identifier
+    md, js = save_report(r, folder=tmp_path)
+    assert md.parent == tmp_path and js.parent == tmp_path
+    assert md.name.startswith("failover-") and not any(c in md.name for c in "/\x1b")
+    assert len(md.name) < 120

@@ -90,6 +90,27 @@ def _n(value: float) -> str:
     return f"{value:,}" if isinstance(value, int) or value != int(value) else f"{int(value):,}"
 
 
+def identifier_problems(ident: str | None, what: str = "DB identifier", limit: int = _IDENTIFIER_MAX,
+                        *, fix: str | None = None) -> list[str]:
+    """What is wrong with an RDS identifier (DBInstanceIdentifier, DBClusterIdentifier): 1 to `limit`
+    letters, digits and hyphens, starting with a letter, no trailing or doubled hyphen. `fix` replaces
+    the advice for a new name, for an identifier typed to find a database that exists already."""
+    if not ident:
+        return [f"{what} is required: " + (fix or "name it with letters, digits and hyphens, starting with "
+                                                  "a letter (e.g. orders-db).")]
+    problems: list[str] = []
+    if len(ident) > limit:
+        problems.append(f"{what} {_q(ident)} is {len(ident)} characters long: the limit is {limit}. "
+                        + (fix or "Shorten it."))
+    if not _IDENTIFIER_RE.fullmatch(ident):
+        problems.append(f"{what} {_q(ident)} may contain only letters, digits and hyphens and must start "
+                        "with a letter: " + (fix or "rename it (e.g. orders-db)."))
+    if ident.endswith("-") or "--" in ident:
+        problems.append(f"{what} {_q(ident)} may not end with a hyphen or contain two hyphens in a row: "
+                        + (fix or "remove the extra hyphen."))
+    return problems
+
+
 class _Checker:
     """Collects the problems of one spec; each `_check_*` method is one group of rules."""
 
@@ -149,23 +170,10 @@ class _Checker:
 
     def check_identifier(self) -> None:
         """DBInstanceIdentifier (DBClusterIdentifier): 1-63 (52) letters, digits, hyphens."""
-        ident = self.spec.settings.identifier
         what = "DB cluster identifier" if self.spec.is_cluster else "DB instance identifier"
         limit = _CLUSTER_IDENTIFIER_MAX if self.spec.is_cluster else _IDENTIFIER_MAX
-        path = "settings.identifier"
-        if not ident:
-            self.add(path, f"{what} is required: name it with letters, digits and hyphens, starting with a "
-                           "letter (e.g. orders-db).")
-            return
-        if len(ident) > limit:
-            self.add(path, f"{what} {_q(ident)} is {len(ident)} characters long: the limit is {limit}. "
-                           "Shorten it.")
-        if not _IDENTIFIER_RE.fullmatch(ident):
-            self.add(path, f"{what} {_q(ident)} may contain only letters, digits and hyphens and must start "
-                           "with a letter: rename it (e.g. orders-db).")
-        if ident.endswith("-") or "--" in ident:
-            self.add(path, f"{what} {_q(ident)} may not end with a hyphen or contain two hyphens in a row: "
-                           "remove the extra hyphen.")
+        for message in identifier_problems(self.spec.settings.identifier, what, limit):
+            self.add("settings.identifier", message)
 
     def check_username(self) -> None:
         """MasterUsername: 1-16 letters, digits, underscores, starting with a letter, not reserved."""
