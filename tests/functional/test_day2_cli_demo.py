@@ -221,9 +221,13 @@ def test_bad_input_is_refused_and_nothing_changes(demo: Any, cli: Any) -> None:
     code, _, err = cli("delete", "src-db", "--final-snapshot", "taken", "--yes")
     assert code == 1 and "A snapshot named taken already exists" in err
 
-    rds.reboot_db_instance(DBInstanceIdentifier="src-db")
+    # Stopped, not rebooting: a demo reboot can end before the command has started.
+    rds.stop_db_instance(DBInstanceIdentifier="src-db")
+    follow_statuses(rds, "src-db", until="stopped")
     code, _, err = cli("modify", "src-db", "--multi-az", "--apply-immediately", "--yes")
-    assert code == 1 and "is `rebooting`" in err and "rds-wizard watch src-db" in err
+    assert code == 1 and "is `stopped`" in err
+    assert "aws rds start-db-instance --db-instance-identifier src-db" in err
+    rds.start_db_instance(DBInstanceIdentifier="src-db")
     follow_statuses(rds, "src-db")
     assert _row(cli, "src-db")["multi_az"] is False
     code, _, err = cli("reboot", "src-db", "--failover", "--yes")

@@ -371,6 +371,6 @@ def test_lint_checks_a_request_holding_a_password_but_never_prints_it(tmp_path: 
 @pytest.mark.slow
 def test_watch_with_an_identifier_holding_escapes_prints_none_of_them(tmp_path: Path) -> None:
     done = run(["watch", "orders\x1b]0;owned\x07", "--demo"], tmp_path)
-    assert done.returncode == 1, done.stderr
-    assert done.stderr.startswith("rds-wizard: ")
+    assert done.returncode == 2, done.stderr
+    assert "argument ID: ID 'orders\\x1b]0;owned\\x07' may contain only" in done.stderr
     assert_clean(done)

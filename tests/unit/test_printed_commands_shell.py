@@ -169,20 +169,20 @@ def test_one_quoting_helper_single_quotes_what_bash_would_touch() -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_plan_format_cli_runs_as_printed(shell: Any, mode: str, tmp_path: Path) -> None:
-    """`rds-wizard plan --format cli` end to end: a preset's tag with every hostile character arrives
-    whole."""
+    """`rds-wizard plan --format cli` end to end: the endpoint typed with every hostile character, and a
+    tag with what AWS allows in one (spaces and `= + : / @`), arrive whole."""
+    tag = "team a+b = c:d/e @f"
+    endpoint = "http://127.0.0.1:4566/" + HOSTILE
     preset = (Path(__file__).resolve().parents[2] / "presets" / "teaching-demo.toml").read_text()
-    hostile_toml = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')
-    preset = preset.replace('purpose = "teaching-demo"', f'purpose = "{hostile_toml}"')
+    preset = preset.replace('purpose = "teaching-demo"', f'purpose = "{tag}"')
     (tmp_path / "hostile.toml").write_text(preset)
     done = subprocess.run([sys.executable, "-m", "wizard", "plan", "--preset", str(tmp_path / "hostile.toml"),
-                           "--format", "cli", "--endpoint-url", "http://127.0.0.1:4566",
-                           "--region", "us-east-1"],
+                           "--format", "cli", "--endpoint-url", endpoint, "--region", "us-east-1"],
                           capture_output=True, text=True, timeout=60,
                           env={**os.environ, "RDS_WIZARD_HOME": str(tmp_path / "home")})
     assert done.returncode == 0, done.stderr
     [argv] = shell(done.stdout, mode)
     assert argv[:3] == ["aws", "rds", "create-db-instance"]
-    assert json.loads(argv[argv.index("--tags") + 1]) == [{"Key": "purpose", "Value": HOSTILE}]
+    assert json.loads(argv[argv.index("--tags") + 1]) == [{"Key": "purpose", "Value": tag}]
     assert argv[argv.index("--db-instance-identifier") + 1] == "demo-db"
-    assert argv[-4:] == ["--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:4566"]
+    assert argv[-4:] == ["--region", "us-east-1", "--endpoint-url", endpoint]

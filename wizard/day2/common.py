@@ -24,6 +24,14 @@ class Problem:
         return text + (f"\n  {self.command}" if self.command else "")
 
 
+def wait_until_available(name: str, status: str) -> str:
+    """The fix for an action that needs an available DB instance: start a stopped one, follow the rest."""
+    if status == "stopped":
+        return (f"Start it first (`aws rds start-db-instance --db-instance-identifier {name}`), then follow "
+                f"it (`rds-wizard watch {name}`) and run this again.")
+    return f"Wait until it is available (`rds-wizard watch {name}`), then run this again."
+
+
 @dataclass
 class ActionPlan:
     """One confirmed change: what will happen, what stops it, and the request to send."""

@@ -9,7 +9,7 @@ two. No downtime, but I/O latency can rise while it synchronises.
 from __future__ import annotations
 
 from wizard.aws.timing import GatewayLike
-from wizard.day2.common import ActionPlan, Problem, aws_minutes, load_row
+from wizard.day2.common import ActionPlan, Problem, aws_minutes, load_row, wait_until_available
 from wizard.day2.inventory import DatabaseRow
 
 # Engines whose read replicas can be Multi-AZ ("Working with DB instance read replicas").
@@ -81,8 +81,7 @@ def _problems(gateway: GatewayLike, row: DatabaseRow, multi_az: bool) -> list[Pr
     problems: list[Problem] = []
     if row.status != "available":
         problems.append(Problem(f"{name} is `{row.status}`; RDS changes only an available DB instance.",
-                                f"Wait until it is available (`rds-wizard watch {name}`), then run this "
-                                "again."))
+                                wait_until_available(name, row.status)))
     if not multi_az:
         return problems
     rules = ENGINES.get(row.engine)

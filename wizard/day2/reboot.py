@@ -7,7 +7,7 @@ the database is unavailable while it restarts; with failover, the standby become
 from __future__ import annotations
 
 from wizard.aws.timing import GatewayLike
-from wizard.day2.common import ActionPlan, Problem, load_row
+from wizard.day2.common import ActionPlan, Problem, load_row, wait_until_available
 
 
 def plan_reboot(gateway: GatewayLike, identifier: str, *, failover: bool) -> ActionPlan:
@@ -30,7 +30,7 @@ def plan_reboot(gateway: GatewayLike, identifier: str, *, failover: bool) -> Act
         return plan
     if row.status != "available":
         plan.problems.append(Problem(f"{name} is `{row.status}`; RDS reboots only an available DB instance.",
-                                     f"Wait until it is available (`rds-wizard watch {name}`)."))
+                                     wait_until_available(name, row.status)))
     if failover and not row.multi_az:
         plan.problems.append(Problem(f"{name} is Single-AZ: there is no standby to fail over to.",
                                      "Reboot without --failover, or make it Multi-AZ first "
