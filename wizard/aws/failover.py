@@ -44,6 +44,18 @@ from wizard.aws.probes import (
 )
 from wizard.aws.provisioning import Kind, RdsEvent, dedupe_events, describe, fetch_events, format_duration
 from wizard.aws.timing import GatewayLike, is_demo, is_transient, poll_floor, time_scale
+from wizard.aws.waits import (
+    DEFAULT_POLICY,
+    NoAnswer,
+    Silence,
+    Stopped,
+    WaitPolicy,
+    call_out_loud,
+    gave_up_title,
+    is_no_answer,
+    pause_out_loud,
+    resume_step,
+)
 
 CheckStatus = Literal["ok", "warning", "fail", "info"]
 EntryKind = Literal["action", "status", "event", "dns", "tcp", "app", "az", "note", "warning"]
@@ -585,8 +597,10 @@ class FailoverTest:
 
     def __init__(self, gateway: GatewayLike, pre: Preflight, *,
                  on_entry: Callable[[TimelineEntry], object] | None = None,
-                 should_stop: Callable[[], bool] = lambda: False) -> None:
+                 should_stop: Callable[[], bool] = lambda: False,
+                 policy: WaitPolicy = DEFAULT_POLICY) -> None:
         self.gateway = gateway
+        self.policy = policy
         self.pre = pre
         self.on_entry = on_entry
         self.should_stop = should_stop
@@ -699,20 +713,39 @@ class FailoverTest:
 
     def _watch(self, client: Any, target: Target, before_primary: str | None,
                seen: set[tuple[str, str]]) -> dict[str, Any]:
-        """Poll status and events until the failover is over, abandoned, stopped or past the deadline."""
+        """Poll status and events until the failover is over, abandoned, stopped or past the deadline.
+
+        While AWS is silent the timeline says so; past the ride-out the watch ends (the failover does not
+        depend on it) with the command that follows the database again.
+        """
         deadline = time.monotonic() + max(DEADLINE_AWS_SECONDS / self.scale, MIN_DEADLINE_SECONDS)
         az_grace = max(AZ_GRACE_AWS_SECONDS / self.scale, MIN_AZ_GRACE_SECONDS)
         since = datetime.fromtimestamp(self._t0, UTC) - timedelta(seconds=60)
         state: dict[str, Any] = {"status": "available", "left_available": False, "completed_event": None,
                                  "started_event": None, "abandoned": False, "primary": before_primary,
-                                 "standby": (), "stopped": False, "event_seen_at": None, "done_at": None}
+                                 "standby": (), "stopped": False, "event_seen_at": None, "done_at": None,
+                                 "no_answer": None}
         settle_polls = 0
         errors_in_a_row = 0
+        silence = Silence(self.policy)
+
+        def say(line: str) -> None:
+            self._emit("note", line)
+
+        def read() -> tuple[Any, list[RdsEvent]]:
+            snap = describe(client, target.identifier, target.kind)
+            return snap, dedupe_events(seen, fetch_events(client, target.identifier, target.kind, since))
+
         while True:
             try:
-                snap = describe(client, target.identifier, target.kind)
-                fresh = dedupe_events(seen, fetch_events(client, target.identifier, target.kind, since))
+                snap, fresh = call_out_loud(read, silence, say, should_stop=self.should_stop)
+            except Stopped:
+                snap, fresh = None, []
+            except NoAnswer as lost:
+                return self._no_answer(state, lost.seconds)
             except Exception as exc:
+                if not is_no_answer(exc):
+                    self._heard(silence)
                 errors_in_a_row += 1
                 if errors_in_a_row == 1:  # once per spell of errors, not once per poll
                     if is_transient(exc):
@@ -721,7 +754,10 @@ class FailoverTest:
                         reason = _explained(exc, target.identifier)[0]
                         self._emit("warning", f"Could not read the status: {reason}")
                 snap, fresh = None, []
+                if silence.exhausted():
+                    return self._no_answer(state, silence.silent_for())
             else:
+                self._heard(silence)
                 errors_in_a_row = 0
             if snap is not None:
                 self._record(snap, fresh, state)
@@ -739,9 +775,22 @@ class FailoverTest:
             if time.monotonic() > deadline:
                 self._emit("warning", "The failover did not finish within the test's time limit.")
                 return state
-            end = time.monotonic() + self.floor
-            while time.monotonic() < end and not self.should_stop():
-                time.sleep(min(0.05, self.floor))
+            pause = min(self.floor, silence.left()) if silence.waiting else self.floor
+            pause_out_loud(pause, silence, say, should_stop=self.should_stop)
+
+    def _heard(self, silence: Silence) -> None:
+        line = silence.answered()
+        if line is not None:
+            self._emit("note", line)
+
+    def _no_answer(self, state: dict[str, Any], seconds: float) -> dict[str, Any]:
+        """AWS stayed silent past the ride-out: stop watching, say how to follow the database again."""
+        identifier = self.pre.target.identifier
+        self._emit("warning", f"{gave_up_title(seconds, 'watching the failover')} "
+                              f"{resume_step(identifier, creating=False)}")
+        state["stopped"] = True
+        state["no_answer"] = seconds
+        return state
 
     def _record(self, snap: Any, events: list[RdsEvent], state: dict[str, Any]) -> None:
         if snap.status and snap.status != state["status"]:
@@ -783,6 +832,9 @@ class FailoverTest:
                 before_standby: tuple[str, ...], dns: DnsWatcher | None, tcp: TcpProbe | None,
                 app: AppProbe | None, app_name: str, notes: list[str]) -> FailoverReport:
         target = self.pre.target
+        if state["no_answer"] is not None:
+            notes.append(f"{gave_up_title(state['no_answer'], 'watching the failover')} "
+                         f"{resume_step(target.identifier, creating=False)}")
         samples: list[ConnectSample] = tcp.snapshot() if tcp else []
         outage = compute_outage(samples, after=requested_at - 0.2) if tcp else None
         if tcp and outage is None:
