@@ -54,7 +54,7 @@ class Stopped(Exception):
 
 def stall_line(seconds: float) -> str:
     """Said while AWS is silent: "no answer from AWS for 20 s; still trying"."""
-    return f"no answer from AWS for {seconds:.0f} s; still trying"
+    return f"no answer from AWS for {seconds:g} s; still trying"
 
 
 def back_line(seconds: float) -> str:
