@@ -290,3 +290,35 @@ def test_a_failover_watch_rides_out_a_drop_and_gives_up_past_the_ride_out(
     warnings = [e.message for e in report.timeline if e.kind == "warning"]
     assert any("stopped watching the failover" in w and "rds-wizard watch db1" in w for w in warnings)
     assert any("rds-wizard watch db1" in n for n in report.measurement_notes)
+
+
+def test_a_failover_request_sent_into_a_drop_is_checked_then_sent_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_failover_flow import Gateway, ScriptedFailover
+
+    monkeypatch.setattr(failover, "WARM_UP_SECONDS", 0.0)
+    monkeypatch.setattr(failover, "POST_ROLL_SECONDS", 0.0)
+
+    class LostAnswers(ScriptedFailover):
+        """The first reboot gets no answer; `landed` says whether it reached RDS all the same."""
+
+        def __init__(self, landed: bool) -> None:
+            super().__init__([("rebooting", "us-east-1a", []),
+                              ("available", "us-east-1b", ["Multi-AZ instance failover completed."])])
+            self.landed, self.reboots = landed, 0
+
+        def reboot_db_instance(self, **kwargs: Any) -> dict[str, Any]:
+            self.reboots += 1
+            if self.reboots == 1:
+                if self.landed:
+                    super().reboot_db_instance(**kwargs)
+                raise DROPPED
+            return super().reboot_db_instance(**kwargs)
+
+    for landed, reboots in ((True, 1), (False, 2)):
+        rds = LostAnswers(landed)
+        gateway = Gateway(rds)
+        report = FailoverTest(gateway, preflight(gateway, "db1"),
+                              policy=WaitPolicy(0.1, 30.0, 0.05)).run(confirmation="db1")
+        assert report.verdict == "pass" and rds.reboots == reboots
+        assert any("did not answer the failover request" in e.message for e in report.timeline)

@@ -73,6 +73,8 @@ MIN_AZ_GRACE_SECONDS = 5.0
 WARM_UP_SECONDS = 0.5
 POST_ROLL_SECONDS = 0.5
 
+# What RDS answers to a failover request while an earlier one is being carried out.
+_BUSY_STATES = frozenset({"InvalidDBInstanceState", "InvalidDBClusterState", "InvalidDBClusterStateFault"})
 _COMPLETED = re.compile(r"failover.*(complete|completed|finished)|completed.*failover", re.IGNORECASE)
 _STARTED = re.compile(r"failover.*start|start.*failover", re.IGNORECASE)
 # RDS-EVENT-0034 reads "Amazon RDS is not attempting a requested failover because a failover recently
@@ -665,16 +667,10 @@ class FailoverTest:
         self._t0 = time.time()
         requested_at = self._t0
         try:
-            if target.kind == "cluster":
-                self._emit("action", f"FailoverDBCluster {target.identifier}")
-                client.failover_db_cluster(DBClusterIdentifier=target.identifier)
-            else:
-                self._emit("action", f"RebootDBInstance {target.identifier} ForceFailover=True")
-                client.reboot_db_instance(DBInstanceIdentifier=target.identifier, ForceFailover=True)
-        except Exception as exc:
+            self._request(client, before_primary, seen)
+        except FailoverRefused:
             self._stop_probes(dns, tcp, app)
-            reason, step = _explained(exc, target.identifier)
-            raise FailoverRefused(f"AWS refused the failover: {reason}", step) from None
+            raise
         state = self._watch(client, target, before_primary, seen)
         if not state["stopped"]:
             time.sleep(POST_ROLL_SECONDS)  # a few more samples after recovery, for the timeline
@@ -683,6 +679,82 @@ class FailoverTest:
             dns.step()  # a last answer, in case the switch fell between two samples
         return self._report(state, requested_at, before_primary, before_standby, dns, tcp, app, app_name,
                             notes)
+
+    def _request(self, client: Any, before_primary: str | None, seen: set[tuple[str, str]]) -> None:
+        """Send the failover request; when it gets no answer (a drop), find out whether it got through
+        before sending it again, out loud, for up to the ride-out. Raises `FailoverRefused`."""
+        target = self.pre.target
+        if target.kind == "cluster":
+            self._emit("action", f"FailoverDBCluster {target.identifier}")
+        else:
+            self._emit("action", f"RebootDBInstance {target.identifier} ForceFailover=True")
+
+        def send() -> None:
+            if target.kind == "cluster":
+                client.failover_db_cluster(DBClusterIdentifier=target.identifier)
+            else:
+                client.reboot_db_instance(DBInstanceIdentifier=target.identifier, ForceFailover=True)
+
+        def landed() -> bool:
+            snap = describe(client, target.identifier, target.kind)
+            since = datetime.fromtimestamp(self._t0, UTC) - timedelta(seconds=60)
+            events = fetch_events(client, target.identifier, target.kind, since)
+            started = any(classify_event(e.message) and e.key not in seen for e in events)
+            return snap.status != "available" or snap.primary_az != before_primary or started
+
+        silence = Silence(self.policy)
+        say = self._say_note
+        resent = False
+        while True:
+            try:
+                call_out_loud(send, silence, say, should_stop=self.should_stop)
+                self._heard(silence)
+                return
+            except (NoAnswer, Stopped) as exc:
+                raise self._request_unanswered(exc) from None
+            except Exception as exc:
+                if not is_no_answer(exc):
+                    self._heard(silence)
+                    if resent and _error_code(exc).removesuffix("Fault") in _BUSY_STATES:
+                        return  # our first request got through and is being carried out
+                    reason, step = _explained(exc, target.identifier)
+                    raise FailoverRefused(f"AWS refused the failover: {reason}", step) from None
+            if not resent:
+                self._emit("note", "AWS did not answer the failover request; checking whether it got "
+                                   "through before sending it again.")
+            while True:
+                if silence.exhausted():
+                    raise self._request_unanswered(NoAnswer(silence.silent_for()))
+                pause_out_loud(min(self.policy.retry_every, silence.left()), silence, say,
+                               should_stop=self.should_stop)
+                try:
+                    got_through = call_out_loud(landed, silence, say, should_stop=self.should_stop)
+                except (NoAnswer, Stopped) as exc:
+                    raise self._request_unanswered(exc) from None
+                except Exception as exc:
+                    if is_no_answer(exc):
+                        continue
+                    self._heard(silence)
+                    reason, step = _explained(exc, target.identifier)
+                    raise FailoverRefused(f"Could not check whether the failover request got through: "
+                                          f"{reason}", step) from None
+                self._heard(silence)
+                if got_through:
+                    return
+                resent = True
+                break
+
+    def _say_note(self, line: str) -> None:
+        self._emit("note", line)
+
+    def _request_unanswered(self, exc: BaseException) -> FailoverRefused:
+        identifier = self.pre.target.identifier
+        if isinstance(exc, Stopped):
+            return FailoverRefused("Stopped before AWS answered the failover request; it may have got "
+                                   "through.", f"Check with `rds-wizard watch {identifier}`.")
+        seconds = exc.seconds if isinstance(exc, NoAnswer) else 0.0
+        return FailoverRefused(f"{gave_up_title(seconds, 'the failover test')} AWS may have received the "
+                               "request.", resume_step(identifier, creating=False))
 
     def _start_app_probe(self, endpoint: str, notes: list[str]) -> tuple[AppProbe | None, str]:
         target, creds = self.pre.target, self.pre.credentials
@@ -728,9 +800,7 @@ class FailoverTest:
         settle_polls = 0
         errors_in_a_row = 0
         silence = Silence(self.policy)
-
-        def say(line: str) -> None:
-            self._emit("note", line)
+        say = self._say_note
 
         def read() -> tuple[Any, list[RdsEvent]]:
             snap = describe(client, target.identifier, target.kind)
