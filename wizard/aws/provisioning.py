@@ -678,7 +678,7 @@ def follow(follower: Follower, on_update: Callable[[Progress], object],
 
     while True:
         try:
-            progress = call_out_loud(follower.poll, silence, say, should_stop=should_stop)
+            progress = call_out_loud(follower.poll, silence, say, should_stop=should_stop, ask=False)
         except Stopped:
             return follower.current()
         except NoAnswer:

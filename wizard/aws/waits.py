@@ -147,15 +147,17 @@ class Silence:
 
 
 def call_out_loud(call: Callable[[], T], silence: Silence, say: Callable[[str], object], *,
-                  should_stop: Callable[[], bool] = lambda: False) -> T:
+                  should_stop: Callable[[], bool] = lambda: False, ask: bool = True) -> T:
     """Run a blocking AWS call in a daemon thread and wait for it, saying each stall line that falls due.
 
     Returns the call's result or raises its exception. Raises `NoAnswer` once the silence has lasted the
     ride-out and `Stopped` when `should_stop()` says so; the call is then left to end on its own (its
     own connect and read timeouts bound it), and its outcome is dropped. The caller marks answers on
-    `silence`: only it knows whether a result or an error means AWS answered.
+    `silence`: only it knows whether a result or an error means AWS answered. `ask=False` when the call
+    marks its own requests (`Follower.poll`, which makes several).
     """
-    silence.asking()
+    if ask:
+        silence.asking()
     done = threading.Event()
     outcome: dict[str, object] = {}
 
