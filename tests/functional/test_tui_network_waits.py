@@ -3,10 +3,12 @@ command that resumes (a real follower against a scripted RDS that stops answerin
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from textual.widgets import RichLog, Static
 from tui_support import until
 
@@ -32,3 +34,27 @@ async def test_a_silence_is_said_in_the_log_and_the_resume_command_shown() -> No
         assert stall_line(0.2) in log_text and stall_line(0.4) in log_text
         warning = screen.query_one("#prov-warning", Static)
         assert warning.display and "rds-wizard watch db1" in str(warning.render())
+
+
+async def test_watch_tui_reports_an_endpoint_that_never_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from silent_endpoint import SilentEndpoint
+
+    from screens.watch import WatchApp
+    from wizard.aws.gateway import ConnectionOptions, open_gateway
+
+    for name in list(os.environ):
+        if name.startswith("AWS_") or name.lower() in ("http_proxy", "https_proxy", "all_proxy"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIATESTTESTTESTTEST")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+    with SilentEndpoint() as silent:
+        options = ConnectionOptions(endpoint_url=silent.url, region="eu-west-1")
+        app = WatchApp(lambda: open_gateway(options), "orders-db")
+        async with app.run_test(size=(80, 24)) as pilot:
+            status = app.query_one("#watch-status", Static)
+            await until(pilot, lambda: "No answer from" in str(status.render()), "the report")
+            shown = str(status.render())
+            assert silent.url in shown and "(eu-west-1)" in shown and "HTTPS_PROXY" in shown
+            await pilot.press("ctrl+q")
