@@ -1,5 +1,6 @@
-"""The provisioning screen says what the core says while AWS is silent, and after the ride-out shows the
-command that resumes (a real follower against a scripted RDS that stops answering)."""
+"""The screens say what the core says while AWS is silent: the provisioning screen's log and, after the
+ride-out, the command that resumes; the failover screen's timeline; watch --tui's report of an endpoint
+that never answers. Real followers and failover tests against scripted RDSs that stop answering."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import RichLog, Static
@@ -18,7 +20,7 @@ from wizard.aws.waits import WaitPolicy, stall_line
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 from test_tui_launch_screens import Host
-from test_waits import FakeGateway, FlakyRds
+from test_waits import DROPPED, FakeGateway, FlakyRds
 
 
 async def test_a_silence_is_said_in_the_log_and_the_resume_command_shown() -> None:
@@ -58,3 +60,47 @@ async def test_watch_tui_reports_an_endpoint_that_never_answers(monkeypatch: pyt
             shown = str(status.render())
             assert silent.url in shown and "(eu-west-1)" in shown and "HTTPS_PROXY" in shown
             await pilot.press("ctrl+q")
+
+
+@pytest.mark.slow
+async def test_the_failover_screen_says_a_stall_and_carries_on(monkeypatch: pytest.MonkeyPatch,
+                                                             tmp_path: Path) -> None:
+    """A real 21 s silence (the default policy speaks at 20 s) while the failover is measured."""
+    import time
+
+    from test_failover_flow import Gateway, ScriptedFailover
+    from tui_support import typing_ready
+
+    from screens.failover import FailoverScreen
+    from wizard.aws import failover
+
+    monkeypatch.setenv("RDS_WIZARD_HOME", str(tmp_path))
+    monkeypatch.setattr(failover, "WARM_UP_SECONDS", 0.0)
+    monkeypatch.setattr(failover, "POST_ROLL_SECONDS", 0.0)
+
+    class SilentAfterTheRequest(ScriptedFailover):
+        dropped_until = 0.0
+
+        def reboot_db_instance(self, **kwargs: Any) -> dict[str, Any]:
+            self.dropped_until = time.monotonic() + 21.0
+            return super().reboot_db_instance(**kwargs)
+
+        def describe_events(self, **kwargs: Any) -> dict[str, Any]:
+            if time.monotonic() < self.dropped_until:
+                raise DROPPED
+            return super().describe_events(**kwargs)
+
+    rds = SilentAfterTheRequest([("rebooting", "us-east-1a", []),
+                                 ("available", "us-east-1b", ["Multi-AZ instance failover completed."])])
+    app = Host(lambda: FailoverScreen(Gateway(rds), "db1", kind="instance"))  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, FailoverScreen)
+        await until(pilot, lambda: screen.phase == "ready", "the preflight")
+        await pilot.press("s")
+        await until(pilot, lambda: typing_ready(app), "the confirmation")
+        await pilot.press(*"db1", "enter")
+        await until(pilot, lambda: screen.phase == "done", "the report")
+        log_text = "\n".join(strip.text for strip in screen.query_one("#fo-timeline", RichLog).lines)
+        assert stall_line(20) in log_text and "AWS answers again after" in log_text
+        assert screen.report is not None and screen.report.verdict == "pass"

@@ -322,3 +322,24 @@ def test_a_failover_request_sent_into_a_drop_is_checked_then_sent_once(
                               policy=WaitPolicy(0.1, 30.0, 0.05)).run(confirmation="db1")
         assert report.verdict == "pass" and rds.reboots == reboots
         assert any("did not answer the failover request" in e.message for e in report.timeline)
+
+
+def test_plain_mode_says_the_stall_and_ends_with_the_command_that_resumes() -> None:
+    from wizard.plain_progress import follow_lines
+
+    class Result:
+        identifier = "db1"
+        password_generated = False
+        password = None
+        master_username = "postgres"
+        database_name = None
+
+        def follower(self, gateway: Any) -> Follower:
+            return Follower(gateway, "db1", just_created=True, policy=QUICK)
+
+    said: list[str] = []
+    code = follow_lines(Result(), FakeGateway(FlakyRds(silent=10_000)), said.append)  # type: ignore[arg-type]
+    assert code == 1
+    assert any(line.endswith(stall_line(0.2)) for line in said)
+    assert any("`rds-wizard watch db1`" in line for line in said)
+    assert said[-1].startswith("✗ db1 did not become available: No answer from AWS for")
