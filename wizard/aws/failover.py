@@ -71,6 +71,8 @@ AZ_GRACE_AWS_SECONDS = 5 * 60.0
 MIN_DEADLINE_SECONDS = 60.0
 MIN_AZ_GRACE_SECONDS = 5.0
 WARM_UP_SECONDS = 0.5
+# After a failover request got no answer, the first look at whether it got through comes this soon.
+FIRST_LOOK_SECONDS = 1.0
 POST_ROLL_SECONDS = 0.5
 
 # What RDS answers to a failover request while an earlier one is being carried out.
@@ -722,11 +724,14 @@ class FailoverTest:
             if not resent:
                 self._emit("note", "AWS did not answer the failover request; checking whether it got "
                                    "through before sending it again.")
+            first_look = True
             while True:
                 if silence.exhausted():
                     raise self._request_unanswered(NoAnswer(silence.silent_for()))
-                pause_out_loud(min(self.policy.retry_every, silence.left()), silence, say,
-                               should_stop=self.should_stop)
+                # The first look comes soon (an answer lost once); during a longer silence, every few seconds.
+                pause = min(FIRST_LOOK_SECONDS if first_look else self.policy.retry_every, silence.left())
+                first_look = False
+                pause_out_loud(pause, silence, say, should_stop=self.should_stop)
                 try:
                     got_through = call_out_loud(landed, silence, say, should_stop=self.should_stop)
                 except (NoAnswer, Stopped) as exc:
