@@ -22,8 +22,9 @@ T = TypeVar("T")
 
 STALL_NOTICE_SECONDS = 20.0
 RIDE_OUT_SECONDS = 60.0
-# While AWS is silent, ask again at least this often, so a drop that ends is noticed within seconds.
-RETRY_WHILE_SILENT_SECONDS = 10.0
+# While AWS is silent, ask again this often (real AWS's floor of one describe per 5 s), so the end of a
+# drop is noticed within seconds.
+RETRY_WHILE_SILENT_SECONDS = 5.0
 # How often a wait checks whether something is due (a stall line, a stop request).
 TICK_SECONDS = 0.1
 
