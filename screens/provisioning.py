@@ -26,6 +26,7 @@ from screens import messages as m
 from screens.widgets.compact_button import CompactButton
 from screens.widgets.live_topology import LiveTopology
 from wizard.aws.provisioning import Progress, RdsEvent, Update, follow, format_duration
+from wizard.aws.waits import NoAnswer, Stopped
 from wizard.targets import quit_note, reattach_command, target_of
 
 if TYPE_CHECKING:
@@ -119,6 +120,13 @@ class ProvisioningScreen(Screen[None]):
     class NotFound(Message):
         """There is no instance or Multi-AZ DB cluster with the identifier to follow."""
 
+    class Waiting(Message):
+        """What to say while AWS does not answer, before following begins (sent from the worker thread)."""
+
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
+
     class Crashed(Message):
         """Something unexpected stopped the worker; shown as a message, never a traceback."""
 
@@ -208,7 +216,8 @@ class ProvisioningScreen(Screen[None]):
                 from wizard.launch import LaunchError, launch
 
                 try:
-                    result = launch(self.spec, self.gateway)
+                    result = launch(self.spec, self.gateway,
+                                    on_wait=lambda line: self.post_message(self.Waiting(line)))
                 except LaunchError as error:
                     self.post_message(self.LaunchRefused(error))
                     return
@@ -216,8 +225,11 @@ class ProvisioningScreen(Screen[None]):
                 follower = result.follower(self.gateway)
             elif follower is None:
                 from wizard.aws.provisioning import Follower, detect_kind
+                from wizard.aws.waits import ride_out
 
-                kind = self.kind or detect_kind(self.gateway, self.identifier)
+                kind = self.kind or ride_out(lambda: detect_kind(self.gateway, self.identifier),
+                                             lambda line: self.post_message(self.Waiting(line)),
+                                             should_stop=lambda: worker.is_cancelled)
                 if kind is None:
                     self.post_message(self.NotFound())
                     return
@@ -227,6 +239,11 @@ class ProvisioningScreen(Screen[None]):
                 self.post_message(self._arrival(progress, result))
 
             follow(follower, arrived, should_stop=lambda: worker.is_cancelled)
+        except (NoAnswer, Stopped) as exc:  # AWS stayed silent, or the screen was left meanwhile
+            if isinstance(exc, NoAnswer):
+                from wizard.aws.errors import explain
+
+                self.post_message(self.Crashed(explain(exc).render()))
         except Exception as exc:  # a bug or an unexpected library error: say so, never a traceback
             self.post_message(self.Crashed(f"{type(exc).__name__}: {exc}"))
 
@@ -272,6 +289,10 @@ class ProvisioningScreen(Screen[None]):
         self._show_warning(m.PROV_NOT_FOUND.format(identifier=self.identifier), severity="error")
         self.query_one("#prov-time", Static).update("")
         self.query_one("#prov-note", Static).update(m.PROV_NOT_FOUND_NEXT)
+
+    @on(Waiting)
+    def _on_waiting(self, message: Waiting) -> None:
+        self._log(message.line)
 
     @on(Crashed)
     def _on_crashed(self, message: Crashed) -> None:

@@ -58,8 +58,18 @@ class WatchApp(App[int]):
 
             self.call_from_thread(self._failed, explain(exc).render())
             return
-        if gateway is not None and self.is_running:  # else quit meanwhile: the holder closes it
-            self.call_from_thread(self._opened, gateway)
+        if gateway is None or not self.is_running:  # quit meanwhile: the holder closes it
+            return
+        try:
+            gateway.identity()  # the first contact: a silent endpoint is reported within seconds
+        except Exception as exc:
+            from wizard.aws.errors import explain
+            from wizard.aws.waits import is_no_answer
+
+            if is_no_answer(exc):
+                self.call_from_thread(self._failed, explain(exc, region=gateway.region).render())
+                return
+        self.call_from_thread(self._opened, gateway)
 
     def _failed(self, text: str) -> None:
         if not self.is_running:  # quit meanwhile: the status line may be gone

@@ -105,7 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     launch.add_argument("--identifier", help="override the preset's DB instance identifier")
     _add_connection_options(launch)
 
-    watch = sub.add_parser("watch", help="follow an instance's (or Multi-AZ cluster's) provisioning progress")
+    watch = sub.add_parser("watch", help="follow an instance's (or Multi-AZ cluster's) provisioning progress",
+                           description="Follow a DB instance or Multi-AZ DB cluster until it is available. "
+                                       "A network drop is ridden out for up to 60 s (said every 20 s); after "
+                                       "a longer one, run the same command again to resume.")
     watch.add_argument("identifier", metavar="ID", type=_database_identifier)
     watch.add_argument("--tui", action="store_true",
                        help="follow it full-screen: stage line, events, AZ diagram, then the failover test")

@@ -10,6 +10,8 @@ A password never appears in an error message, a log or a file.
 Idempotence: every launch tags the resource with a launch token. botocore may resend a create whose
 answer was lost (a dropped connection); the resend then fails with DBInstanceAlreadyExists, and the
 token tells our own first attempt (carry on) from somebody else's database (offer to follow it).
+When AWS does not answer the create at all (a network drop), it is asked again, out loud, for up to the
+ride-out of `wizard.aws.waits`: first whether our create got through, then the create once more.
 
 Blocking (network): call `launch()` from a worker thread.
 """
@@ -21,7 +23,7 @@ import secrets
 import string
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -30,6 +32,16 @@ from pydantic import SecretStr
 
 from wizard.aws.provisioning import LAUNCH_TOKEN_TAG, REQUESTED_DEPLOYMENT_TAG, Follower, Kind
 from wizard.aws.timing import GatewayLike, is_transient
+from wizard.aws.waits import (
+    DEFAULT_POLICY,
+    NoAnswer,
+    Silence,
+    WaitPolicy,
+    call_out_loud,
+    is_no_answer,
+    pause_out_loud,
+    watch_command,
+)
 from wizard.shell import command
 from wizard.spec.problems import Problem
 
@@ -225,9 +237,26 @@ def _error_code(exc: BaseException) -> str:
     return str(response.get("Error", {}).get("Code", "")) if isinstance(response, dict) else ""
 
 
+def _no_answer_error(identifier: str, kind: Kind, seconds: float, gateway: GatewayLike) -> LaunchError:
+    from wizard.aws.errors import explain
+
+    return LaunchError(
+        f"No answer from AWS for {seconds:.0f} s while sending the create of {identifier}.",
+        detail="AWS may have received it: the create then goes on there, whatever happens here.",
+        next_step=f"Check your network, VPN or proxy, then run `{watch_command(identifier, gateway)}`: it "
+                  f"follows the DB {kind} if it is being created, and says there is none if not (then launch "
+                  "again).",
+        error=explain(NoAnswer(seconds)))
+
+
 def launch(spec: DatabaseSpec, gateway: GatewayLike, *, non_interactive: bool = False,
-           environ: Mapping[str, str] | None = None, token: str | None = None) -> LaunchResult:
-    """Validate, choose the password, send the create once; raises `LaunchError` with what to do."""
+           environ: Mapping[str, str] | None = None, token: str | None = None,
+           on_wait: Callable[[str], object] = lambda _line: None,
+           policy: WaitPolicy = DEFAULT_POLICY) -> LaunchResult:
+    """Validate, choose the password, send the create; raises `LaunchError` with what to do.
+
+    `on_wait` receives what to say while AWS does not answer (from this thread).
+    """
     password, generated = choose_password(spec, non_interactive=non_interactive, environ=environ)
     checked = spec.model_copy(deep=True)
     if password is not None:
@@ -250,23 +279,65 @@ def launch(spec: DatabaseSpec, gateway: GatewayLike, *, non_interactive: bool = 
         master_username=spec.settings.master_username, database_name=spec.database.name,
         password=password, password_generated=generated)
     call = client.create_db_cluster if kind == "cluster" else client.create_db_instance
-    try:
-        call(**request)
-        return result
-    except Exception as exc:
-        code = _error_code(exc).removesuffix("Fault")
-        already = code in ("DBInstanceAlreadyExists", "DBClusterAlreadyExists")
-        if already or is_transient(exc):
-            # A resend of our own create, or a create whose answer was lost: the token says which.
-            found = _token_after_create(client, identifier, kind, tries=1 if already else RECHECKS)
-            if found == token:
-                return replace(result, adopted_own_retry=True)
-        err = _explain(exc, identifier, password)
-        if already:
-            raise LaunchError(
-                f"A DB {kind} named {identifier} already exists in this account and region.",
-                detail="It was not created by this launch, so nothing was sent to change it.",
-                next_step="Choose another identifier, or follow the existing one: "
-                          + command("rds-wizard", "watch", identifier),
-                error=err, existing=identifier, existing_kind=kind) from None
-        raise LaunchError(err.title, detail=err.detail, next_step=err.next_step, error=err) from None
+    silence = Silence(policy)
+    resent = False
+    # Rounds in which AWS answered something yet the create did not go through: bounded by a count (a
+    # silence is bounded by the ride-out instead).
+    rounds_heard = 0
+    silent_round = False  # the last round got no answer at all: the network is down, not just slow
+    while True:
+        try:
+            call_out_loud(lambda: call(**request), silence, on_wait)
+            _heard(silence, on_wait)
+            return result
+        except NoAnswer as exc:
+            raise _no_answer_error(identifier, kind, exc.seconds, gateway) from None
+        except Exception as exc:
+            code = _error_code(exc).removesuffix("Fault")
+            already = code in ("DBInstanceAlreadyExists", "DBClusterAlreadyExists")
+            heard = not is_no_answer(exc)
+            if heard:
+                _heard(silence, on_wait)
+            if already:
+                # A resend of our own create, or somebody else's database: the token says which.
+                found = _token_after_create(client, identifier, kind, tries=RECHECKS if resent else 1)
+                if found == token:
+                    return replace(result, adopted_own_retry=True)
+            elif is_transient(exc) and rounds_heard < RECHECKS:
+                # A create whose answer was lost may have got through: ask, and send it again only if not.
+                if silence.exhausted():
+                    raise _no_answer_error(identifier, kind, silence.silent_for(), gateway) from None
+                # The first look comes soon (an answer lost once); during a longer silence, every few seconds.
+                pause = RECHECK_SECONDS if not silent_round else min(policy.retry_every, silence.left())
+                pause_out_loud(pause, silence, on_wait)
+                try:
+                    found = call_out_loud(lambda: _existing_token(client, identifier, kind), silence, on_wait)
+                    heard = True
+                except NoAnswer as lost:
+                    raise _no_answer_error(identifier, kind, lost.seconds, gateway) from None
+                except Exception as check:
+                    heard = heard or not is_no_answer(check)
+                    found = None
+                if heard:
+                    _heard(silence, on_wait)
+                    rounds_heard += 1
+                silent_round = not heard
+                if found == token:
+                    return replace(result, adopted_own_retry=True)
+                resent = True
+                continue
+            err = _explain(exc, identifier, password)
+            if already:
+                raise LaunchError(
+                    f"A DB {kind} named {identifier} already exists in this account and region.",
+                    detail="It was not created by this launch, so nothing was sent to change it.",
+                    next_step="Choose another identifier, or follow the existing one: "
+                              + command("rds-wizard", "watch", identifier),
+                    error=err, existing=identifier, existing_kind=kind) from None
+            raise LaunchError(err.title, detail=err.detail, next_step=err.next_step, error=err) from None
+
+
+def _heard(silence: Silence, on_wait: Callable[[str], object]) -> None:
+    line = silence.answered()
+    if line is not None:
+        on_wait(line)

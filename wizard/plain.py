@@ -621,7 +621,7 @@ class PlainWizard:
             return None
         self.say(f"Creating the DB {kind} {identifier} ...")
         try:
-            result = launch(self.spec, self.gateway)
+            result = launch(self.spec, self.gateway, on_wait=self.say)
         except LaunchError as exc:
             # Nothing was created: back to Review, where the setting can be changed.
             self.say(f"{ERROR_MARK} {exc.render()}")

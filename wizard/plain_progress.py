@@ -42,7 +42,8 @@ def follow_lines(result: LaunchResult, gateway: GatewayLike, say: Say) -> int:
         + quit_note(gateway, result.identifier, key="Ctrl+C"))
     last = follow(result.follower(gateway), on_update)
     if last.outcome != "available":
-        say(f"✗ {result.identifier} did not become available: {last.status or last.outcome}.")
+        reason = last.notices[0].title if last.outcome == "no-answer" else f"{last.status or last.outcome}."
+        say(f"✗ {result.identifier} did not become available: {reason}")
         return EXIT_PROBLEMS
     if result.password_generated and result.password is not None:
         # The console's "View credential details": shown this once, stored nowhere.

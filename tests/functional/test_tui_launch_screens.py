@@ -25,6 +25,7 @@ from screens.provisioning import ProvisioningScreen
 from wizard.aws.failover import Check, FailoverReport, Preflight, Target, TimelineEntry
 from wizard.aws.probes import Outage
 from wizard.aws.provisioning import MULTI_AZ_STAGES, Notice, Progress, RdsEvent, Update
+from wizard.aws.waits import Silence
 from wizard.spec.model import DatabaseSpec
 
 T0 = datetime(2026, 1, 1, 9, 0, 0, tzinfo=UTC)
@@ -109,6 +110,10 @@ class ScriptedFollower:
         self._script = list(script)
         self._last = script[0]
         self.polls = 0
+        self.silence = Silence()  # never asks AWS, so never waits on it
+
+    def current(self) -> Progress:
+        return replace(self._last, updates=(), new_events=())
 
     def poll(self) -> Progress:
         self.polls += 1
@@ -205,7 +210,7 @@ async def test_an_existing_database_is_offered_to_follow(monkeypatch: pytest.Mon
     import wizard.aws.provisioning as provisioning
     import wizard.launch as launch_module
 
-    def refuse(spec: DatabaseSpec, gateway: Any) -> None:
+    def refuse(spec: DatabaseSpec, gateway: Any, **_: Any) -> None:
         raise launch_module.LaunchError("A DB instance named orders-db already exists.",
                                         next_step="rds-wizard watch orders-db", existing="orders-db")
 

@@ -52,3 +52,27 @@ def test_http_faults_and_the_standby_fault_do_not_mix() -> None:
     rule = faults.take(NO_STANDBY_FAULT)
     assert rule is not None and rule.kind == "nostandby"
     assert faults.take(NO_STANDBY_FAULT) is None
+
+
+def test_a_drop_can_start_later_after_a_delay() -> None:
+    faults = Faults()
+    faults.add("drop:1s@1m")
+    assert faults.take("DescribeDBInstances") is None  # not yet: it starts a minute after arming
+    [rule] = parse_faults("drop:2s@500ms")
+    assert (rule.window, rule.delay) == (2.0, 0.5)
+
+
+def test_a_drop_can_start_with_an_operation_and_last_its_window() -> None:
+    faults = Faults()
+    faults.add("drop:1m@DescribeEvents")
+    assert faults.take("DescribeDBInstances") is None  # waiting for its trigger, and kept armed
+    assert faults.take("DescribeDBInstances") is None
+    assert faults.take("DescribeEvents") is not None  # the trigger itself is dropped
+    assert faults.take("DescribeDBInstances") is not None  # then every call, for the window
+    assert faults.injected == {"drop:DescribeEvents": 1, "drop:DescribeDBInstances": 1}
+
+
+@pytest.mark.parametrize("spec", ["drop:10s@", "drop:soon@5s", "drop:10s@Describe-Events"])
+def test_unreadable_later_drops_name_the_part(spec: str) -> None:
+    with pytest.raises(FaultSpecError, match=spec):
+        parse_faults(spec)

@@ -161,8 +161,22 @@ def explain(exc: BaseException, *, profile: str | None = None, identifier: str |
             f"Pass --region (e.g. --region eu-west-1), export AWS_REGION=eu-west-1, or save one in the "
             f"profile: `aws configure set region eu-west-1{flag}`.", name,
             command=f"aws configure set region eu-west-1{flag}")
-    if isinstance(exc, bx.EndpointConnectionError | bx.ConnectTimeoutError | bx.ConnectionClosedError
-                  | bx.ReadTimeoutError | bx.ProxyConnectionError | bx.SSLError | bx.HTTPClientError):
+    from wizard.aws.waits import NoAnswer
+
+    if isinstance(exc, NoAnswer):
+        return UserError(
+            f"No answer from AWS for {exc.seconds:.0f} s", "The network, a VPN or a proxy dropped the "
+            "connection, or the endpoint stopped answering.",
+            f"{_what_to_check(region)} Whatever was already sent goes on in AWS; `rds-wizard watch ID` "
+            "follows a database again once AWS answers.", "NoAnswer")
+    if isinstance(exc, bx.ReadTimeoutError | bx.ConnectTimeoutError):
+        url = str(getattr(exc, "kwargs", {}).get("endpoint_url", "")) or "the AWS endpoint"
+        waited = "a connection" if isinstance(exc, bx.ConnectTimeoutError) else "an answer"
+        return UserError(
+            f"No answer from {url}", f"{exc} (waited for {waited}, and again after a retry).",
+            f"{_what_to_check(region)} Nothing was changed in AWS by the call that got no answer.", name)
+    if isinstance(exc, bx.EndpointConnectionError | bx.ConnectionClosedError
+                  | bx.ProxyConnectionError | bx.SSLError | bx.HTTPClientError):
         url = str(getattr(exc, "kwargs", {}).get("endpoint_url", "")) or "the AWS endpoint"
         return UserError(
             f"Cannot reach {url}", str(exc),
@@ -194,6 +208,15 @@ def explain(exc: BaseException, *, profile: str | None = None, identifier: str |
                          "Check the network (or the endpoint) and try again.", name)
     return UserError("Something unexpected went wrong", f"{name}: {exc}",
                      "Try again; if it keeps happening, please report it with this message.", name)
+
+
+def _what_to_check(region: str | None) -> str:
+    """What to check when an endpoint is silent: the endpoint, the region, the proxy."""
+    in_region = f" ({region})" if region else ""
+    return ("Check the endpoint: --endpoint-url or AWS_ENDPOINT_URL, if given, must point at a running "
+            "service (e.g. `rds-wizard demo-server`); the region" + in_region + ": --region, AWS_REGION or "
+            "the profile must name one where RDS is offered; and the proxy: HTTPS_PROXY / HTTP_PROXY must "
+            "reach AWS (or NO_PROXY exclude the endpoint). A VPN or firewall may also drop the traffic.")
 
 
 def _first_line(text: str) -> str:

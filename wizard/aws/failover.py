@@ -44,6 +44,19 @@ from wizard.aws.probes import (
 )
 from wizard.aws.provisioning import Kind, RdsEvent, dedupe_events, describe, fetch_events, format_duration
 from wizard.aws.timing import GatewayLike, is_demo, is_transient, poll_floor, time_scale
+from wizard.aws.waits import (
+    DEFAULT_POLICY,
+    NoAnswer,
+    Silence,
+    Stopped,
+    WaitPolicy,
+    call_out_loud,
+    gave_up_title,
+    is_no_answer,
+    pause_out_loud,
+    resume_step,
+    watch_command,
+)
 from wizard.shell import command
 
 CheckStatus = Literal["ok", "warning", "fail", "info"]
@@ -60,8 +73,12 @@ AZ_GRACE_AWS_SECONDS = 5 * 60.0
 MIN_DEADLINE_SECONDS = 60.0
 MIN_AZ_GRACE_SECONDS = 5.0
 WARM_UP_SECONDS = 0.5
+# After a failover request got no answer, the first look at whether it got through comes this soon.
+FIRST_LOOK_SECONDS = 1.0
 POST_ROLL_SECONDS = 0.5
 
+# What RDS answers to a failover request while an earlier one is being carried out.
+_BUSY_STATES = frozenset({"InvalidDBInstanceState", "InvalidDBClusterState", "InvalidDBClusterStateFault"})
 _COMPLETED = re.compile(r"failover.*(complete|completed|finished)|completed.*failover", re.IGNORECASE)
 _STARTED = re.compile(r"failover.*start|start.*failover", re.IGNORECASE)
 # RDS-EVENT-0034 reads "Amazon RDS is not attempting a requested failover because a failover recently
@@ -586,8 +603,10 @@ class FailoverTest:
 
     def __init__(self, gateway: GatewayLike, pre: Preflight, *,
                  on_entry: Callable[[TimelineEntry], object] | None = None,
-                 should_stop: Callable[[], bool] = lambda: False) -> None:
+                 should_stop: Callable[[], bool] = lambda: False,
+                 policy: WaitPolicy = DEFAULT_POLICY) -> None:
         self.gateway = gateway
+        self.policy = policy
         self.pre = pre
         self.on_entry = on_entry
         self.should_stop = should_stop
@@ -653,16 +672,10 @@ class FailoverTest:
         self._t0 = time.time()
         requested_at = self._t0
         try:
-            if target.kind == "cluster":
-                self._emit("action", f"FailoverDBCluster {target.identifier}")
-                client.failover_db_cluster(DBClusterIdentifier=target.identifier)
-            else:
-                self._emit("action", f"RebootDBInstance {target.identifier} ForceFailover=True")
-                client.reboot_db_instance(DBInstanceIdentifier=target.identifier, ForceFailover=True)
-        except Exception as exc:
+            self._request(client, before_primary, seen)
+        except FailoverRefused:
             self._stop_probes(dns, tcp, app)
-            reason, step = _explained(exc, target.identifier)
-            raise FailoverRefused(f"AWS refused the failover: {reason}", step) from None
+            raise
         state = self._watch(client, target, before_primary, seen)
         if not state["stopped"]:
             time.sleep(POST_ROLL_SECONDS)  # a few more samples after recovery, for the timeline
@@ -671,6 +684,85 @@ class FailoverTest:
             dns.step()  # a last answer, in case the switch fell between two samples
         return self._report(state, requested_at, before_primary, before_standby, dns, tcp, app, app_name,
                             notes)
+
+    def _request(self, client: Any, before_primary: str | None, seen: set[tuple[str, str]]) -> None:
+        """Send the failover request; when it gets no answer (a drop), find out whether it got through
+        before sending it again, out loud, for up to the ride-out. Raises `FailoverRefused`."""
+        target = self.pre.target
+        if target.kind == "cluster":
+            self._emit("action", f"FailoverDBCluster {target.identifier}")
+        else:
+            self._emit("action", f"RebootDBInstance {target.identifier} ForceFailover=True")
+
+        def send() -> None:
+            if target.kind == "cluster":
+                client.failover_db_cluster(DBClusterIdentifier=target.identifier)
+            else:
+                client.reboot_db_instance(DBInstanceIdentifier=target.identifier, ForceFailover=True)
+
+        def landed() -> bool:
+            snap = describe(client, target.identifier, target.kind)
+            since = datetime.fromtimestamp(self._t0, UTC) - timedelta(seconds=60)
+            events = fetch_events(client, target.identifier, target.kind, since)
+            started = any(classify_event(e.message) and e.key not in seen for e in events)
+            return snap.status != "available" or snap.primary_az != before_primary or started
+
+        silence = Silence(self.policy)
+        say = self._say_note
+        resent = False
+        while True:
+            try:
+                call_out_loud(send, silence, say, should_stop=self.should_stop)
+                self._heard(silence)
+                return
+            except (NoAnswer, Stopped) as exc:
+                raise self._request_unanswered(exc) from None
+            except Exception as exc:
+                if not is_no_answer(exc):
+                    self._heard(silence)
+                    if resent and _error_code(exc).removesuffix("Fault") in _BUSY_STATES:
+                        return  # our first request got through and is being carried out
+                    reason, step = _explained(exc, target.identifier)
+                    raise FailoverRefused(f"AWS refused the failover: {reason}", step) from None
+            if not resent:
+                self._emit("note", "AWS did not answer the failover request; checking whether it got "
+                                   "through before sending it again.")
+            first_look = True
+            while True:
+                if silence.exhausted():
+                    raise self._request_unanswered(NoAnswer(silence.silent_for()))
+                # The first look comes soon (an answer lost once); during a longer silence, every few seconds.
+                pause = min(FIRST_LOOK_SECONDS if first_look else self.policy.retry_every, silence.left())
+                first_look = False
+                pause_out_loud(pause, silence, say, should_stop=self.should_stop)
+                try:
+                    got_through = call_out_loud(landed, silence, say, should_stop=self.should_stop)
+                except (NoAnswer, Stopped) as exc:
+                    raise self._request_unanswered(exc) from None
+                except Exception as exc:
+                    if is_no_answer(exc):
+                        continue
+                    self._heard(silence)
+                    reason, step = _explained(exc, target.identifier)
+                    raise FailoverRefused(f"Could not check whether the failover request got through: "
+                                          f"{reason}", step) from None
+                self._heard(silence)
+                if got_through:
+                    return
+                resent = True
+                break
+
+    def _say_note(self, line: str) -> None:
+        self._emit("note", line)
+
+    def _request_unanswered(self, exc: BaseException) -> FailoverRefused:
+        identifier = self.pre.target.identifier
+        if isinstance(exc, Stopped):
+            return FailoverRefused("Stopped before AWS answered the failover request; it may have got "
+                                   "through.", f"Check with `{watch_command(identifier, self.gateway)}`.")
+        seconds = exc.seconds if isinstance(exc, NoAnswer) else 0.0
+        return FailoverRefused(f"{gave_up_title(seconds, 'the failover test')} AWS may have received the "
+                               "request.", resume_step(identifier, creating=False, gateway=self.gateway))
 
     def _start_app_probe(self, endpoint: str, notes: list[str]) -> tuple[AppProbe | None, str]:
         target, creds = self.pre.target, self.pre.credentials
@@ -701,20 +793,37 @@ class FailoverTest:
 
     def _watch(self, client: Any, target: Target, before_primary: str | None,
                seen: set[tuple[str, str]]) -> dict[str, Any]:
-        """Poll status and events until the failover is over, abandoned, stopped or past the deadline."""
+        """Poll status and events until the failover is over, abandoned, stopped or past the deadline.
+
+        While AWS is silent the timeline says so; past the ride-out the watch ends (the failover does not
+        depend on it) with the command that follows the database again.
+        """
         deadline = time.monotonic() + max(DEADLINE_AWS_SECONDS / self.scale, MIN_DEADLINE_SECONDS)
         az_grace = max(AZ_GRACE_AWS_SECONDS / self.scale, MIN_AZ_GRACE_SECONDS)
         since = datetime.fromtimestamp(self._t0, UTC) - timedelta(seconds=60)
         state: dict[str, Any] = {"status": "available", "left_available": False, "completed_event": None,
                                  "started_event": None, "abandoned": False, "primary": before_primary,
-                                 "standby": (), "stopped": False, "event_seen_at": None, "done_at": None}
+                                 "standby": (), "stopped": False, "event_seen_at": None, "done_at": None,
+                                 "no_answer": None}
         settle_polls = 0
         errors_in_a_row = 0
+        silence = Silence(self.policy)
+        say = self._say_note
+
+        def read() -> tuple[Any, list[RdsEvent]]:
+            snap = describe(client, target.identifier, target.kind)
+            return snap, dedupe_events(seen, fetch_events(client, target.identifier, target.kind, since))
+
         while True:
             try:
-                snap = describe(client, target.identifier, target.kind)
-                fresh = dedupe_events(seen, fetch_events(client, target.identifier, target.kind, since))
+                snap, fresh = call_out_loud(read, silence, say, should_stop=self.should_stop)
+            except Stopped:
+                snap, fresh = None, []
+            except NoAnswer as lost:
+                return self._no_answer(state, lost.seconds)
             except Exception as exc:
+                if not is_no_answer(exc):
+                    self._heard(silence)
                 errors_in_a_row += 1
                 if errors_in_a_row == 1:  # once per spell of errors, not once per poll
                     if is_transient(exc):
@@ -723,7 +832,10 @@ class FailoverTest:
                         reason = _explained(exc, target.identifier)[0]
                         self._emit("warning", f"Could not read the status: {reason}")
                 snap, fresh = None, []
+                if silence.exhausted():
+                    return self._no_answer(state, silence.silent_for())
             else:
+                self._heard(silence)
                 errors_in_a_row = 0
             if snap is not None:
                 self._record(snap, fresh, state)
@@ -741,9 +853,22 @@ class FailoverTest:
             if time.monotonic() > deadline:
                 self._emit("warning", "The failover did not finish within the test's time limit.")
                 return state
-            end = time.monotonic() + self.floor
-            while time.monotonic() < end and not self.should_stop():
-                time.sleep(min(0.05, self.floor))
+            pause = min(self.floor, silence.left()) if silence.waiting else self.floor
+            pause_out_loud(pause, silence, say, should_stop=self.should_stop)
+
+    def _heard(self, silence: Silence) -> None:
+        line = silence.answered()
+        if line is not None:
+            self._emit("note", line)
+
+    def _no_answer(self, state: dict[str, Any], seconds: float) -> dict[str, Any]:
+        """AWS stayed silent past the ride-out: stop watching, say how to follow the database again."""
+        identifier = self.pre.target.identifier
+        self._emit("warning", f"{gave_up_title(seconds, 'watching the failover')} "
+                              f"{resume_step(identifier, creating=False, gateway=self.gateway)}")
+        state["stopped"] = True
+        state["no_answer"] = seconds
+        return state
 
     def _record(self, snap: Any, events: list[RdsEvent], state: dict[str, Any]) -> None:
         if snap.status and snap.status != state["status"]:
@@ -785,6 +910,9 @@ class FailoverTest:
                 before_standby: tuple[str, ...], dns: DnsWatcher | None, tcp: TcpProbe | None,
                 app: AppProbe | None, app_name: str, notes: list[str]) -> FailoverReport:
         target = self.pre.target
+        if state["no_answer"] is not None:
+            notes.append(f"{gave_up_title(state['no_answer'], 'watching the failover')} "
+                         f"{resume_step(target.identifier, creating=False, gateway=self.gateway)}")
         samples: list[ConnectSample] = tcp.snapshot() if tcp else []
         outage = compute_outage(samples, after=requested_at - 0.2) if tcp else None
         if tcp and outage is None:

@@ -26,11 +26,18 @@ if TYPE_CHECKING:
     from wizard.aws.catalog import AwsCatalog
     from wizard.targets import Target
 
-# Generous for a slow link, short enough that an unreachable endpoint is reported within seconds
-# (botocore's standard retries add a few attempts on top).
+# Every call is bounded: an RDS, EC2 or STS answer starts within a second or two, so these are generous
+# for a slow link yet keep one call under a minute even against an endpoint that never answers
+# (3 attempts x 15 s; botocore's standard mode retries throttling, 5xx and dropped connections, with
+# backoff). Longer silences are ridden out and spoken by the callers that follow a database
+# (wizard.aws.waits), never by piling up attempts here.
 CONNECT_TIMEOUT_S = 5.0
-READ_TIMEOUT_S = 30.0
-MAX_ATTEMPTS = 5
+READ_TIMEOUT_S = 15.0
+MAX_ATTEMPTS = 3
+# The first call (who am I, sts:GetCallerIdentity) is tiny: an endpoint that does not answer it in 5 s,
+# twice, is reported as silent with what to check, within about 10 s rather than after every retry.
+FIRST_CONTACT_TIMEOUT_S = 5.0
+FIRST_CONTACT_ATTEMPTS = 2
 
 LABEL_AWS = "AWS"
 LABEL_ENDPOINT = "ENDPOINT"
@@ -157,10 +164,15 @@ class Gateway:
                 return existing
             from botocore.config import Config
 
+            if service == "sts":  # asked only for who we are: the first contact
+                read, attempts = FIRST_CONTACT_TIMEOUT_S, FIRST_CONTACT_ATTEMPTS
+            else:
+                read, attempts = READ_TIMEOUT_S, MAX_ATTEMPTS
+
             config = Config(
-                retries={"mode": _retry_mode(), "total_max_attempts": MAX_ATTEMPTS},
+                retries={"mode": _retry_mode(), "total_max_attempts": attempts},
                 connect_timeout=CONNECT_TIMEOUT_S,
-                read_timeout=READ_TIMEOUT_S,
+                read_timeout=read,
                 user_agent_appid="rds-wizard",
             )
             client = self._session.client(service, region_name=self.region,
@@ -212,7 +224,11 @@ class Gateway:
         return self._target
 
     def identity(self) -> Identity:
-        """Account (sts:GetCallerIdentity, asked once), region, profile, endpoint and label."""
+        """Account (sts:GetCallerIdentity, asked once), region, profile, endpoint and label.
+
+        The first contact: an endpoint that accepts connections and never answers makes this raise
+        botocore's ReadTimeoutError within about 10 s (see `wizard.aws.errors.explain`).
+        """
         with self._identity_lock:
             if self._identity is None:
                 reply = self.client("sts").get_caller_identity()
@@ -349,8 +365,16 @@ def _listening(url: str) -> bool:
         return False
 
 
+# A demo server's answers are a few hundred bytes; anything bigger is not one.
+MAX_INFO_BYTES = 1 << 20
+
+
 class DemoServer:
-    """`rds-wizard demo-server` reached over loopback: its speed, its resolver and its notices."""
+    """`rds-wizard demo-server` reached over loopback: its speed, its resolver and its notices.
+
+    Every question is bounded (urllib's timeout covers the connect and each read): a stalled demo
+    server costs at most `TIMEOUT_S` per question, and it is then treated as not answering.
+    """
 
     TIMEOUT_S = 2.0
     # What the demo server prints for the AWS CLI (wizard.demo.server's keys): it accepts any key, and
@@ -395,7 +419,7 @@ class DemoServer:
             # No proxy: the server is on this machine, and a proxy from the environment would not reach it.
             opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
             with opener.open(url, timeout=timeout or self.TIMEOUT_S) as answer:
-                return json.loads(answer.read().decode())
+                return json.loads(answer.read(MAX_INFO_BYTES).decode())
         except (OSError, ValueError, urllib.error.URLError):
             return None
 

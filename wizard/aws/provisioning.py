@@ -14,16 +14,30 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from wizard.aws.timing import GatewayLike, PollSchedule, is_demo, is_transient
+from wizard.aws.waits import (
+    DEFAULT_POLICY,
+    NoAnswer,
+    Silence,
+    Stopped,
+    WaitPolicy,
+    call_out_loud,
+    gave_up_title,
+    is_no_answer,
+    pause_out_loud,
+    resume_step,
+)
 from wizard.shell import command
 
 Kind = Literal["instance", "cluster"]
-Outcome = Literal["progressing", "available", "problem", "gone", "stopped"]
-UpdateKind = Literal["status", "event", "placement", "endpoint", "secret", "notice", "warning", "done"]
+# "no-answer": AWS stayed silent past the ride-out (wizard.aws.waits); the database carries on regardless.
+Outcome = Literal["progressing", "available", "problem", "gone", "stopped", "no-answer"]
+UpdateKind = Literal["status", "event", "placement", "endpoint", "secret", "notice", "warning", "done",
+                     "waiting"]
 
 LAUNCH_TOKEN_TAG = "rds-wizard:launch-token"
 REQUESTED_DEPLOYMENT_TAG = "rds-wizard:deployment"
@@ -389,7 +403,8 @@ class Follower:
 
     def __init__(self, gateway: GatewayLike, identifier: str, kind: Kind = "instance", *,
                  expect_multi_az: bool | None = None, events_since: datetime | None = None,
-                 just_created: bool = False, clock: Callable[[], float] = time.monotonic) -> None:
+                 just_created: bool = False, clock: Callable[[], float] = time.monotonic,
+                 policy: WaitPolicy = DEFAULT_POLICY) -> None:
         self.gateway = gateway
         self.identifier = identifier
         self.kind: Kind = kind
@@ -410,6 +425,9 @@ class Follower:
         self._deferrals = 0
         self._last: Progress | None = None
         self._client: Any = None
+        # Whether AWS answers at all; `follow` speaks and gives up by it, `poll` marks the answers.
+        self.silence = Silence(policy, clock)
+        self._silence_told = False
 
     @property
     def elapsed(self) -> float:
@@ -440,10 +458,14 @@ class Follower:
         events_missed = False
         try:
             client = self._rds()
+            self.silence.asking()
             snap = describe(client, self.identifier, self.kind)
+            self._heard(updates, now)
             self._errors_in_a_row = 0
             try:
+                self.silence.asking()
                 listed = fetch_events(client, self.identifier, self.kind, self._since)
+                self._heard(updates, now)
                 fresh = dedupe_events(self._seen, listed)
                 if self._finishing(snap):
                     # One last read once the status says "done": following stops here, and an event
@@ -451,12 +473,17 @@ class Follower:
                     fresh += dedupe_events(self._seen, fetch_events(client, self.identifier, self.kind,
                                                                     self._since))
             except Exception as exc:  # the status is still news; missed events come with the next poll
+                if not is_no_answer(exc):
+                    self._heard(updates, now)
                 events_missed = True
                 self._transient_total += 1
                 updates.append(Update("notice", f"The events could not be read this time "
                                                 f"({_explain_briefly(exc)[0]}); still following.", now))
         except Exception as exc:
             snap = previous
+            silent_spell = is_no_answer(exc) and self._silence_told
+            if not is_no_answer(exc):
+                self._heard(updates, now)
             aws_elapsed = self.elapsed * self.schedule.scale
             if _is_not_found(exc) and not (self.just_created and aws_elapsed < NOT_FOUND_GRACE_AWS_SECONDS):
                 gone = True
@@ -467,8 +494,10 @@ class Follower:
                 self._errors_in_a_row += 1
                 self._transient_total += 1
                 title, _ = _explain_briefly(exc)
-                updates.append(Update("notice", f"AWS did not answer this time ({title}); still following, "
-                                                "nothing changes in AWS.", now))
+                self._silence_told = is_no_answer(exc)
+                if not silent_spell:  # later failures of the same silence are told by its stall lines
+                    updates.append(Update("notice", f"AWS did not answer this time ({title}); still "
+                                                    "following, nothing changes in AWS.", now))
             else:
                 title, next_step = _explain_briefly(exc)
                 self._errors_in_a_row += 1
@@ -515,12 +544,10 @@ class Follower:
                                       notice.next_step))
             updates.append(Update("done", _outcome_line(self.identifier, outcome, snap.status), now))
         scale = self.schedule.scale
-        typical = TYPICAL_CREATE_SECONDS["multi-az-cluster" if self.kind == "cluster" else
-                                         "multi-az-instance" if multi else "single-az"]
         progress = Progress(
             identifier=self.identifier, kind=self.kind, status=snap.status, stages=stages,
             stage_index=self._stage_index, outcome=outcome, elapsed=self.elapsed, time_scale=scale,
-            estimate=(typical[0] / scale, typical[1] / scale), engine=snap.engine, multi_az=snap.multi_az,
+            estimate=self._estimate(multi), engine=snap.engine, multi_az=snap.multi_az,
             expect_multi_az=expect, primary_az=snap.primary_az, standby_azs=snap.standby_azs,
             endpoint=snap.endpoint, reader_endpoint=snap.reader_endpoint, port=snap.port,
             secret_arn=snap.secret_arn, master_username=snap.master_username,
@@ -529,6 +556,45 @@ class Follower:
             transient_errors=self._transient_total,
             next_poll_in=self.schedule.interval(self.elapsed, self._errors_in_a_row),
         )
+        self._last = progress
+        return progress
+
+    def _heard(self, updates: list[Update], now: datetime) -> None:
+        """AWS answered: say so when a stall had been said."""
+        self._silence_told = False
+        line = self.silence.answered()
+        if line is not None:
+            updates.append(Update("notice", line, now))
+
+    def _estimate(self, multi: bool | None) -> tuple[float, float]:
+        scale = self.schedule.scale
+        typical = TYPICAL_CREATE_SECONDS["multi-az-cluster" if self.kind == "cluster" else
+                                         "multi-az-instance" if multi else "single-az"]
+        return typical[0] / scale, typical[1] / scale
+
+    def current(self) -> Progress:
+        """The latest snapshot without its updates (before the first poll: nothing known yet)."""
+        if self._last is not None:
+            return replace(self._last, updates=(), new_events=(), elapsed=self.elapsed)
+        expect = self.expect_multi_az
+        return Progress(
+            identifier=self.identifier, kind=self.kind, status=None, stages=stages_for(self.kind, expect),
+            stage_index=0, outcome="progressing", elapsed=self.elapsed, time_scale=self.schedule.scale,
+            estimate=self._estimate(expect), expect_multi_az=expect)
+
+    def waiting(self, line: str) -> Progress:
+        """The latest snapshot carrying one "waiting" update: what to say while AWS is silent."""
+        return replace(self.current(), updates=(Update("waiting", line, datetime.now(UTC)),))
+
+    def no_answer(self) -> Progress:
+        """The final snapshot when AWS stayed silent past the ride-out: what happened and how to resume."""
+        now = datetime.now(UTC)
+        creating = self.just_created or self._snapshot.status in (None, "creating")
+        notice = Notice(gave_up_title(self.silence.silent_for()),
+                        resume_step(self.identifier, creating=creating, gateway=self.gateway), "error")
+        progress = replace(self.current(), outcome="no-answer", notices=(notice,), updates=(
+            Update("warning", notice.title, now, notice.next_step),
+            Update("done", _outcome_line(self.identifier, "no-answer", self._snapshot.status), now)))
         self._last = progress
         return progress
 
@@ -591,6 +657,9 @@ def _outcome_line(identifier: str, outcome: Outcome, status: str | None) -> str:
         return f"{identifier} is gone ({status or 'not found'}); nothing more to follow."
     if outcome == "stopped":
         return f"{identifier} is {status}; nothing more to follow."
+    if outcome == "no-answer":
+        return (f"{identifier}: following stopped without an answer from AWS "
+                f"(last status: {status or 'unknown'}).")
     return f"{identifier} stopped progressing: {status}."
 
 
@@ -599,22 +668,39 @@ def follow(follower: Follower, on_update: Callable[[Progress], object],
            sleep: Callable[[float], None] = time.sleep) -> Progress:
     """Poll until the database is available, has a problem, is gone, or `should_stop()` says so.
 
-    Never gives up while it is progressing (no waiter timeout). Returns the last snapshot; if it was
-    stopped early, its `outcome` is still "progressing".
+    Never gives up while it is progressing (no waiter timeout) and AWS answers. While AWS is silent it
+    says so (a "waiting" update every `STALL_NOTICE_SECONDS`, even while one call hangs), asks again at
+    least every `RETRY_WHILE_SILENT_SECONDS`, and past the ride-out ends with outcome "no-answer" and
+    the command that resumes. Returns the last snapshot; if it was stopped early, its `outcome` is still
+    "progressing". `on_update` is called from this thread only.
     """
+    silence = follower.silence
+
+    def say(line: str) -> None:
+        on_update(follower.waiting(line))
+
     while True:
-        progress = follower.poll()
+        try:
+            progress = call_out_loud(follower.poll, silence, say, should_stop=should_stop, ask=False)
+        except Stopped:
+            return follower.current()
+        except NoAnswer:
+            progress = follower.no_answer()
+            on_update(progress)
+            return progress
         on_update(progress)
         if progress.finished:
             return progress
-        deadline = time.monotonic() + progress.next_poll_in
-        while True:
-            if should_stop():
+        pause = progress.next_poll_in
+        if silence.waiting:
+            if silence.exhausted():
+                progress = follower.no_answer()
+                on_update(progress)
                 return progress
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            sleep(min(left, 0.1))
+            # Ask again soon enough to notice the end of a drop, and once more right at the ride-out's end.
+            pause = min(pause, silence.policy.retry_every, silence.left())
+        if not pause_out_loud(pause, silence, say, should_stop=should_stop, sleep=sleep):
+            return progress
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,11 @@ def emit(text: str, at: datetime | None = None, out: TextIO | None = None) -> No
     stream.flush()
 
 
+def say_waiting(line: str) -> None:
+    """A line about waiting on AWS (wizard.aws.waits decides what it says)."""
+    emit(f"{'waiting':<{_STATUS_WIDTH}} {line}")
+
+
 def say(text: str = "", out: TextIO | None = None) -> None:
     """Print a plain line (no timestamp), flushed."""
     stream = out or sys.stdout
@@ -61,19 +66,34 @@ def print_progress(progress: Progress) -> None:
 
 
 def open_gateway(args: argparse.Namespace) -> Any:
-    """The gateway for these arguments, or None after printing why it could not be opened."""
+    """The gateway for these arguments, or None after printing why it could not be opened.
+
+    Makes the first contact (who am I) right away: an endpoint that does not answer at all is reported
+    within seconds with what to check, before anything else waits on it.
+    """
     from wizard.aws.errors import explain
     from wizard.aws.gateway import ConnectionOptions
     from wizard.aws.gateway import open_gateway as _open
+    from wizard.aws.waits import is_no_answer
 
     opts = ConnectionOptions.from_args(args)
     if opts.demo:
         say("Starting the demo AWS (it lives only as long as this command)...")
     try:
-        return _open(opts)
+        gateway = _open(opts)
     except Exception as exc:
         print(explain(exc, profile=opts.profile).render(), file=sys.stderr)
         return None
+    try:
+        gateway.identity()
+    except Exception as exc:
+        if is_no_answer(exc):
+            print(f"rds-wizard: {explain(exc, profile=opts.profile, region=gateway.region).render()}",
+                  file=sys.stderr)
+            gateway.close()
+            return None
+        # Other refusals (no STS behind a custom endpoint, ...) show as "account unknown" in the header.
+    return gateway
 
 
 def describe_identity(gateway: Any) -> str:
@@ -100,6 +120,17 @@ def say_notices(gateway: Any, already: tuple[str, ...] = ()) -> list[str]:
         if notice not in already:
             say(f"Note: {notice}")
     return notices
+
+
+def say_not_available(progress: Progress, identifier: str, what: str) -> None:
+    """Why following ended without an available database (on stderr); after AWS stayed silent, also
+    the command that resumes."""
+    notice = progress.notices[0] if progress.notices else None
+    reason = notice.title if notice else f"status {progress.status}"
+    line = f"rds-wizard: {identifier} {what}: {reason}"
+    if progress.outcome == "no-answer" and notice is not None:
+        line += f"\nNext: {notice.next_step}"
+    print(line, file=sys.stderr)
 
 
 def follow_printing(follower: Follower) -> Progress:

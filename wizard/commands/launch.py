@@ -109,7 +109,7 @@ def _launch_and_follow(args: argparse.Namespace, spec: Any, gateway: Any) -> int
         return refused
     _live.say(_live.reattach_hint(gateway, identifier))
     try:
-        result = launch(spec, gateway, non_interactive=True)
+        result = launch(spec, gateway, non_interactive=True, on_wait=_live.say_waiting)
     except LaunchError as exc:
         print(f"rds-wizard: {exc.render()}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -120,8 +120,7 @@ def _launch_and_follow(args: argparse.Namespace, spec: Any, gateway: Any) -> int
                   + result.password.get_secret_value())
     progress = _live.follow_printing(result.follower(gateway))
     if progress.outcome != "available":
-        reason = progress.notices[0].title if progress.notices else f"status {progress.status}"
-        print(f"rds-wizard: {identifier} did not become available: {reason}", file=sys.stderr)
+        _live.say_not_available(progress, identifier, "did not become available")
         return EXIT_PROBLEMS
     from wizard.aws.provisioning import connection_summary
 

@@ -21,6 +21,7 @@ def run(args: argparse.Namespace) -> int:
         return run_watch_tui(args)
     from wizard.aws.errors import explain
     from wizard.aws.provisioning import Follower, connection_summary, detect_kind
+    from wizard.aws.waits import ride_out
 
     identifier = args.identifier.lower()
     gateway = _live.open_gateway(args)
@@ -29,9 +30,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         _live.say_target(gateway)
         try:
-            kind = detect_kind(gateway, identifier)
+            kind = ride_out(lambda: detect_kind(gateway, identifier), _live.say_waiting)
         except Exception as exc:
-            print(f"rds-wizard: {explain(exc, identifier=identifier).render()}", file=sys.stderr)
+            print(f"rds-wizard: {explain(exc, identifier=identifier, region=gateway.region).render()}",
+                  file=sys.stderr)
             return EXIT_PROBLEMS
         if kind is None:
             hint = " (the demo starts empty: use `launch --demo`)." if args.demo else "."
@@ -41,8 +43,7 @@ def run(args: argparse.Namespace) -> int:
         _live.say(f"Following {kind} {identifier}. Ctrl+C stops watching, nothing in AWS.")
         progress = _live.follow_printing(Follower(gateway, identifier, kind))
         if progress.outcome != "available":
-            reason = progress.notices[0].title if progress.notices else f"status {progress.status}"
-            print(f"rds-wizard: {identifier} is not available: {reason}", file=sys.stderr)
+            _live.say_not_available(progress, identifier, "is not available")
             return EXIT_PROBLEMS
         _live.say()
         for line in connection_summary(progress, gateway).lines():

@@ -4,6 +4,9 @@ A spec is a comma-separated list (flag or RDS_WIZARD_DEMO_FAULTS):
   throttle:DescribeDBInstances:3      the next 3 DescribeDBInstances calls get HTTP 400 Throttling
   fail:CreateDBInstance:1:InsufficientDBInstanceCapacity   the next call fails with that error code
   drop:10s                            every connection is dropped for the next 10 seconds (also 500ms)
+  drop:30s@5s                         the same window, starting 5 seconds after the faults are armed
+  drop:30s@DescribeEvents             the same window, starting with the next DescribeEvents call (which
+                                      is dropped too): a drop in the middle of following a create
   drop:DescribeEvents:2               the next 2 DescribeEvents calls have their connection dropped
   nostandby:1                         the next Multi-AZ create finds no capacity for its standby and
                                       ends up Single-AZ (as RDS does, with an event saying so)
@@ -42,6 +45,14 @@ _STATUS = {"ServiceUnavailable": 503, "InternalFailure": 500}
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m)$")
 
 
+def _seconds(text: str) -> float:
+    """A duration such as 10s, 500ms or 2m, in seconds; ValueError otherwise."""
+    match = _DURATION.match(text)
+    if match is None:
+        raise ValueError(text)
+    return float(match.group(1)) * {"ms": 0.001, "s": 1.0, "m": 60.0}[match.group(2)]
+
+
 class FaultSpecError(ValueError):
     """A fault spec that cannot be read; the message says which part and what is expected."""
 
@@ -56,6 +67,9 @@ class _Rule:
     until: float | None = None  # monotonic end of a drop window
     window: float | None = None  # its length, until armed
     code: str = "Throttling"
+    delay: float = 0.0  # a window starts this long after it is armed ...
+    trigger: str = ""  # ... or with the first call of this operation
+    starts: float = 0.0  # monotonic start of a drop window, once known
 
     def matches(self, operation: str, now: float) -> bool:
         """Whether this fault hits a call of `operation` now."""
@@ -63,8 +77,10 @@ class _Rule:
             return False  # HTTP faults never touch the simulator's standby placement, and vice versa
         if self.operation not in ("*", operation):
             return False
+        if self.until is None and self.window is not None and self.trigger == operation:
+            self.starts, self.until = now, now + self.window  # the triggering call is the first dropped
         if self.until is not None:
-            return now < self.until
+            return self.starts <= now < self.until
         return self.remaining is not None and self.remaining > 0
 
 
@@ -79,9 +95,16 @@ def parse_faults(spec: str) -> list[_Rule]:
                 rules.append(_Rule("throttle", fields[1], remaining=int(fields[2])))
             elif kind == "fail" and len(fields) == 4:
                 rules.append(_Rule("fail", fields[1], remaining=int(fields[2]), code=fields[3]))
-            elif kind == "drop" and len(fields) == 2 and (match := _DURATION.match(fields[1])):
-                scale = {"ms": 0.001, "s": 1.0, "m": 60.0}[match.group(2)]
-                rules.append(_Rule("drop", "*", window=float(match.group(1)) * scale))
+            elif kind == "drop" and len(fields) == 2 and "@" in fields[1]:
+                length, start = fields[1].split("@", 1)
+                if _DURATION.match(start):
+                    rules.append(_Rule("drop", "*", window=_seconds(length), delay=_seconds(start)))
+                elif start.isalnum():
+                    rules.append(_Rule("drop", "*", window=_seconds(length), trigger=start))
+                else:
+                    raise ValueError(part)
+            elif kind == "drop" and len(fields) == 2:
+                rules.append(_Rule("drop", "*", window=_seconds(fields[1])))
             elif kind == "nostandby" and len(fields) == 2:
                 rules.append(_Rule("nostandby", NO_STANDBY_FAULT, remaining=int(fields[1])))
             elif kind == "drop" and len(fields) == 3:
@@ -91,7 +114,8 @@ def parse_faults(spec: str) -> list[_Rule]:
         except ValueError:
             raise FaultSpecError(
                 f"Demo fault '{part}' is not understood. Use throttle:OPERATION:N, "
-                "fail:OPERATION:N:ERRORCODE, drop:10s, drop:OPERATION:N or nostandby:N "
+                "fail:OPERATION:N:ERRORCODE, drop:10s (drop:10s@5s, drop:10s@OPERATION), drop:OPERATION:N "
+                "or nostandby:N "
                 "(comma-separated).") from None
     return rules
 
@@ -110,8 +134,9 @@ class Faults:
         now = time.monotonic()
         with self._lock:
             for rule in rules:
-                if rule.window is not None:
-                    rule.until = now + rule.window
+                if rule.window is not None and not rule.trigger:
+                    rule.starts = now + rule.delay
+                    rule.until = rule.starts + rule.window
                 self._rules.append(rule)
 
     def clear(self) -> None:
@@ -131,7 +156,8 @@ class Faults:
                     self.injected[key] = self.injected.get(key, 0) + 1
                     return rule
             self._rules = [r for r in self._rules
-                           if (r.until is not None and now < r.until) or (r.remaining or 0) > 0]
+                           if (r.until is not None and now < r.until) or (r.remaining or 0) > 0
+                           or (r.trigger and r.until is None)]
         return None
 
 
