@@ -95,7 +95,7 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
 
     def compose(self) -> ComposeResult:
         """Fields in the step's order, with the step's extras and folded sections."""
-        if self.step.key == "availability":
+        if self.opens_with_picture:
             from screens.widgets.topology import TopologyDiagram
 
             # The picture first: it is what this step teaches, and it follows the choice below it.
@@ -115,6 +115,12 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
             cut = paths.index(_LAST_BACKUP_FIELD) + 1 if _LAST_BACKUP_FIELD in paths else len(paths)
             return list(self.step.fields[:cut]), list(self.step.fields[cut:])
         return ([f for f in self.step.fields if not f.advanced], [f for f in self.step.fields if f.advanced])
+
+    @property
+    def opens_with_picture(self) -> bool:
+        """Whether the step shows a picture above its first field (Availability's topology), which
+        pushes that field below the first screenful at 80x24."""
+        return self.step.key == "availability"
 
     def field_widgets(self) -> Iterator[FieldWidget]:
         """Every field widget of this step, in order (a folded one may not be mounted yet)."""

@@ -315,15 +315,21 @@ class WizardScreen(Screen[None]):
             view.sync(self.wizard.spec)
 
     def _focus_first(self, view: StepView | ReviewView) -> Widget | None:
-        """Focus the step's first shown control (Launch on Review); returns it."""
+        """Focus the step's first shown control, or the step's body where that control would be out of
+        sight (Review's settings, cost and command; a step that opens with its picture); returns it.
+
+        A focused body answers the arrows, PageUp/PageDown and Home/End from the moment it shows (a
+        focused button below it did not: Review's settings four screens down could not be reached);
+        Tab goes on to its controls.
+        """
         target: Widget | None = None
-        if isinstance(view, StepView):
+        if isinstance(view, StepView) and not view.opens_with_picture:
             for widget in view.field_widgets():
                 if widget.display:
                     target = widget.focus_target()
                     break
         else:
-            target = self._launch_button
+            target = view
         if target is not None:
             # Set here rather than through Widget.focus (which asks the app to do it later), so the
             # focus styles are settled in the step's first frame, not repainted in a second one. The
