@@ -131,12 +131,23 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
         return self._by_path.get(path)
 
     async def reveal(self, widget: FieldWidget) -> Widget | None:
-        """Open the folded section holding `widget` (if any), scroll to it and focus it; returns the
-        control that takes the focus."""
+        """Open the folded section holding `widget` (if any), scroll to it and focus it (unless the focus
+        is in it already); returns the control that has the focus.
+
+        A text box is focused with its text left unselected: Textual selects it all on focus, and the
+        next key, typed for the problem's fix or out of habit, replaced it (a password typed twice).
+        """
         if self._fold is not None and widget in self._fold.fields:
             await self._fold.unfold()
         target = widget.focus_target()
-        if target is not None:
+        focused = self.screen.focused
+        if focused is not None and widget in focused.ancestors_with_self:
+            target = focused
+        elif target is not None:
+            from screens.widgets.text_fields import FieldInput
+
+            if isinstance(target, FieldInput):
+                target.keep_text_on_next_focus()
             self.screen.set_focus(target)  # at once, not later through the app (see WizardScreen.go_to)
         self.call_after_refresh(self.scroll_to_widget, widget)
         return target

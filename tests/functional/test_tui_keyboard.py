@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from rich.segment import Segment
-from test_tui_wizard import _app, field, walk_to
-from textual.widgets import RadioSet, SelectionList
+from test_tui_wizard import _app, current, field, press_radio, type_into, walk_to
+from textual.widgets import Input, RadioSet, SelectionList
 from tui_support import settle
 
 SIZE = (80, 24)
@@ -86,3 +86,31 @@ async def test_a_step_that_opens_with_its_picture_focuses_its_body_and_tab_reach
         await settle(pilot)
         assert app.focused is field(app, "availability.deployment").query_one(RadioSet)
 
+
+async def test_a_blocked_next_never_leaves_a_password_selected_for_the_next_key_to_replace() -> None:
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to(pilot, "instance")
+        await press_radio(pilot, "settings.credentials", "self-managed")
+        await type_into(pilot, "settings.master_password", "Str0ng-Passw0rd", css=".password-first")
+        first = field(app, "settings.master_password").query_one(".password-first", Input)
+        # Next with the confirmation still empty, from the password box: the focus stays there.
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert current(app) == "instance"
+        assert app.focused is first
+        assert first.selection.is_empty
+        # Next from the button: the focus comes back to the password box, its text not selected.
+        app.screen.query_one("#next").focus()
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert current(app) == "instance"
+        assert app.focused is first
+        assert first.selection.is_empty
+        await pilot.press("!")
+        await settle(pilot)
+        assert first.value == "Str0ng-Passw0rd!"  # typed on, not typed over
+        await pilot.press("shift+tab", "tab")  # a Tab into it selects its text, as Textual always does
+        await settle(pilot)
+        assert app.focused is first and not first.selection.is_empty
