@@ -133,13 +133,39 @@ class WizardScreen(Screen[None]):
                 # Disabled as made on the first step (go_to sets it): not restyled before the first frame.
                 yield QuietButton(messages.BUTTON_BACK, id="back", disabled=self.current == 0)
                 yield QuietButton(messages.BUTTON_NEXT, variant="primary", id="next")
-        yield Static(self._keys_line(), id="keys")
+        keys = self._keys_line()
+        self._keys_shown = keys.plain
+        yield Static(keys, id="keys")
 
-    @staticmethod
-    def _keys_line() -> Content:
-        """The keys, clickable; fixed, so focus changes do not rebuild a footer on every step."""
-        parts = [f"[b]{key}[/b] [@click={action}]{label}[/]" for key, action, label in messages.KEYS]
+    def _keys_line(self) -> Content:
+        """The keys that work on this step, clickable; set as the step changes, not as the focus moves
+        (a footer rebuilt on every focus change restyled on every key)."""
+        parts = [f"[b]{key}[/b] [@click={action}]{label}[/]" for key, action, label in messages.KEYS
+                 if self._key_works(action)]
         return Content.from_markup("  ".join(parts))
+
+    def _key_works(self, action: str) -> bool:
+        """Whether an action of the keys line ("screen.next", "app.quit") does something on this step."""
+        namespace, _, name = action.partition(".")
+        return namespace != "screen" or self.check_action(name, ()) is True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Back has nowhere to go on the first step, nor Next on Review: their keys are off there, and
+        the keys line leaves them out."""
+        if action == "back":
+            return self.current > 0
+        if action == "next":
+            return self.step.key != "review"
+        return True
+
+    def _show_keys(self) -> None:
+        """Show the keys that work on the step now on screen (only when they differ: an update lays the
+        screen out again)."""
+        line = self._keys_line()
+        if line.plain != self._keys_shown:
+            self._keys_shown = line.plain
+            self.query_one("#keys", Static).update(line)
+        self.refresh_bindings()
 
     def app_ready(self) -> None:
         """The app's start-up is over (its batch of updates, in which Textual draws nothing, has ended)."""
@@ -311,6 +337,7 @@ class WizardScreen(Screen[None]):
         self.query_one("#next", CompactButton).display = not on_review
         self._save_button.display = on_review
         self._launch_button.display = on_review
+        self._show_keys()
         if self.wizard.spec_loaded and isinstance(view, StepView):
             view.sync(self.wizard.spec)
 

@@ -6,11 +6,12 @@ and a terminal smaller than 80x24 is told so."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.segment import Segment
 from test_tui_wizard import _app, current, field, press_radio, type_into, walk_to
-from textual.widgets import Input, RadioSet, SelectionList
+from textual.widgets import Input, RadioSet, SelectionList, Static
 from tui_support import settle
 
 SIZE = (80, 24)
@@ -114,3 +115,25 @@ async def test_a_blocked_next_never_leaves_a_password_selected_for_the_next_key_
         await pilot.press("shift+tab", "tab")  # a Tab into it selects its text, as Textual always does
         await settle(pilot)
         assert app.focused is first and not first.selection.is_empty
+
+
+def _keys(app: Any) -> str:
+    return str(app.screen.query_one("#keys", Static).render())
+
+
+async def test_the_keys_line_shows_only_the_keys_that_work_on_the_step() -> None:
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Back" not in _keys(app) and "Next" in _keys(app)  # nothing to go back to
+        await pilot.press("escape")
+        await settle(pilot)
+        assert current(app) == "engine"
+        await walk_to(pilot, "instance")
+        assert "Back" in _keys(app) and "Next" in _keys(app)
+        await walk_to(pilot, "review")
+        assert "Back" in _keys(app) and "Next" not in _keys(app)  # Review launches, it has no Next
+        assert "Save preset" in _keys(app) and "Quit" in _keys(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert current(app) == "backup" and "Next" in _keys(app)
