@@ -14,6 +14,8 @@ from test_tui_wizard import _app, current, field, press_radio, type_into, walk_t
 from textual.widgets import Input, RadioSet, SelectionList, Static
 from tui_support import settle
 
+from screens.too_small import TooSmallScreen
+
 SIZE = (80, 24)
 
 
@@ -137,3 +139,44 @@ async def test_the_keys_line_shows_only_the_keys_that_work_on_the_step() -> None
         await pilot.press("escape")
         await settle(pilot)
         assert current(app) == "backup" and "Next" in _keys(app)
+
+
+async def test_below_80x24_the_app_says_it_needs_80x24_and_comes_back_as_it_was() -> None:
+    app = _app()
+    async with app.run_test(size=(70, 20)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TooSmallScreen)
+        said = str(app.screen.query_one("#too-small", Static).render())
+        assert "at least 80x24" in said and "70x20" in said
+        await pilot.resize_terminal(79, 30)
+        await settle(pilot)
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "79x30" in str(app.screen.query_one("#too-small", Static).render())
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        assert app.screen is app.wizard_screen
+        await walk_to(pilot, "instance")
+        await type_into(pilot, "settings.identifier", "orders-db")
+        await pilot.resize_terminal(80, 23)
+        await settle(pilot)
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        assert app.screen is app.wizard_screen and current(app) == "instance"
+        box = field(app, "settings.identifier").query_one(Input)
+        assert app.focused is box and box.value == "orders-db"  # nothing lost, the focus where it was
+
+
+async def test_the_too_small_message_goes_when_a_dialog_over_it_closes_on_a_large_enough_terminal() -> None:
+    app = _app()
+    async with app.run_test(size=(70, 20)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.press("ctrl+q")  # Ctrl+Q still quits: it asks first
+        await settle(pilot)
+        assert not isinstance(app.screen, TooSmallScreen)
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        await pilot.press("escape")  # stay
+        await settle(pilot)
+        assert app.screen is app.wizard_screen
