@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from rich.segment import Segment
 from test_tui_wizard import _app, current, field, press_radio, type_into, walk_to
-from textual.widgets import Input, RadioSet, SelectionList, Static
+from textual.pilot import Pilot
+from textual.widgets import Input, RadioSet, Select, SelectionList, Static
 from tui_support import settle
 
 from screens.too_small import TooSmallScreen
@@ -180,3 +181,44 @@ async def test_the_too_small_message_goes_when_a_dialog_over_it_closes_on_a_larg
         await pilot.press("escape")  # stay
         await settle(pilot)
         assert app.screen is app.wizard_screen
+
+
+async def _palette_jump(pilot: Pilot[Any], title: str) -> None:
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await pilot.press(*f"go to step: {title}")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_after_a_palette_jump_the_arrows_act_in_the_focused_control_in_sight() -> None:
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to(pilot, "review")
+        await _palette_jump(pilot, "availability")
+        assert current(app) == "availability"
+        body = app.screen.query_one("#step-availability")
+        assert app.focused is body
+        await pilot.press("down")
+        await settle(pilot)
+        assert body.scroll_y == 1
+        await _palette_jump(pilot, "network")
+        assert current(app) == "network"
+        body = app.screen.query_one("#step-network")
+        first = field(app, "connectivity.vpc_id").query_one(Select)
+        assert app.focused is first and body.region.contains_region(first.region)
+        selection = field(app, "connectivity.security_group_ids").query_one(SelectionList)
+        while app.focused is not selection:
+            await pilot.press("tab")
+        await settle(pilot)
+        top = body.scroll_y
+        await pilot.press("down")
+        await settle(pilot)
+        assert selection.highlighted == 1 and body.scroll_y == top  # the list's row moved, not the page
+        await _palette_jump(pilot, "review")
+        body = app.screen.query_one("#step-review")
+        assert app.focused is body
+        await pilot.press("end")
+        await settle(pilot)
+        assert body.scroll_y == body.max_scroll_y > 0
