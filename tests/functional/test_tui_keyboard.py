@@ -222,3 +222,19 @@ async def test_after_a_palette_jump_the_arrows_act_in_the_focused_control_in_sig
         await pilot.press("end")
         await settle(pilot)
         assert body.scroll_y == body.max_scroll_y > 0
+
+
+async def test_the_field_with_the_focus_is_marked_and_the_mark_follows_tab() -> None:
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to(pilot, "instance")
+        identifier = field(app, "settings.identifier")
+        username = field(app, "settings.master_username")
+        assert app.focused is identifier.query_one(Input)
+        assert identifier.has_class("-focused") and not username.has_class("-focused")
+        assert "underline" in str(identifier.query_one(".field-label").styles.text_style)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.focused is username.query_one(Input)
+        assert username.has_class("-focused") and not identifier.has_class("-focused")
+        assert "underline" not in str(identifier.query_one(".field-label").styles.text_style)
