@@ -7,10 +7,9 @@ once the terminal is large enough again, keeps everything under it as it was.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from textual.app import App, ComposeResult
-from textual.binding import BindingType
 from textual.containers import Center, Middle
 from textual.geometry import Size
 from textual.screen import Screen
@@ -27,7 +26,8 @@ def fits(size: Size) -> bool:
 
 
 class TooSmallScreen(Screen[None]):
-    """Says the terminal is too small, and how large it is now."""
+    """Says the terminal is too small, and how large it is now. The app's own keys work (Ctrl+Q quits);
+    nothing under it is reached meanwhile."""
 
     DEFAULT_CSS = """
     TooSmallScreen {
@@ -40,9 +40,6 @@ class TooSmallScreen(Screen[None]):
         text-align: center;
     }
     """
-    # The app's own keys (Ctrl+Q quits) still work; nothing under this screen is reached meanwhile.
-    BINDINGS: ClassVar[list[BindingType]] = []
-
     def __init__(self, size: Size) -> None:
         super().__init__()
         self._size = size

@@ -94,6 +94,7 @@ class WizardScreen(Screen[None]):
         self.problems: list[Problem] = []
         self.facts: AccountFacts | None = None
         self.blocked_attempt = False
+        self._keys_shown = ""  # the keys line's text (see `_show_keys`)
         self._views: dict[str, StepView | ReviewView] = {}
         # Steps whose body has been laid out (shown, or laid out out of sight): a hidden widget keeps the
         # sizes of its last layout, so showing it again lays nothing out anew.

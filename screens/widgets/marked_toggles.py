@@ -54,8 +54,9 @@ _UNTICKED = " "
 
 
 class MarkedSelectionList(QuietSelectionList):
-    """A selection list whose boxes show ticked and unticked by shape ([X] against [ ]), not only by
-    colour, and that highlights a row as soon as it has the focus, so Space has something to toggle.
+    """A selection list whose boxes show ticked and unticked by shape (a box with an X against an empty
+    one), not only by colour, and that highlights a row as soon as it has the focus, so Space has
+    something to toggle.
 
     SelectionList draws every box with the same "X" and tells the states apart by colour alone; under
     NO_COLOR, or to a colour-blind reader, every option looked ticked.
