@@ -139,13 +139,16 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
         """
         if self._fold is not None and widget in self._fold.fields:
             await self._fold.unfold()
+        from screens.widgets.text_fields import FieldInput
+
         target = widget.focus_target()
         focused = self.screen.focused
-        if focused is not None and widget in focused.ancestors_with_self:
+        # The focus stays where it is in the field, unless the field points to an empty box to fill (the
+        # password's confirmation): nothing typed is in the way there.
+        to_fill = isinstance(target, FieldInput) and not target.value
+        if focused is not None and widget in focused.ancestors_with_self and not to_fill:
             target = focused
         elif target is not None:
-            from screens.widgets.text_fields import FieldInput
-
             if isinstance(target, FieldInput):
                 target.keep_text_on_next_focus()
             self.screen.set_focus(target)  # at once, not later through the app (see WizardScreen.go_to)

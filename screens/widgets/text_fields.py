@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 
@@ -88,6 +89,15 @@ class PasswordField(FieldWidget):
         yield FieldInput(password=True, compact=True, classes="field-input password-first")
         yield Static(messages.PASSWORD_CONFIRM, classes="field-label")
         yield FieldInput(password=True, compact=True, classes="field-input password-confirm")
+
+    def focus_target(self) -> Widget | None:
+        """The box to type in: the confirmation once the password is typed and it is still empty (a
+        blocked Next sends the focus there), else the password."""
+        first = self.query_one(".password-first", Input)
+        confirm = self.query_one(".password-confirm", Input)
+        if first.value and not confirm.value and confirm.focusable:
+            return confirm
+        return super().focus_target()
 
     def local_problems(self) -> list[Problem]:
         """A mismatch between the two entries, once the second is typed."""

@@ -98,23 +98,32 @@ async def test_a_blocked_next_never_leaves_a_password_selected_for_the_next_key_
         await press_radio(pilot, "settings.credentials", "self-managed")
         await type_into(pilot, "settings.master_password", "Str0ng-Passw0rd", css=".password-first")
         first = field(app, "settings.master_password").query_one(".password-first", Input)
-        # Next with the confirmation still empty, from the password box: the focus stays there.
+        confirm = field(app, "settings.master_password").query_one(".password-confirm", Input)
+        # Next with the confirmation still empty: the focus goes there, where the fix is typed.
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert current(app) == "instance"
-        assert app.focused is first
-        assert first.selection.is_empty
-        # Next from the button: the focus comes back to the password box, its text not selected.
+        assert app.focused is confirm
+        assert first.value == "Str0ng-Passw0rd"
+        await pilot.press(*"Str0ng-Passw0rX")
+        await settle(pilot)
+        # Next with a wrong confirmation, from that box: the focus stays, the text is not selected.
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert app.focused is confirm and confirm.selection.is_empty
+        await pilot.press("backspace", "d")
+        await settle(pilot)
+        assert first.value == confirm.value == "Str0ng-Passw0rd"
+        # Mismatched again, Next from the button: the focus goes to the password, its text not selected.
+        await pilot.press("!")
         app.screen.query_one("#next").focus()
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert current(app) == "instance"
-        assert app.focused is first
-        assert first.selection.is_empty
+        assert app.focused is first and first.selection.is_empty
         await pilot.press("!")
         await settle(pilot)
-        assert first.value == "Str0ng-Passw0rd!"  # typed on, not typed over
+        assert first.value == confirm.value == "Str0ng-Passw0rd!"  # typed on, not typed over
         await pilot.press("shift+tab", "tab")  # a Tab into it selects its text, as Textual always does
         await settle(pilot)
         assert app.focused is first and not first.selection.is_empty
