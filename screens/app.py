@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -166,6 +166,12 @@ class WizardApp(App[int]):
     def on_ready(self) -> None:
         """The start's batch of updates is over: the wizard's screen may draw its first frame."""
         self.wizard_screen.app_ready()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Below 80x24 say so instead of drawing cut-off boxes (see screens.too_small)."""
+        from screens.too_small import guard_size
+
+        guard_size(self, event.size)
 
     # ----- connection -----
 

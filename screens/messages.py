@@ -239,3 +239,7 @@ FO_SAVED = "Saved:"
 WATCH_CONNECTING = "Connecting to AWS…"
 WATCH_CONNECTING_DEMO = "Starting the demo AWS… (it starts empty: watch follows what this process creates)"
 WATCH_FAILED = "Could not connect: {text}\nCtrl+Q quits."
+
+TOO_SMALL = ("rds-wizard needs a terminal of at least {min_width}x{min_height};\n"
+             "this one is {width}x{height}.\n\n"
+             "Make the window larger (or the font smaller): nothing is lost meanwhile.\nCtrl+Q quits.")

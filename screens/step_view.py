@@ -95,7 +95,7 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
 
     def compose(self) -> ComposeResult:
         """Fields in the step's order, with the step's extras and folded sections."""
-        if self.step.key == "availability":
+        if self.opens_with_picture:
             from screens.widgets.topology import TopologyDiagram
 
             # The picture first: it is what this step teaches, and it follows the choice below it.
@@ -116,6 +116,12 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
             return list(self.step.fields[:cut]), list(self.step.fields[cut:])
         return ([f for f in self.step.fields if not f.advanced], [f for f in self.step.fields if f.advanced])
 
+    @property
+    def opens_with_picture(self) -> bool:
+        """Whether the step shows a picture above its first field (Availability's topology), which
+        pushes that field below the first screenful at 80x24."""
+        return self.step.key == "availability"
+
     def field_widgets(self) -> Iterator[FieldWidget]:
         """Every field widget of this step, in order (a folded one may not be mounted yet)."""
         yield from self._by_path.values()
@@ -125,12 +131,26 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
         return self._by_path.get(path)
 
     async def reveal(self, widget: FieldWidget) -> Widget | None:
-        """Open the folded section holding `widget` (if any), scroll to it and focus it; returns the
-        control that takes the focus."""
+        """Open the folded section holding `widget` (if any), scroll to it and focus it (unless the focus
+        is in it already); returns the control that has the focus.
+
+        A text box is focused with its text left unselected: Textual selects it all on focus, and the
+        next key, typed for the problem's fix or out of habit, replaced it (a password typed twice).
+        """
         if self._fold is not None and widget in self._fold.fields:
             await self._fold.unfold()
+        from screens.widgets.text_fields import FieldInput
+
         target = widget.focus_target()
-        if target is not None:
+        focused = self.screen.focused
+        # The focus stays where it is in the field, unless the field points to an empty box to fill (the
+        # password's confirmation): nothing typed is in the way there.
+        to_fill = isinstance(target, FieldInput) and not target.value
+        if focused is not None and widget in focused.ancestors_with_self and not to_fill:
+            target = focused
+        elif target is not None:
+            if isinstance(target, FieldInput):
+                target.keep_text_on_next_focus()
             self.screen.set_focus(target)  # at once, not later through the app (see WizardScreen.go_to)
         self.call_after_refresh(self.scroll_to_widget, widget)
         return target

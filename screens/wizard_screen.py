@@ -94,6 +94,7 @@ class WizardScreen(Screen[None]):
         self.problems: list[Problem] = []
         self.facts: AccountFacts | None = None
         self.blocked_attempt = False
+        self._keys_shown = ""  # the keys line's text (see `_show_keys`)
         self._views: dict[str, StepView | ReviewView] = {}
         # Steps whose body has been laid out (shown, or laid out out of sight): a hidden widget keeps the
         # sizes of its last layout, so showing it again lays nothing out anew.
@@ -133,13 +134,39 @@ class WizardScreen(Screen[None]):
                 # Disabled as made on the first step (go_to sets it): not restyled before the first frame.
                 yield QuietButton(messages.BUTTON_BACK, id="back", disabled=self.current == 0)
                 yield QuietButton(messages.BUTTON_NEXT, variant="primary", id="next")
-        yield Static(self._keys_line(), id="keys")
+        keys = self._keys_line()
+        self._keys_shown = keys.plain
+        yield Static(keys, id="keys")
 
-    @staticmethod
-    def _keys_line() -> Content:
-        """The keys, clickable; fixed, so focus changes do not rebuild a footer on every step."""
-        parts = [f"[b]{key}[/b] [@click={action}]{label}[/]" for key, action, label in messages.KEYS]
+    def _keys_line(self) -> Content:
+        """The keys that work on this step, clickable; set as the step changes, not as the focus moves
+        (a footer rebuilt on every focus change restyled on every key)."""
+        parts = [f"[b]{key}[/b] [@click={action}]{label}[/]" for key, action, label in messages.KEYS
+                 if self._key_works(action)]
         return Content.from_markup("  ".join(parts))
+
+    def _key_works(self, action: str) -> bool:
+        """Whether an action of the keys line ("screen.next", "app.quit") does something on this step."""
+        namespace, _, name = action.partition(".")
+        return namespace != "screen" or self.check_action(name, ()) is True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Back has nowhere to go on the first step, nor Next on Review: their keys are off there, and
+        the keys line leaves them out."""
+        if action == "back":
+            return self.current > 0
+        if action == "next":
+            return self.step.key != "review"
+        return True
+
+    def _show_keys(self) -> None:
+        """Show the keys that work on the step now on screen (only when they differ: an update lays the
+        screen out again)."""
+        line = self._keys_line()
+        if line.plain != self._keys_shown:
+            self._keys_shown = line.plain
+            self.query_one("#keys", Static).update(line)
+        self.refresh_bindings()
 
     def app_ready(self) -> None:
         """The app's start-up is over (its batch of updates, in which Textual draws nothing, has ended)."""
@@ -311,19 +338,26 @@ class WizardScreen(Screen[None]):
         self.query_one("#next", CompactButton).display = not on_review
         self._save_button.display = on_review
         self._launch_button.display = on_review
+        self._show_keys()
         if self.wizard.spec_loaded and isinstance(view, StepView):
             view.sync(self.wizard.spec)
 
     def _focus_first(self, view: StepView | ReviewView) -> Widget | None:
-        """Focus the step's first shown control (Launch on Review); returns it."""
+        """Focus the step's first shown control, or the step's body where that control would be out of
+        sight (Review's settings, cost and command; a step that opens with its picture); returns it.
+
+        A focused body answers the arrows, PageUp/PageDown and Home/End from the moment it shows (a
+        focused button below it did not: Review's settings four screens down could not be reached);
+        Tab goes on to its controls.
+        """
         target: Widget | None = None
-        if isinstance(view, StepView):
+        if isinstance(view, StepView) and not view.opens_with_picture:
             for widget in view.field_widgets():
                 if widget.display:
                     target = widget.focus_target()
                     break
         else:
-            target = self._launch_button
+            target = view
         if target is not None:
             # Set here rather than through Widget.focus (which asks the app to do it later), so the
             # focus styles are settled in the step's first frame, not repainted in a second one. The

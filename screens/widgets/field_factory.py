@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -100,6 +100,15 @@ class FieldWidget(Vertical):
         if self._pending_status is not None:
             self._status(*self._pending_status)
         self.show_problems(self._pending_problems)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Mark the field as the one with the focus (its label shows it, see wizard.tcss): a compact
+        control's own focus colour is faint. A class, as `:focus-within` leaves the label unrestyled."""
+        self.add_class("-focused")
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        """The focus left this field's control."""
+        self.remove_class("-focused")
 
     def _composed(self) -> bool:
         # Mounted, not merely with children: a field's children are attached before their own parts

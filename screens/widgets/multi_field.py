@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.widgets import SelectionList
 
 from screens.widgets.field_factory import FieldWidget, choice_prompt
-from screens.widgets.quiet_lists import QuietSelectionList
+from screens.widgets.marked_toggles import MarkedSelectionList
 from wizard.spec.values import format_value
 
 if TYPE_CHECKING:
@@ -21,8 +21,8 @@ class MultiField(FieldWidget):
     """Several values from a list (security groups, log exports)."""
 
     def compose_control(self) -> ComposeResult:
-        """A compact selection list."""
-        yield QuietSelectionList(compact=True, classes="field-multi")
+        """A compact selection list that marks ticked options by shape."""
+        yield MarkedSelectionList(compact=True, classes="field-multi")
 
     def apply_choices(self, choices: list[Choice], value: Any) -> None:
         """Fill the list, ticking what the spec holds."""

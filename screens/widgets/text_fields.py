@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Input, Static
+from textual.widgets.input import Selection
 
 from screens import messages
 from screens.widgets.field_factory import FieldWidget
@@ -19,6 +21,26 @@ if TYPE_CHECKING:
 
 class FieldInput(QuietInput):
     """A field's text box: Enter moves on to the next control, as a form would."""
+
+    _keep_text_on_focus = False
+
+    def keep_text_on_next_focus(self) -> None:
+        """Leave the text unselected, the cursor at its end, when the box next takes the focus.
+
+        Textual selects all of an Input's text as it takes the focus, so the next key replaces it: right
+        for a Tab into a box, wrong when the wizard moves the focus there itself (a blocked Next, a jump
+        to a problem), where the user meant to type on, or did not expect the move (a password).
+        """
+        self._keep_text_on_focus = True
+
+    def on_focus(self) -> None:
+        """Undo the select-all of this focus, if asked to, once the Input has done it."""
+        if self._keep_text_on_focus:
+            self._keep_text_on_focus = False
+            self.call_next(self._cursor_to_end)
+
+    def _cursor_to_end(self) -> None:
+        self.selection = Selection.cursor(len(self.value))
 
     async def action_submit(self) -> None:
         """Submit, and move the focus on at once (see OrderedInput: letters typed after Enter belong to
@@ -67,6 +89,15 @@ class PasswordField(FieldWidget):
         yield FieldInput(password=True, compact=True, classes="field-input password-first")
         yield Static(messages.PASSWORD_CONFIRM, classes="field-label")
         yield FieldInput(password=True, compact=True, classes="field-input password-confirm")
+
+    def focus_target(self) -> Widget | None:
+        """The box to type in: the confirmation once the password is typed and it is still empty (a
+        blocked Next sends the focus there), else the password."""
+        first = self.query_one(".password-first", Input)
+        confirm = self.query_one(".password-confirm", Input)
+        if first.value and not confirm.value and confirm.focusable:
+            return confirm
+        return super().focus_target()
 
     def local_problems(self) -> list[Problem]:
         """A mismatch between the two entries, once the second is typed."""

@@ -1,4 +1,5 @@
-"""Snapshots of every wizard step at 80x24 (pytest-textual-snapshot), on the in-memory catalog.
+"""Snapshots of every wizard step at 80x24 (Review at 120x40 too, and the message below 80x24)
+(pytest-textual-snapshot), on the in-memory catalog.
 
 Regenerate with `pytest tests/functional/test_tui_snapshots.py --snapshot-update` only after looking at
 the report of what changed.
@@ -100,3 +101,22 @@ def test_review_step(snap_compare: Any) -> None:
 
 def test_quit_asks_about_the_draft(snap_compare: Any) -> None:
     assert snap_compare(_app(), terminal_size=SIZE, run_before=_to("network", _quit))
+
+
+def test_review_step_at_120x40(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=(120, 40), run_before=_to("review"))
+
+
+async def _security_group_ticked(pilot: Pilot[Any]) -> None:
+    selection = pilot.app.screen.query_one("#field-connectivity-security_group_ids SelectionList")
+    pilot.app.screen.query_one("#step-network").scroll_to_widget(selection, animate=False, top=True)
+    selection.focus()
+    await pilot.press("down", "space")
+
+
+def test_network_step_security_groups_ticked_and_unticked(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=SIZE, run_before=_to("network", _security_group_ticked))
+
+
+def test_too_small_terminal_says_it_needs_80x24(snap_compare: Any) -> None:
+    assert snap_compare(_app(), terminal_size=(70, 20), run_before=settle)
