@@ -63,7 +63,8 @@ CheckStatus = Literal["ok", "warning", "fail", "info"]
 EntryKind = Literal["action", "status", "event", "dns", "tcp", "app", "az", "note", "warning"]
 Verdict = Literal["pass", "warning", "fail"]
 
-# Real-RDS figures (rds-facts section 3); the demo divides them by its time scale.
+# Real-RDS figures (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html,
+# and FailoverDBCluster's API reference for clusters); the demo divides them by its time scale.
 TYPICAL_OUTAGE_INSTANCE = "60-120 s"
 TYPICAL_OUTAGE_CLUSTER = "under 35 s"
 OUTAGE_WARNING_SECONDS = 120.0
@@ -903,7 +904,7 @@ class FailoverTest:
             return True
         if state["done_at"] is None:
             state["done_at"] = time.monotonic()
-        # AWS can take minutes to show the new AZ (rds-facts section 3): give it a grace period.
+        # AWS can take minutes to show the new AZ (Multi-AZ page of the RDS User Guide): a grace period.
         return bool(time.monotonic() - state["done_at"] > az_grace)
 
     def _report(self, state: dict[str, Any], requested_at: float, before_primary: str | None,

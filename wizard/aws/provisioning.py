@@ -1,7 +1,9 @@
 """Follow a DB instance (or a Multi-AZ DB cluster) until it is available, without ever giving up early.
 
 No waiter: waiters time out after ~30 minutes and miss problem statuses such as `storage-full`
-(rds-facts section 4). A `Follower` makes one round of describes per `poll()` and returns a `Progress`
+(the DB instance status list in the RDS User Guide,
+https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/accessing-monitoring.html). A `Follower` makes
+one round of describes per `poll()` and returns a `Progress`
 snapshot that also lists what changed in that round (`updates`), so a Textual screen can render the
 snapshot and a line-mode front end can print the updates. `follow()` loops with an adaptive schedule.
 
@@ -46,7 +48,8 @@ SINGLE_AZ_STAGES: tuple[str, ...] = ("creating", "backing-up", "available")
 MULTI_AZ_STAGES: tuple[str, ...] = ("creating", "modifying", "backing-up", "available")
 CLUSTER_STAGES: tuple[str, ...] = ("creating", "backing-up", "available")
 
-# Typical create times on real RDS, in seconds (rds-facts section 3: 5-10 min single-AZ, 15-20 Multi-AZ).
+# Typical create times on real RDS, in seconds: AWS says only "several minutes"; users report 5-10 min
+# Single-AZ and 15-20 Multi-AZ (hashicorp/terraform issue 498).
 TYPICAL_CREATE_SECONDS: dict[str, tuple[float, float]] = {
     "single-az": (5 * 60.0, 10 * 60.0),
     "multi-az-instance": (15 * 60.0, 20 * 60.0),

@@ -33,8 +33,9 @@ from wizard.demo.network import (
 
 _log = logging.getLogger(__name__)
 
-# Real RDS durations in seconds (rds-facts.md section 3): a Multi-AZ create takes 15-20 minutes, a
-# Single-AZ one 5-10, a failover 60-120 s, a Multi-AZ DB cluster failover typically under 35 s.
+# Real RDS durations in seconds (RDS User Guide, Multi-AZ DB instance deployments, and users' reports):
+# a Multi-AZ create takes 15-20 minutes, a Single-AZ one 5-10, a failover 60-120 s, a Multi-AZ DB
+# cluster failover typically under 35 s.
 CREATE_SINGLE_AZ = 420.0
 CREATE_MULTI_AZ = 540.0
 CONVERT_TO_MULTI_AZ = 300.0

@@ -2,7 +2,8 @@
 
 The rules in `wizard.spec.rules` read these rows and never branch on an engine's name, so supporting
 another engine is one more row here. Figures come from the botocore 1.44.8 CreateDBInstance
-documentation and the RDS user guide (see ../shared/reference/rds-facts.md, section 2); where a figure
+documentation and the RDS User Guide
+(https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html); where a figure
 is not known for sure the row leaves it out (None) and no rule rejects on its account.
 """
 

@@ -1,9 +1,10 @@
 """Every RDS create rule, checked before any API call: which setting, which rule, how to fix it.
 
-`validate(spec)` returns problems instead of raising. Errors are what AWS would refuse (rds-facts.md,
-section 2); warnings are choices that work but deserve a second look (public access, no deletion
-protection, ...). Rules that differ by engine read `wizard.spec.engines`; what is not known for sure
-produces no error, because refusing what AWS accepts is as bad as missing what it refuses.
+`validate(spec)` returns problems instead of raising. Errors are what AWS would refuse (the CreateDBInstance
+API reference, https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html);
+warnings are choices that work but deserve a second look (public access, no deletion protection, ...). Rules
+that differ by engine read `wizard.spec.engines`; what is not known for sure produces no error, because
+refusing what AWS accepts is as bad as missing what it refuses.
 With `AccountFacts` the rules also check what only the account knows: subnet group coverage, whether a
 class is orderable for the engine and version, and Multi-AZ capability.
 """
