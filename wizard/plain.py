@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from wizard.escaping import shown, shown_lines
+from wizard.session import WizardSession, draft_step
 from wizard.spec.values import format_value
-from wizard.steps import STEPS, Step, StepField, step_by_key, step_for_field
+from wizard.steps import STEPS, Step, StepField, step_for_field
 
 if TYPE_CHECKING:
     from wizard.aws.gateway import Gateway
@@ -32,10 +33,6 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_CANCELLED = 130
-
-# Sources whose choices come from the account (a network round trip the first time).
-_CATALOG_SOURCES = frozenset({"engine_versions", "instance_classes", "storage_types", "vpcs", "subnet_groups",
-                              "security_groups", "availability_zones", "parameter_groups", "option_groups"})
 
 ERROR_MARK = "✗"
 WARNING_MARK = "!"
@@ -280,18 +277,22 @@ def _choice_option(choice: Choice) -> Option:
 
 
 class PlainWizard:
-    """The six steps as prompts, over one spec and one gateway."""
+    """The six steps as prompts over one wizard session (which holds every answer) and one gateway."""
 
     def __init__(self, spec: DatabaseSpec, gateway: Gateway, prompter: Prompter,
                  say: Callable[[str], None] | None = None) -> None:
-        self.spec = spec
+        self.session = WizardSession(spec)
         self.gateway = gateway
         self.prompter = prompter
         self.say: Callable[[str], None] = say or (lambda line: print(line, flush=True))
-        self.step_key = STEPS[0].key
-        self.template: str | None = None
+        self.launched = False  # once created, Ctrl+C keeps no draft: there is nothing left to resume
         self._loaded: set[str] = set()
         self._announced: set[tuple[str, str]] = set()
+
+    @property
+    def spec(self) -> DatabaseSpec:
+        """The answers so far (the session's)."""
+        return self.session.spec
 
     # -- look-ups --------------------------------------------------------------------------------
 
@@ -299,10 +300,12 @@ class PlainWizard:
         """The field's choices, saying so first when they need the account."""
         from wizard.choices import choices_for
 
-        if field.source in _CATALOG_SOURCES and field.source not in self._loaded:
+        if self.session.needs_account(field) and field.source not in self._loaded:
             self.say(f"Loading the {field.label} choices ...")
-            self._loaded.add(field.source)
-        return choices_for(field, self.spec, self.gateway.catalog)
+            self._loaded.add(str(field.source))
+        choices = choices_for(field, self.spec, self.gateway.catalog)
+        self.session.remember_choices(field.path, choices)
+        return choices
 
     def facts(self) -> AccountFacts | None:
         """What the rules may know of the account; None when it cannot be looked up."""
@@ -316,22 +319,19 @@ class PlainWizard:
             return None
 
     def problems(self) -> list[Problem]:
-        """Every problem the rules find in the spec as it stands."""
-        from wizard.spec.rules import validate
-
-        return validate(self.spec, self.facts())
+        """Every problem the rules find in the spec as it stands (the account looked up again)."""
+        self.session.set_facts(self.facts())
+        return self.session.problems
 
     # -- fields ----------------------------------------------------------------------------------
 
     def _value(self, field: StepField) -> Any:
-        from wizard.spec.fields import get_value
-
-        return get_value(self.spec, field.path)
+        return self.session.value_of(field.path)
 
     def _prompt_choice(self, field: StepField, label: str) -> Any:
         from wizard.choices import Choice, default_choice
 
-        current = self.template if field.kind == "template" else self._value(field)
+        current = self._value(field)
         try:
             choices = self.choices(field)
         except Exception as exc:  # the account could not be asked: the value can still be typed
@@ -399,26 +399,24 @@ class PlainWizard:
                 label += f" (e.g. {field.placeholder})"
         return self.prompter.text(label, current)
 
-    def field_errors(self, field: StepField, problems: Sequence[Problem]) -> list[Problem]:
-        """The errors the rules attach to this field."""
-        return [p for p in problems if p.is_error
-                and (p.field == field.path or p.field.startswith(field.path + "."))]
+    def field_errors(self, field: StepField) -> list[Problem]:
+        """The errors the rules attach to this field (the account looked up again)."""
+        self.session.set_facts(self.facts())
+        return [p for p in self.session.field_problems(field.path) if p.is_error]
 
     def ask(self, field: StepField) -> None:
         """Ask a field until its answer parses and breaks no rule of its own."""
-        from wizard.spec.fields import set_value
-
         self.say(f"  {field.help}")
         while True:
             raw = self.prompt(field)
             if field.kind == "template":
                 self.apply_template(str(raw) if raw else None)
                 return
-            problem = set_value(self.spec, field.path, raw)
+            problem = self.session.edit(field.path, raw)
             if problem is not None:
                 self.say(f"{ERROR_MARK} {problem.message}")
                 continue
-            errors = self.field_errors(field, self.problems())
+            errors = self.field_errors(field)
             if not errors:
                 return
             for error in errors:
@@ -426,20 +424,13 @@ class PlainWizard:
 
     def apply_template(self, name: str | None) -> None:
         """Fill the later steps from a template (a preset), keeping the identifier and the password."""
-        if not name or name == self.template:
+        if not name or name == self.session.template:
             return
-        from presets import load_preset
-
         try:
-            spec = load_preset(name)
+            self.session.apply_template(name)
         except Exception as exc:  # a broken preset is reported; the answers so far stay
             self.say(f"{ERROR_MARK} The template {name} could not be loaded: {exc}")
             return
-        if self.spec.settings.identifier:
-            spec.settings.identifier = self.spec.settings.identifier
-        spec.settings.master_password = self.spec.settings.master_password
-        self.spec = spec
-        self.template = name
         self.say(f"Applied the template {name}: the next questions offer its answers.")
 
     # -- steps -----------------------------------------------------------------------------------
@@ -472,9 +463,9 @@ class PlainWizard:
     def settle(self, step: Step) -> None:
         """Refuse to leave the step while it has an error: show each and re-ask its field."""
         while True:
-            problems = self.problems()
+            self.problems()
             fields = step.visible_fields(self.spec)
-            failing = [(f, self.field_errors(f, problems)) for f in fields]
+            failing = [(f, [p for p in self.session.field_problems(f.path) if p.is_error]) for f in fields]
             failing = [(f, errors) for f, errors in failing if errors]
             if not failing:
                 break
@@ -497,23 +488,16 @@ class PlainWizard:
 
     # -- review ----------------------------------------------------------------------------------
 
-    def shown(self, field: StepField) -> str:
-        """A setting for the review: the choice's label where it has one, never a password."""
-        from wizard.spec.fields import display_value
-
-        value = self._value(field)
-        if field.kind == "password":
-            return "set (not shown)" if value else "not set"
-        if value in (None, "", [], {}):
-            return "not set (RDS's default)" if field.optional else "not set"
-        if field.source and field.kind in ("choice", "multi-choice"):
-            try:
-                labels = {c.value: c.label for c in self.choices(field)}
-            except Exception:  # the label is a nicety: the value itself is shown instead
-                labels = {}
-            values = value if isinstance(value, list) else [value]
-            return ", ".join(labels.get(v, str(v)) for v in values)
-        return display_value(self.spec, field.path)
+    def _load_labels(self) -> None:
+        """Load the choices of every shown choice field not asked yet (a preset or a draft answered it),
+        so Review names what was picked by its label; the value itself shows where they cannot load."""
+        for step in STEPS[:-1]:
+            for field in step.visible_fields(self.spec):
+                if field.source and field.kind != "template" and not self.session.choice_label(field):
+                    try:
+                        self.choices(field)
+                    except Exception:  # the label is a nicety: the value itself is shown instead
+                        continue
 
     def print_review(self, problems: Sequence[Problem]) -> None:
         """The settings grouped by step, the problems, and the equivalent AWS CLI command."""
@@ -522,11 +506,13 @@ class PlainWizard:
 
         self.say("")
         self.say(f"Step {len(STEPS)} of {len(STEPS)}: Review")
+        self._load_labels()
+        rows = self.session.review_rows()
         for step in STEPS[:-1]:
             self.say(f"{step.title}:")
-            for field in step.visible_fields(self.spec):
-                if field.kind != "template":
-                    self.say(f"  {field.label}: {self.shown(field)}")
+            for row in rows:
+                if row.step_key == step.key:
+                    self.say(f"  {row.label}: {row.value}")
         errors = [p for p in problems if p.is_error]
         warnings = [p for p in problems if not p.is_error]
         for problem in errors:
@@ -547,11 +533,10 @@ class PlainWizard:
 
     def review(self) -> int:
         """Review, then launch, save a preset, change a step or stop (keeping the draft)."""
-        from wizard import drafts
 
         while True:
-            self.step_key = "review"
-            drafts.save_draft(self.spec, "review")
+            self.session.go_to(len(STEPS) - 1)
+            self.session.save_draft()
             problems = self.problems()
             self.print_review(problems)
             errors = [p for p in problems if p.is_error]
@@ -627,7 +612,7 @@ class PlainWizard:
             self.say(f"{ERROR_MARK} {exc.render()}")
             return None
         drafts.discard_draft()
-        self.step_key = "launched"
+        self.launched = True
         from wizard.plain_progress import failover_lines, follow_lines
 
         outcome = follow_lines(result, self.gateway, self.say)
@@ -661,14 +646,12 @@ class PlainWizard:
 
     def run(self, start: str = STEPS[0].key) -> int:
         """Walk the steps from `start`, then review."""
-        from wizard import drafts
 
         keys = [s.key for s in STEPS]
         for step in STEPS[keys.index(start):-1]:
-            self.step_key = step.key
+            self.session.go_to(keys.index(step.key))
             self.run_step(step)
-            following = keys[keys.index(step.key) + 1]
-            drafts.save_draft(self.spec, following)
+            self.session.save_draft(keys[keys.index(step.key) + 1])
         return self.review()
 
 
@@ -708,7 +691,7 @@ def _initial_spec(args: argparse.Namespace, prompter: Prompter,
         return load_preset(preset), "review"
     draft = drafts.load_draft()
     if draft is not None:
-        step = step_by_key(draft.step_key) if draft.step_key in {s.key for s in STEPS} else STEPS[0]
+        step = draft_step(draft.step_key)
         when = draft.saved_at.strftime("%Y-%m-%d %H:%M UTC")
         say(f"Found an unfinished wizard saved {when}, at the step {step.title}.")
         if prompter.confirm("Resume it (no: start over)?", True):
@@ -720,7 +703,6 @@ def _initial_spec(args: argparse.Namespace, prompter: Prompter,
 def run_plain(args: argparse.Namespace, prompter: Prompter | None = None,
               say: Callable[[str], None] | None = None) -> int:
     """The plain wizard from start to finish; the exit code (130 when cancelled, with a draft kept)."""
-    from wizard import drafts
     from wizard.aws import ConnectionOptions, explain, open_gateway
 
     out: Callable[[str], None] = say or _terminal_say
@@ -752,8 +734,8 @@ def run_plain(args: argparse.Namespace, prompter: Prompter | None = None,
     try:
         return wizard.run(start)
     except (KeyboardInterrupt, EOFError):
-        if wizard.step_key != "launched":
-            drafts.save_draft(wizard.spec, wizard.step_key)
+        if not wizard.launched:
+            wizard.session.save_draft()
             out("")
             out("Cancelled. Your answers are kept as a draft (never the password); "
                 "run rds-wizard again to resume.")
@@ -761,8 +743,8 @@ def run_plain(args: argparse.Namespace, prompter: Prompter | None = None,
             out("\nCancelled.")
         return EXIT_CANCELLED
     except Exception as exc:  # anything AWS or the network threw that no step handled: said, not traced
-        if wizard.step_key != "launched":
-            drafts.save_draft(wizard.spec, wizard.step_key)
+        if not wizard.launched:
+            wizard.session.save_draft()
         out(f"{ERROR_MARK} {explain(exc).render()}")
         return EXIT_PROBLEMS
     finally:
