@@ -22,7 +22,8 @@ from screens.widgets.banner import Banner
 from screens.wizard_screen import WizardScreen
 from wizard.escaping import shown, shown_lines
 from wizard.gateway_holder import GatewayHolder
-from wizard.steps import STEP_KEYS, STEPS, step_by_key
+from wizard.session import WizardSession, draft_step
+from wizard.steps import STEP_KEYS, STEPS
 
 if TYPE_CHECKING:
     from textual.driver import Driver
@@ -97,33 +98,25 @@ class WizardApp(App[int]):
         # Whether this app owns the process's cyclic garbage collector (the command line's app does; an app
         # in a test process must not): it is paused until the first frame, then what lives on is frozen.
         self.freeze_gc = freeze_gc
-        self._spec = spec
+        # The wizard's state: the screens render it and send it edits.
+        self.session = WizardSession(spec, reached=start_reached)
         self.demo = demo
         self.resume = resume
         self.gateway: GatewayLike | None = None
         # Owns each gateway from the moment it exists: a quit while the demo starts still stops it.
         self.gateways = GatewayHolder()
         self.identity: Identity | None = None
-        self.template_name: str | None = None
-        self._start_reached = start_reached
 
     @property
     def spec(self) -> DatabaseSpec:
-        """The answers so far; a new spec is made on first use (the model loads after the first frame)."""
-        if self._spec is None:
-            from wizard.spec.model import DatabaseSpec
-
-            self._spec = DatabaseSpec()
-        return self._spec
-
-    @spec.setter
-    def spec(self, spec: DatabaseSpec) -> None:
-        self._spec = spec
+        """The answers so far (the session's; made on first use, as the model loads after the first
+        frame)."""
+        return self.session.spec
 
     @property
     def spec_loaded(self) -> bool:
         """Whether the spec (and so the model) exists yet."""
-        return self._spec is not None
+        return self.session.spec_loaded
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this platform; on Linux and macOS one that delivers the Escape key after
@@ -149,9 +142,7 @@ class WizardApp(App[int]):
     def get_default_screen(self) -> Screen[Any]:
         """The wizard's screen, as the app's first: Textual's blank default screen, with the wizard pushed
         over it, was styled and resumed before the first frame for nothing."""
-        screen = WizardScreen()
-        screen.reached = self._start_reached
-        return screen
+        return WizardScreen()
 
     def on_mount(self) -> None:
         """Offer to resume a draft (the wizard's screen shows itself and starts connecting)."""
@@ -254,7 +245,7 @@ class WizardApp(App[int]):
         draft = load_draft()
         if draft is None:
             return
-        step = step_by_key(draft.step_key) if draft.step_key in STEP_KEYS else STEPS[0]
+        step = draft_step(draft.step_key)
         spec = draft.spec
         summary = f"{spec.engine.engine}, {spec.settings.identifier or 'no identifier yet'}"
 
@@ -265,9 +256,8 @@ class WizardApp(App[int]):
             if not resume:
                 discard_draft()
                 return
-            self.spec = draft.spec
+            self.session.restore(draft.spec, step.key)
             screen = self.wizard_screen
-            screen.reached = STEP_KEYS.index(step.key)
             screen.reload_all()
             await screen.go_to(STEP_KEYS.index(step.key))
 
@@ -275,32 +265,24 @@ class WizardApp(App[int]):
 
     def autosave(self, step_key: str) -> None:
         """Keep the answers as a draft (never the password) as the user moves on."""
-        from wizard.drafts import save_draft
-
         try:
-            save_draft(self.spec, step_key)
+            self.session.save_draft(step_key)
         except OSError as exc:
             self.notify(str(exc), severity="warning")
 
     def apply_template(self, name: str) -> None:
         """Fill the later steps from a template (a preset), keeping what identifies this database."""
-        previous, self.template_name = self.template_name, name
-        if not self._load_preset(name, keep_identity=True):
-            self.template_name = previous
+        self._load_preset(name, keep_identity=True)
 
     def _load_preset(self, name: str, keep_identity: bool) -> bool:
-        from presets import load_preset
-
         try:
-            spec = load_preset(name)
+            if keep_identity:
+                self.session.apply_template(name)
+            else:
+                self.session.load_preset(name)
         except Exception as exc:  # a bad preset is reported, the answers stay
             self.notify(messages.LOAD_PRESET_FAILED.format(name=name, reason=exc), severity="error")
             return False
-        if keep_identity:
-            if self.spec.settings.identifier:
-                spec.settings.identifier = self.spec.settings.identifier
-            spec.settings.master_password = self.spec.settings.master_password
-        self.spec = spec
         self.wizard_screen.reload_all()
         notice = messages.TEMPLATE_APPLIED if keep_identity else messages.LOADED_PRESET
         self.notify(notice.format(name=name))
@@ -309,8 +291,6 @@ class WizardApp(App[int]):
     def load_preset(self, name: str) -> None:
         """Replace every answer with a preset; every step becomes reachable."""
         if self._load_preset(name, keep_identity=False):
-            self.template_name = None
-            self.wizard_screen.reached = len(STEPS) - 1
             self.wizard_screen.refresh_problems()
 
     def action_save_preset(self) -> None:
@@ -378,11 +358,11 @@ class WizardApp(App[int]):
             """Keep or discard the draft and quit; None stays."""
             if choice is None:
                 return
-            from wizard.drafts import discard_draft, save_draft
+            from wizard.drafts import discard_draft
 
             if choice == "keep":
                 try:
-                    save_draft(self.spec, STEP_KEYS[self.wizard_screen.current])
+                    self.session.save_draft()
                 except OSError as exc:
                     self.notify(messages.DRAFT_FAILED.format(reason=exc), severity="error")
                     return

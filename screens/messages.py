@@ -91,7 +91,6 @@ WINDOW_NO_PREFERENCE = "{label}: no preference: RDS picks a 30-minute window for
 REVIEW_PROBLEMS = "Problems"
 REVIEW_NO_PROBLEMS = "No problems found: ready to launch."
 REVIEW_SETTINGS = "Settings"
-REVIEW_EMPTY = "- (not set: RDS default)"
 REVIEW_COST = "Monthly cost estimate"
 REVIEW_CLI = "Equivalent AWS CLI command"
 REVIEW_CLI_UNAVAILABLE = "(The AWS CLI export is not available: {reason})"

@@ -19,6 +19,7 @@ from wizard.cost import COST_NOTE, NO_ESTIMATE, estimate_spec
 from wizard.escaping import shown, shown_lines
 
 if TYPE_CHECKING:
+    from wizard.session import ReviewRow
     from wizard.spec.model import DatabaseSpec
     from wizard.spec.problems import Problem
 
@@ -58,8 +59,9 @@ class ReviewView(VerticalScroll):
         self._shown: tuple[object, ...] | None = None
 
     def show_review(self, spec: DatabaseSpec, problems: Sequence[Problem],
-                    rows: Sequence[tuple[str, str, str]], step_titles: dict[str, str], cli_text: str) -> None:
-        """Rebuild: `rows` are (path, label, shown value); `step_titles` names each problem's step."""
+                    rows: Sequence[ReviewRow], step_titles: dict[str, str], cli_text: str) -> None:
+        """Rebuild from the session's rows, grouped as the console does; `step_titles` names each
+        problem's step."""
         cost = self._cost_text(spec)
         shown = (tuple((p.field, p.message, p.is_error) for p in problems), tuple(rows),
                  tuple(sorted(step_titles.items())), cli_text, cost.plain)
@@ -90,19 +92,19 @@ class ReviewView(VerticalScroll):
         self.mount_all(widgets)
 
     @staticmethod
-    def _settings_table(rows: Sequence[tuple[str, str, str]]) -> Table:
+    def _settings_table(rows: Sequence[ReviewRow]) -> Table:
         table = Table.grid(padding=(0, 1))
         table.add_column(style="dim", no_wrap=True, max_width=28)
         table.add_column()
         current = None
         order = [title for title, _ in CONSOLE_SECTIONS]
-        for path, label, value in sorted(rows, key=lambda r: order.index(_section_of(r[0]))):
-            section = _section_of(path)
+        for row in sorted(rows, key=lambda r: order.index(_section_of(r.path))):
+            section = _section_of(row.path)
             if section != current:
                 table.add_row(Text(section, style="bold underline"), "")
                 current = section
             # Plain Text: a value is shown as typed, escaped, never read as Rich markup.
-            table.add_row(Text(label), Text(shown(value)))
+            table.add_row(Text(row.label), Text(shown(row.value)))
         return table
 
     @staticmethod

@@ -631,7 +631,7 @@ async def test_a_drop_down_opens_under_its_value_and_picks_with_a_click_in_its_l
         await pilot.click(overlay, offset=(2, 1))
         await settle(pilot)
         assert not select.expanded
-        assert select.value == app.template_name == value
+        assert select.value == app.session.template == value
 
 
 async def test_a_folded_field_is_filled_before_it_is_first_opened_and_set_once_opened() -> None:
