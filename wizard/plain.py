@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 from wizard.escaping import shown, shown_lines
 from wizard.session import WizardSession, draft_step
 from wizard.spec.values import format_value
-from wizard.steps import STEPS, Step, StepField, step_for_field
+from wizard.steps import SINGLE_CHOICE_KINDS, STEPS, Step, StepField, step_for_field
 
 if TYPE_CHECKING:
     from wizard.aws.gateway import Gateway
@@ -325,13 +325,13 @@ class PlainWizard:
 
     # -- fields ----------------------------------------------------------------------------------
 
-    def _value(self, field: StepField) -> Any:
+    def _current_value(self, field: StepField) -> Any:
         return self.session.value_of(field.path)
 
     def _prompt_choice(self, field: StepField, label: str) -> Any:
         from wizard.choices import Choice, default_choice
 
-        current = self._value(field)
+        current = self._current_value(field)
         try:
             choices = self.choices(field)
         except Exception as exc:  # the account could not be asked: the value can still be typed
@@ -382,13 +382,13 @@ class PlainWizard:
     def prompt(self, field: StepField) -> Any:
         """Ask one field; the raw answer for `set_value`."""
         label = field.label + ("" if not field.optional else " (optional)")
-        if field.kind in ("choice", "multi-choice", "template") and field.source:
+        if (field.kind in SINGLE_CHOICE_KINDS or field.kind == "multi-choice") and field.source:
             return self._prompt_choice(field, label)
         if field.kind == "toggle":
-            return self.prompter.confirm(label, bool(self._value(field)))
+            return self.prompter.confirm(label, bool(self._current_value(field)))
         if field.kind == "password":
             return self._prompt_password(label)
-        current = format_value(self._value(field))
+        current = format_value(self._current_value(field))
         if not current:
             from wizard.choices import default_choice
 

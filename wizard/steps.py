@@ -13,8 +13,13 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 if TYPE_CHECKING:
     from wizard.spec.model import DatabaseSpec
 
-FieldKind = Literal["text", "integer", "choice", "multi-choice", "toggle", "password", "window", "tags",
-                    "template"]
+# What a field is, which is also how it is asked: "choice" one value from a list, "radio" one of a few
+# values each worth a description (shown side by side), "class" one of a long list to filter by typing
+# (the instance classes), "template" a preset to fill the later steps from.
+FieldKind = Literal["text", "integer", "choice", "radio", "class", "multi-choice", "toggle", "password",
+                    "window", "tags", "template"]
+# The kinds that pick one value from a list of choices.
+SINGLE_CHOICE_KINDS: frozenset[str] = frozenset({"choice", "radio", "class", "template"})
 
 
 def _always(_spec: DatabaseSpec) -> bool:
@@ -89,7 +94,7 @@ STEPS: tuple[Step, ...] = (
             StepField("settings.master_username", "Master username", "The administrator's login: letters, "
                       "digits and underscores, starting with a letter.", "text"),
             StepField("settings.credentials", "Credentials", "Secrets Manager keeps and rotates the "
-                      "password for you (recommended).", "choice", source="credentials"),
+                      "password for you (recommended).", "radio", source="credentials"),
             StepField("settings.master_password", "Master password", "Typed twice, never stored by the "
                       "wizard. 8+ printable characters, no / \" @ or space.", "password",
                       visible_when=lambda s: s.settings.credentials == "self-managed"),
@@ -97,7 +102,7 @@ STEPS: tuple[Step, ...] = (
                       "secret; empty uses aws/secretsmanager.", "text", optional=True, advanced=True,
                       visible_when=lambda s: s.settings.credentials == "secrets-manager"),
             StepField("instance.instance_class", "DB instance class", "CPU and memory. Burstable (db.t*) "
-                      "classes suit dev/test, not production Multi-AZ.", "choice",
+                      "classes suit dev/test, not production Multi-AZ.", "class",
                       source="instance_classes"),
             StepField("storage.type", "Storage type", "gp3 gives a 3,000 IOPS baseline at any size; io1/io2 "
                       "provision IOPS for heavy I/O.", "choice", source="storage_types"),
@@ -122,7 +127,7 @@ STEPS: tuple[Step, ...] = (
         docs_url=_DOCS + "Concepts.MultiAZ.html",
         fields=(
             StepField("availability.deployment", "Deployment", "Multi-AZ costs about twice a single-AZ "
-                      "instance: you pay for the standby too.", "choice", source="deployments"),
+                      "instance: you pay for the standby too.", "radio", source="deployments"),
         ),
     ),
     Step(

@@ -26,7 +26,7 @@ class ClassField(FieldWidget):
 
     def compose_control(self) -> ComposeResult:
         """The type-to-filter picker."""
-        yield ClassPicker(format_value(self._initial) or None)
+        yield ClassPicker(format_value(self._start_value) or None)
 
     def apply_choices(self, choices: list[Choice], value: Any) -> None:
         """Offer the classes."""

@@ -25,15 +25,12 @@ from screens import messages
 from screens.widgets.compact_button import CompactButton
 from screens.widgets.drop_down import DropDown
 from wizard.spec.values import format_value
+from wizard.steps import SINGLE_CHOICE_KINDS
 
 if TYPE_CHECKING:
     from wizard.choices import Choice
     from wizard.spec.problems import Problem
     from wizard.steps import StepField
-
-# Sources whose few options read best as radio buttons with a description each.
-RADIO_SOURCES = frozenset({"credentials", "deployments"})
-CLASS_SOURCE = "instance_classes"
 
 
 def field_id(path: str) -> str:
@@ -69,7 +66,7 @@ class FieldWidget(Vertical):
     def __init__(self, step_field: StepField, value: Any) -> None:
         super().__init__(classes="field", id=field_id(step_field.path))
         self.step_field = step_field
-        self._initial = value
+        self._start_value = value
         self._last_raw = format_value(value)
         self.choices: list[Choice] | None = None
         # What arrived before the children were composed (a field inside a collapsed section).
@@ -110,7 +107,7 @@ class FieldWidget(Vertical):
         """The focus left this field's control."""
         self.remove_class("-focused")
 
-    def _composed(self) -> bool:
+    def _controls_composed(self) -> bool:
         # Mounted, not merely with children: a field's children are attached before their own parts
         # (the status text inside its row), which are there once the field has mounted.
         return self.is_mounted
@@ -125,7 +122,7 @@ class FieldWidget(Vertical):
             yield Static(label, classes="field-label")
         yield from self.compose_control()
         if self._pending_status is not None and not self._pending_status[1]:
-            # Already known to be loading (see `WizardScreen._build`): made so, not restyled at once.
+            # Already known to be loading (see `WizardScreen._build_step`): made so, not restyled at once.
             self._shown_status = self._pending_status
         self._notes = Static(self._notes_text(), classes="field-help -loading" if self._loading_note
                              else "field-help")
@@ -159,11 +156,11 @@ class FieldWidget(Vertical):
     def show_value(self, value: Any) -> None:
         """Show `value` (from the spec) without posting `Edited`; kept for its controls if the field is not
         composed yet (a field in a folded section that was never opened)."""
-        if self._composed():
+        if self._controls_composed():
             self._pending_value.clear()
             self.load_value(value)
             return
-        self._initial = value  # composed from it, if not composed yet
+        self._start_value = value  # composed from it, if not composed yet
         self._last_raw = format_value(value)
         self._pending_value[:] = [value]
         if self._pending_choices is not None:
@@ -195,7 +192,7 @@ class FieldWidget(Vertical):
         if list(problems) == self._shown_problems:
             return
         self._pending_problems = list(problems)
-        if not self._composed():
+        if not self._controls_composed():
             return
         self._shown_problems = list(problems)
         ordered = sorted(problems, key=lambda p: not p.is_error)
@@ -237,7 +234,7 @@ class FieldWidget(Vertical):
         if same and self._pending_choices is None:
             self.load_value(value)
             return
-        if not self._composed():
+        if not self._controls_composed():
             self._pending_choices = (self.choices, value)
             return
         self._pending_choices = None
@@ -250,7 +247,7 @@ class FieldWidget(Vertical):
         if not self.step_field.source:
             return
         self._pending_status = (text, retry)
-        if (text, retry) == self._shown_status or not self._composed():
+        if (text, retry) == self._shown_status or not self._controls_composed():
             return
         note = self._loading_note
         self._shown_status = (text, retry)
@@ -285,7 +282,7 @@ class ChoiceField(FieldWidget):
 
     def compose_control(self) -> ComposeResult:
         """A drop-down holding only the current value until the choices arrive."""
-        value = format_value(self._initial)
+        value = format_value(self._start_value)
         options = [(value, value)] if value else []
         # A required field with a value offers no blank entry to fall back to.
         yield DropDown(options, value=value if value else Select.NULL, allow_blank=self._blank_allowed(),
@@ -294,7 +291,7 @@ class ChoiceField(FieldWidget):
                        classes="field-select")
 
     def _blank_allowed(self) -> bool:
-        return self.step_field.optional or self._initial is None
+        return self.step_field.optional or self._start_value is None
 
     def apply_choices(self, choices: list[Choice], value: Any) -> None:
         """Fill the drop-down; a refused choice stays pickable, marked, so its rule can explain why."""
@@ -340,7 +337,7 @@ def choice_prompt(choice: Choice) -> str:
 
 
 def make_field(step_field: StepField, value: Any) -> FieldWidget:
-    """The widget for a step field, by its kind (and source, for radio sets and the class picker)."""
+    """The widget for a step field, by its declared kind."""
     if step_field.kind == "password":
         from screens.widgets.text_fields import PasswordField
 
@@ -353,15 +350,15 @@ def make_field(step_field: StepField, value: Any) -> FieldWidget:
         from screens.widgets.multi_field import MultiField
 
         return MultiField(step_field, value)
-    if step_field.kind in ("choice", "template"):
-        if step_field.source == CLASS_SOURCE:
-            from screens.widgets.class_field import ClassField
+    if step_field.kind == "class":
+        from screens.widgets.class_field import ClassField
 
-            return ClassField(step_field, value)
-        if step_field.source in RADIO_SOURCES:
-            from screens.widgets.radio_field import RadioField
+        return ClassField(step_field, value)
+    if step_field.kind == "radio":
+        from screens.widgets.radio_field import RadioField
 
-            return RadioField(step_field, value)
+        return RadioField(step_field, value)
+    if step_field.kind in SINGLE_CHOICE_KINDS:
         return ChoiceField(step_field, value)
     from screens.widgets.text_fields import TextField
 

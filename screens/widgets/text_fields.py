@@ -59,7 +59,7 @@ class TextField(FieldWidget):
             placeholder = messages.WINDOW_PLACEHOLDER.format(example=placeholder)
         elif placeholder:
             placeholder = messages.PLACEHOLDER.format(example=placeholder)
-        yield FieldInput(format_value(self._initial), placeholder=placeholder, compact=True,
+        yield FieldInput(format_value(self._start_value), placeholder=placeholder, compact=True,
                          classes="field-input")
 
     def load_value(self, value: Any) -> None:

@@ -21,7 +21,7 @@ class ToggleField(FieldWidget):
 
     def compose_control(self) -> ComposeResult:
         """One compact checkbox."""
-        yield MarkedCheckbox(Text(self.step_field.label, style="bold"), bool(self._initial), compact=True,
+        yield MarkedCheckbox(Text(self.step_field.label, style="bold"), bool(self._start_value), compact=True,
                              classes="field-toggle")
 
     def load_value(self, value: Any) -> None:
