@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.geometry import Size
@@ -37,40 +36,38 @@ class FoldedSection(Collapsible):
 
     Folded, its fields are not seen; mounted, each would be styled and laid out before the step's first
     frame all the same. Until then they exist unmounted: values, choices and problems given to them are
-    kept (see `FieldWidget`) and shown as they mount.
+    kept (see `FieldWidget`) and shown as they mount. Collapsible composes its (empty) body; the fields
+    go into it through public calls only (`Expanded`, `query_one`, `mount_all`).
     """
 
     def __init__(self, fields: list[FieldWidget], title: str) -> None:
         # Born with its collapsed class: Collapsible adds it as it mounts, restyling every widget in it.
         super().__init__(title=title, collapsed=True, classes="more -collapsed")
         self.fields = fields
-        self._unmounted = list(fields)
-        self._mounting: AwaitMount | None = None
+        self._fields_unmounted = list(fields)
+        self._fields_mounting: AwaitMount | None = None
 
-    def compose(self) -> ComposeResult:
-        """The title only: the body (Collapsible's Contents) comes with the fields."""
-        yield self._title
-
-    def _on_mount(self, _event: events.Mount) -> None:
-        # Textual calls Collapsible's own `_on_mount` too (handlers run for each class of the MRO).
+    def on_mount(self) -> None:
+        """A section made open mounts its fields at once."""
         if not self.collapsed:
             self._mount_fields()
 
-    def _watch_collapsed(self, collapsed: bool) -> None:
-        super()._watch_collapsed(collapsed)
-        if not collapsed:
+    def on_collapsible_expanded(self, event: Collapsible.Expanded) -> None:
+        """Opened (by the keyboard or the mouse): mount the fields."""
+        if event.collapsible is self:
             self._mount_fields()
 
     def _mount_fields(self) -> None:
-        if self._unmounted and self.is_mounted:
-            fields, self._unmounted = self._unmounted, []
-            self._mounting = self.mount(self.Contents(*fields))
+        if self._fields_unmounted and self.is_mounted:
+            fields, self._fields_unmounted = self._fields_unmounted, []
+            self._fields_mounting = self.query_one(Collapsible.Contents).mount_all(fields)
 
     async def unfold(self) -> None:
         """Open the section and wait until its fields are mounted."""
         self.collapsed = False
-        if self._mounting is not None:
-            await self._mounting
+        self._mount_fields()
+        if self._fields_mounting is not None:
+            await self._fields_mounting
 
 
 class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
@@ -82,7 +79,7 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
         super().__init__(id=f"step-{step.key}", classes="step-view")
         self.step = step
         self._value_of = value_of
-        self._pending: DatabaseSpec | None = None
+        self._spec_pending: DatabaseSpec | None = None
         main, folded = self._split_fields()
         self._main = [make_field(f, value_of(f.path)) for f in main]
         self._fold: FoldedSection | None = None
@@ -157,14 +154,14 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
 
     def on_mount(self) -> None:
         """Apply a sync that arrived while the step was still being built."""
-        if self._pending is not None:
-            spec, self._pending = self._pending, None
+        if self._spec_pending is not None:
+            spec, self._spec_pending = self._spec_pending, None
             self.sync(spec)
 
     def sync(self, spec: DatabaseSpec) -> None:
         """Show or hide fields for this spec and redraw the step's pictures."""
         if not self.is_mounted:
-            self._pending = spec
+            self._spec_pending = spec
             return
         for widget in self.field_widgets():
             visible = widget.step_field.is_visible(spec)

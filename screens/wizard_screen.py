@@ -1,7 +1,8 @@
 """The wizard screen: banner, step list, the current step's body, its problems, Back/Next.
 
-It renders `wizard.steps.STEPS`; every value goes through `wizard.spec.fields.set_value`, every check
-through `wizard.spec.rules.validate`, every list of choices through `wizard.choices` in a thread worker.
+It renders the app's `wizard.session.WizardSession` (the answers, problems, reached and current step,
+Review's rows) and sends it every edit; it keeps no wizard state of its own. Lists of choices come
+through `wizard.choices` in a thread worker.
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.css.scalar import Unit
-from textual.geometry import Size
 from textual.screen import Screen
 from textual.visual import visualize
 from textual.widget import Widget
@@ -35,6 +35,7 @@ from screens.widgets.field_factory import FieldWidget
 from screens.widgets.quiet import QuietButton, QuietStatic, QuietSwitcher
 from screens.widgets.step_header import StepHeader
 from screens.widgets.step_list import StepList
+from wizard.session import TEMPLATE_PATH
 from wizard.spec.values import ENGINE_STEP_DEFAULTS
 from wizard.steps import STEP_KEYS, STEPS, Step, StepField, step_for_field
 
@@ -46,9 +47,9 @@ if TYPE_CHECKING:
     from screens.review_view import ReviewView
     from wizard.catalog import AccountFacts
     from wizard.choices import Choice
+    from wizard.session import WizardSession
     from wizard.spec.problems import Problem
 
-TEMPLATE_PATH = "template"
 # Long enough for the step on screen to paint and settle before the next one is built behind it.
 PREFETCH_DELAY_S = 0.3
 MOUNT_POLL_S = 0.005
@@ -88,26 +89,18 @@ class WizardScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.current = 0
-        self.reached = 0
-        self.parse_problems: dict[str, Problem] = {}
-        self.problems: list[Problem] = []
-        self.facts: AccountFacts | None = None
         self.blocked_attempt = False
         self._keys_shown = ""  # the keys line's text (see `_show_keys`)
         self._views: dict[str, StepView | ReviewView] = {}
         # Steps whose body has been laid out (shown, or laid out out of sight): a hidden widget keeps the
         # sizes of its last layout, so showing it again lays nothing out anew.
         self._laid_out: set[str] = set()
-        self._resumed = False
         # Whether the spec has been checked since the screen was made (not before the first paint).
         self._checked = False
-        # Whether the first frame has been drawn, what it waits for, and whether a layout's frame is held
-        # back (see `draw_first_frame`).
+        # Whether the first frame has been asked for, and what it waits for (see `draw_first_frame`).
         self._drawn = False
         self._first_step_shown = False
         self._app_ready = False
-        self._holding_frame = False
         # Review's own buttons, mounted (before Next) when Review is first shown: hidden on every other
         # step, they would only be styled before the first frame.
         self._save_button = QuietButton(messages.BUTTON_SAVE_PRESET, id="save-preset")
@@ -117,6 +110,26 @@ class WizardScreen(Screen[None]):
     def wizard(self) -> WizardApp:
         """The app, typed."""
         return cast("WizardApp", self.app)
+
+    @property
+    def session(self) -> WizardSession:
+        """The wizard's state, which this screen renders."""
+        return self.wizard.session
+
+    @property
+    def current(self) -> int:
+        """The index of the step on screen (the session's)."""
+        return self.session.current
+
+    @property
+    def reached(self) -> int:
+        """The furthest step reached (the session's)."""
+        return self.session.reached
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem the session finds."""
+        return self.session.problems
 
     def compose(self) -> ComposeResult:
         """Banner, step list, step header, the switcher of step bodies, status, navigation, footer."""
@@ -174,51 +187,15 @@ class WizardScreen(Screen[None]):
         self.draw_first_frame()
 
     def draw_first_frame(self) -> None:
-        """Lay out and draw the screen once both the first step is in place and the app's start-up is
-        over, whichever comes last; then load what the first frame did not need (`first_frame_shown`)."""
+        """Once both the first step is in place and the app's start-up is over, whichever comes last,
+        load what the first frame did not need (`first_frame_shown`) after that frame. Textual lays out
+        and draws the screen as its parts arrive; through its public API only, that may cost a frame
+        more than the settled picture (see docs/performance.md)."""
         if self._drawn or not (self._first_step_shown and self._app_ready):
             return
         self._drawn = True
         self.call_after_refresh(self.first_frame_shown)
-        if not self.is_current:  # a dialog opened over it (resume a draft?) draws both
-            return
-        # Textual's (private) flags: this layout is the one they asked for, and it draws everything.
-        self._layout_required = self._repaint_required = False
-        # A first layout finds out which scrollbars are needed, and asks for a second one that makes
-        # room for them: drawn only after that one, the first frame is the settled picture.
-        self._holding_frame = True
-        try:
-            self._refresh_layout(self.app.size)
-        finally:
-            self._holding_frame = False
-        self._layout_required = False
-        self._refresh_layout(self.app.size)
-
-    def _compositor_refresh(self) -> None:
-        if self._holding_frame:  # see `draw_first_frame`
-            return
-        super()._compositor_refresh()
-
-    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
-        # Before the first frame Textual lays the screen out as its parts arrive: in the app's start-up
-        # batch (its frames are dropped: App._display draws nothing in a batch), before the first step
-        # is in place, and once more as the scrollbars settle, each frame drawn in full. Left to
-        # `draw_first_frame`; Ready, which the app waits for and which Textual posts after a screen's
-        # first layout, is posted here instead.
-        if not self._drawn:
-            self._layout_required = True
-            if not self.app._dom_ready:  # Textual's (private) flag for it
-                self.app._dom_ready = True
-                self.app.post_message(events.Ready())
-            return
-        super()._refresh_layout(size, scroll)
-
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        # Runs before Screen's own handler. On the first resume the screen was styled a moment ago as
-        # it mounted; restyling all of it again would only delay the first frame.
-        if not self._resumed:
-            self._resumed = True
-            event.refresh_styles = False
+        self.refresh(layout=True)
 
     async def on_mount(self) -> None:
         """Show the first step at once; the model, then AWS, load once it is on screen."""
@@ -249,7 +226,7 @@ class WizardScreen(Screen[None]):
     @property
     def step(self) -> Step:
         """The step on screen."""
-        return STEPS[self.current]
+        return self.session.step
 
     def _view(self) -> StepView | ReviewView | None:
         return self._views.get(self.step.key)
@@ -259,7 +236,7 @@ class WizardScreen(Screen[None]):
         view = self._views.get(key)
         return view if isinstance(view, StepView) else None
 
-    async def _build(self, step: Step) -> StepView | ReviewView:
+    async def _build_step(self, step: Step) -> StepView | ReviewView:
         """The body of `step`, built and mounted once even when Next and the prefetch race for it."""
         view = self._views.get(step.key)
         if view is None:
@@ -283,11 +260,10 @@ class WizardScreen(Screen[None]):
 
     async def go_to(self, index: int, focus_path: str | None = None) -> None:
         """Show step `index` (built on first visit), refresh it, and load its choices."""
-        self.current = index
-        self.reached = max(self.reached, index)
+        self.session.go_to(index)
         self.blocked_attempt = False
         step = self.step
-        view = await self._build(step)
+        view = await self._build_step(step)
         if step.key == "review" and not self._launch_button.is_attached:
             await self.query_one("#nav").mount(self._save_button, self._launch_button, before="#next")
         # One frame per step change: without the batch the screen is laid out and drawn as soon as it
@@ -369,8 +345,9 @@ class WizardScreen(Screen[None]):
         """Go on, unless this step has errors: then say why and put the cursor on the first one."""
         if self.step.key == "review":
             return
-        errors = [p for p in self.step_problems(self.step.key) if p.is_error]
-        if errors:
+        self._collect_local_problems()
+        if not self.session.can_leave():
+            errors = [p for p in self.step_problems(self.step.key) if p.is_error]
             self.blocked_attempt = True
             self._show_status()
             self.app.bell()
@@ -391,7 +368,7 @@ class WizardScreen(Screen[None]):
     async def jump(self, key: str, focus_path: str | None = None) -> None:
         """Jump to a reached step (from the step list, the palette or a Review problem)."""
         index = STEP_KEYS.index(key)
-        if index > self.reached:
+        if not self.session.may_jump(key):
             self.notify(messages.JUMP_NOT_REACHED.format(title=STEPS[index].title), severity="warning")
             return
         await self.go_to(index, focus_path)
@@ -431,14 +408,11 @@ class WizardScreen(Screen[None]):
     # ----- values and problems -----
 
     def value_of(self, path: str) -> Any:
-        """The spec's value at `path` (the template lives beside the spec, not in it)."""
-        if path == TEMPLATE_PATH:
-            return self.wizard.template_name
-        if not self.wizard.spec_loaded and path in ENGINE_STEP_DEFAULTS:
+        """The value a field shows: the session's, or before the model has loaded (the first frame),
+        the engine step's defaults."""
+        if not self.session.spec_loaded and path in ENGINE_STEP_DEFAULTS:
             return ENGINE_STEP_DEFAULTS[path]
-        from wizard.spec.fields import get_value
-
-        return get_value(self.wizard.spec, path)
+        return self.session.value_of(path)
 
     @on(FieldWidget.Edited)
     def _edited(self, event: FieldWidget.Edited) -> None:
@@ -448,18 +422,12 @@ class WizardScreen(Screen[None]):
             if event.raw:
                 self.wizard.apply_template(str(event.raw))
             return
-        from wizard.spec.fields import set_value
-
-        problem = set_value(self.wizard.spec, step_field.path, event.raw)
+        self.session.edit(step_field.path, event.raw)
         if step_field.path == "engine.engine":  # the username and port may have followed the engine
             for key in ("instance", "network"):
                 view = self.step_view(key)
                 if view is not None:
                     view.load_values(self.wizard.spec)
-        if problem is None:
-            self.parse_problems.pop(step_field.path, None)
-        else:
-            self.parse_problems[step_field.path] = problem
         self.spec_changed(reload=step_field.kind not in _TYPED_KINDS)
         if step_field.path.startswith("engine.") or step_field.path == "connectivity.vpc_id":
             self.load_facts()
@@ -480,7 +448,6 @@ class WizardScreen(Screen[None]):
 
     def reload_all(self) -> None:
         """After a template or preset replaced the spec: put its values in every built step."""
-        self.parse_problems.clear()
         for step in STEPS:
             view = self.step_view(step.key)
             if view is not None:
@@ -488,38 +455,32 @@ class WizardScreen(Screen[None]):
         self.spec_changed()
         self.load_facts()
 
-    def _visible_paths(self) -> set[str]:
-        spec = self.wizard.spec
-        return {f.path for step in STEPS for f in step.fields if f.is_visible(spec)}
-
-    def compute_problems(self) -> list[Problem]:
-        """Rule problems plus parse problems (which replace rule problems on the same field)."""
-        from wizard.spec.rules import validate
-
-        visible = self._visible_paths()
-        parse = {path: p for path, p in self.parse_problems.items() if path in visible}
-        found = [p for p in validate(self.wizard.spec, self.facts) if p.field not in parse]
-        found.extend(parse.values())
+    def _collect_local_problems(self) -> None:
+        """Tell the session what only a widget sees (a password confirmation that differs)."""
+        local: dict[str, list[Problem]] = {}
         view = self.step_view("instance")
-        if view is not None and self.wizard.spec.settings.credentials == "self-managed":
-            from screens.widgets.text_fields import PasswordField
-
-            for widget in view.query(PasswordField):
-                found.extend(widget.local_problems())
-        return found
+        if view is not None:
+            for widget in view.field_widgets():
+                found = widget.local_problems()
+                if found:
+                    local[widget.step_field.path] = found
+        if local != self.session.local_problems:
+            self.session.local_problems = local
+            self.session.invalidate()
 
     def step_problems(self, key: str) -> list[Problem]:
         """The problems that belong to one step."""
-        return [p for p in self.problems if step_for_field(p.field).key == key]
+        return self.session.step_problems(key)
 
     def refresh_problems(self) -> None:
         """Validate, then show each problem under its field, in the status line and in the step list."""
-        self.problems = self.compute_problems()
+        self._collect_local_problems()
+        self.session.invalidate()  # the spec may have changed under the session (a default picked)
         self._checked = True
         view = self._view()
         if view is not None:
             self._show_problems_in(view)
-        errors = {key: sum(1 for p in self.step_problems(key) if p.is_error) for key in STEP_KEYS}
+        errors = self.session.step_errors()
         try:
             # query_one, not a query's truth: that walks the whole screen (some 400 widgets) each time.
             step_list = self.query_one(StepList)
@@ -533,9 +494,7 @@ class WizardScreen(Screen[None]):
         """Each problem under its field (a step), or the whole Review."""
         if isinstance(view, StepView):
             for widget in view.field_widgets():
-                path = widget.step_field.path
-                widget.show_problems([p for p in self.problems
-                                      if p.field == path or p.field.startswith(path + ".")])
+                widget.show_problems(self.session.field_problems(widget.step_field.path))
         else:
             self._show_review(view)
 
@@ -582,7 +541,7 @@ class WizardScreen(Screen[None]):
             text.append(f"{messages.STEP_DONE} {messages.STEP_OK}", style="green")
         # Problems no field on screen shows (e.g. a rule about a combination) are spelled out here; else
         # the first one is quoted, since its field may be scrolled out of sight.
-        unshown = [p for p in errors if not any(p.field == f or p.field.startswith(f + ".") for f in shown)]
+        unshown = self.session.unshown_errors(key, shown)
         for problem in unshown or (errors or warnings)[:1]:
             glyph = messages.PROBLEM_ERROR if problem.is_error else messages.PROBLEM_WARNING
             text.append(f"\n{glyph} {problem.message}", style="red" if problem.is_error else "yellow")
@@ -611,33 +570,8 @@ class WizardScreen(Screen[None]):
     # ----- review -----
 
     def _show_review(self, view: ReviewView) -> None:
-        from wizard.spec.fields import display_value
-
-        spec = self.wizard.spec
-        rows = []
-        for step in STEPS:
-            for step_field in step.visible_fields(spec):
-                if step_field.path == TEMPLATE_PATH:
-                    continue
-                if step_field.kind == "password":
-                    value = "(typed twice, hidden)" if spec.settings.master_password else "(not set)"
-                else:
-                    value = self._choice_label(step.key, step_field) or display_value(spec, step_field.path)
-                    value = value or messages.REVIEW_EMPTY
-                rows.append((step_field.path, step_field.label, value))
-        titles = {p.field: str(STEP_KEYS.index(step_for_field(p.field).key) + 1) for p in self.problems}
-        view.show_review(spec, self.problems, rows, titles, self._cli_text())
-
-    def _choice_label(self, step_key: str, step_field: StepField) -> str | None:
-        """The label the user picked from ("Multi-AZ DB instance"), where the choices were loaded."""
-        view = self.step_view(step_key)
-        widget = view.field_widget(step_field.path) if view else None
-        if widget is None or not widget.choices or step_field.kind == "multi-choice":
-            return None
-        value = self.value_of(step_field.path)
-        if value is None:
-            return None
-        return next((c.label for c in widget.choices if str(c.value) == str(value)), None)
+        view.show_review(self.session.spec, self.problems, self.session.review_rows(),
+                         self.session.problem_step_numbers(), self._cli_text())
 
     def _cli_text(self) -> str:
         try:
@@ -689,7 +623,7 @@ class WizardScreen(Screen[None]):
             return
         step = STEPS[index]
         if step.key not in self._views:
-            view = await self._build(step)
+            view = await self._build_step(step)
             if not self.is_up:
                 return
             if isinstance(view, StepView):
@@ -797,21 +731,20 @@ class WizardScreen(Screen[None]):
         widget = view.field_widget(step_field.path) if view else None
         if widget is None:
             return
+        self.session.remember_choices(step_field.path, choices)
         value = self.value_of(step_field.path)
         known = {str(c.value) for c in choices}
         # A value the list does not know at all (a version of the previous engine) is replaced by the
         # default; a known but refused one stays, so its rule explains what to change.
         stale = value is not None and str(value) not in known
         if (step_field.path != TEMPLATE_PATH and step_field.kind != "multi-choice" and default is not None
-                and (value is None or stale) and str(default.value) != str(value)):
-            from wizard.spec.fields import set_value
-
-            if set_value(self.wizard.spec, step_field.path, str(default.value)) is None:
-                widget.set_choices(choices, default.value)
-                self.spec_changed(reload=True)
-                if step_field.path.startswith("engine."):
-                    self.load_facts()
-                return
+                and (value is None or stale) and str(default.value) != str(value)
+                and self.session.edit(step_field.path, str(default.value)) is None):
+            widget.set_choices(choices, default.value)
+            self.spec_changed(reload=True)
+            if step_field.path.startswith("engine."):
+                self.load_facts()
+            return
         widget.set_choices(choices, value)
 
     def load_facts(self) -> None:
@@ -836,7 +769,7 @@ class WizardScreen(Screen[None]):
     def _facts_loaded(self, facts: AccountFacts) -> None:
         if not self.is_up:
             return
-        self.facts = facts
+        self.session.set_facts(facts)
         self.refresh_problems()
 
     def connection_failed(self, title: str) -> None:
