@@ -29,7 +29,7 @@ CATALOG_SOURCES = frozenset({"engine_versions", "instance_classes", "storage_typ
 
 PASSWORD_SET = "(typed twice, hidden)"
 PASSWORD_UNSET = "(not set)"
-REVIEW_EMPTY = "—"
+REVIEW_EMPTY = "- (not set: RDS default)"
 
 
 def belongs_to(problem: Problem, path: str) -> bool:
