@@ -458,12 +458,15 @@ class WizardScreen(Screen[None]):
     def _collect_local_problems(self) -> None:
         """Tell the session what only a widget sees (a password confirmation that differs)."""
         local: dict[str, list[Problem]] = {}
-        view = self.step_view("instance")
-        if view is not None:
-            for widget in view.field_widgets():
-                found = widget.local_problems()
-                if found:
-                    local[widget.step_field.path] = found
+        spec = self.session.spec
+        for key in STEP_KEYS:
+            view = self.step_view(key)
+            for widget in view.field_widgets() if view is not None else ():
+                # A field the spec does not ask for (yet) may not have composed its controls.
+                if widget.is_mounted and widget.step_field.is_visible(spec):
+                    found = widget.local_problems()
+                    if found:
+                        local[widget.step_field.path] = found
         if local != self.session.local_problems:
             self.session.local_problems = local
             self.session.invalidate()
