@@ -36,7 +36,6 @@ from screens.widgets.quiet import QuietButton, QuietStatic, QuietSwitcher
 from screens.widgets.step_header import StepHeader
 from screens.widgets.step_list import StepList
 from wizard.session import TEMPLATE_PATH
-from wizard.spec.values import ENGINE_STEP_DEFAULTS
 from wizard.steps import STEP_KEYS, STEPS, Step, StepField, step_for_field
 
 # Review's view (and the cost estimate it imports) is imported when Review is first built.
@@ -408,10 +407,7 @@ class WizardScreen(Screen[None]):
     # ----- values and problems -----
 
     def value_of(self, path: str) -> Any:
-        """The value a field shows: the session's, or before the model has loaded (the first frame),
-        the engine step's defaults."""
-        if not self.session.spec_loaded and path in ENGINE_STEP_DEFAULTS:
-            return ENGINE_STEP_DEFAULTS[path]
+        """The value a field shows (the session's)."""
         return self.session.value_of(path)
 
     @on(FieldWidget.Edited)

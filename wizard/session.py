@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from wizard.spec.values import ENGINE_STEP_DEFAULTS
 from wizard.steps import STEP_KEYS, STEPS, Step, StepField, step_by_key, step_for_field
 
 if TYPE_CHECKING:
@@ -85,9 +86,12 @@ class WizardSession:
         return self._spec is not None
 
     def value_of(self, path: str) -> Any:
-        """The value a field shows (the template lives beside the spec, not in it)."""
+        """The value a field shows (the template lives beside the spec, not in it). Before the spec
+        exists, the engine step's defaults: a front end paints its first step without loading the model."""
         if path == TEMPLATE_PATH:
             return self.template
+        if self._spec is None and path in ENGINE_STEP_DEFAULTS:
+            return ENGINE_STEP_DEFAULTS[path]
         from wizard.spec.fields import get_value
 
         return get_value(self.spec, path)

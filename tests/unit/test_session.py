@@ -187,3 +187,13 @@ def test_catalog_sources_are_those_that_ask_the_account() -> None:
     assert WizardSession.needs_account(by_source["instance_classes"])
     assert not WizardSession.needs_account(by_source["deployments"])
     assert not WizardSession.needs_account(by_source["templates"])
+
+
+def test_the_engine_step_shows_its_defaults_before_the_model_loads() -> None:
+    from wizard.spec.model import DatabaseSpec
+
+    session = WizardSession()
+    shown = {path: session.value_of(path) for path in ("engine.engine", "engine.version")}
+    assert not session.spec_loaded
+    fresh = DatabaseSpec()
+    assert shown == {"engine.engine": fresh.engine.engine, "engine.version": fresh.engine.version}
