@@ -554,6 +554,7 @@ class PlainWizard:
                 outcome = self.launch()
                 if outcome is not None:
                     return outcome
+                continue  # not created: back to Review, as launch's empty line promises
             if choice == "preset":
                 self.save_preset()
             elif choice == "change":
