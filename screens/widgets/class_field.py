@@ -26,7 +26,9 @@ class ClassField(FieldWidget):
 
     def compose_control(self) -> ComposeResult:
         """The type-to-filter picker."""
-        yield ClassPicker(format_value(self._initial) or None)
+        # `_last_raw` is the value as text until the controls exist (FieldWidget's `_initial` is Textual's
+        # TabbedContent's private name).
+        yield ClassPicker(self._last_raw or None)
 
     def apply_choices(self, choices: list[Choice], value: Any) -> None:
         """Offer the classes."""

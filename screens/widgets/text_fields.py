@@ -59,8 +59,8 @@ class TextField(FieldWidget):
             placeholder = messages.WINDOW_PLACEHOLDER.format(example=placeholder)
         elif placeholder:
             placeholder = messages.PLACEHOLDER.format(example=placeholder)
-        yield FieldInput(format_value(self._initial), placeholder=placeholder, compact=True,
-                         classes="field-input")
+        yield FieldInput(self._last_raw,  # the value as text until the controls exist
+                         placeholder=placeholder, compact=True, classes="field-input")
 
     def load_value(self, value: Any) -> None:
         """Replace the text without posting an edit."""

@@ -21,7 +21,9 @@ class ToggleField(FieldWidget):
 
     def compose_control(self) -> ComposeResult:
         """One compact checkbox."""
-        yield MarkedCheckbox(Text(self.step_field.label, style="bold"), bool(self._initial), compact=True,
+        # Ticked if the value, as text until the controls exist, is "yes".
+        ticked = self._last_raw == format_value(True)
+        yield MarkedCheckbox(Text(self.step_field.label, style="bold"), ticked, compact=True,
                              classes="field-toggle")
 
     def load_value(self, value: Any) -> None:
