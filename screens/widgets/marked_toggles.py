@@ -11,6 +11,8 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widgets import Checkbox, RadioButton, SelectionList
 
+from screens.widgets.quiet_lists import LinesKeptThroughResize
+
 
 class MarkedCheckbox(Checkbox):
     """A checkbox drawn as [X] when on and [ ] when off."""
@@ -48,7 +50,7 @@ _TICKED = "X"
 _UNTICKED = " "
 
 
-class MarkedSelectionList(SelectionList[str]):
+class MarkedSelectionList(LinesKeptThroughResize, SelectionList[str]):
     """A selection list whose boxes show ticked and unticked by shape (a box with an X against an empty
     one), not only by colour, and that highlights a row as soon as it has the focus, so Space has
     something to toggle.

@@ -1,4 +1,5 @@
-"""An OptionList whose new options do not lay out the whole screen again (see `quiet`).
+"""An OptionList whose new options do not lay out the whole screen again (see `quiet`), and lists that keep
+their lines through a resize of the same width.
 
 An OptionList's virtual size changes with every new set of options; it only scrolls the list's own
 content, which the list updates itself. A list whose height changes still asks for a layout.
@@ -7,16 +8,39 @@ content, which the list updates itself. A list whose height changes still asks f
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
+from textual import events
 from textual.css.scalar import Unit
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+# A mixin, not a Widget: Textual takes a widget's CSS type names from its first DOMNode base only.
+if TYPE_CHECKING:
+    _OptionListMixin = OptionList
+else:
+    _OptionListMixin = object
 
-class QuietOptionList(OptionList):
+
+class LinesKeptThroughResize(_OptionListMixin):
+    """For an OptionList (or SelectionList): its measured and drawn lines are kept through a resize of the
+    same width. OptionList throws them away on every resize, and Textual sends Resize to every widget
+    that comes into view, so a step shown again measured and drew its lists afresh: a second frame after
+    the layout that had already drawn them. They depend only on the width."""
+
+    _lines_width = -1
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Keep the lines (no default handling, which drops them) unless the width changed."""
+        width = self.scrollable_content_region.width
+        if width == self._lines_width:
+            event.prevent_default()
+        self._lines_width = width
+
+
+class QuietOptionList(LinesKeptThroughResize, OptionList):
     """An OptionList (of auto height) that asks for a screen layout only when its height changes."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
@@ -46,6 +70,7 @@ class QuietOptionList(OptionList):
             super().set_options(options)
         finally:
             self._quiet = False
+        self._lines_width = -1  # new lines: measured again at the next resize
         if not sized or self._height_for(self.virtual_size.height) != before:
             self.refresh(layout=True)
         return self
