@@ -7,7 +7,6 @@ before boto3 (or the demo) is even imported.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -26,8 +25,6 @@ from wizard.session import WizardSession, draft_step
 from wizard.steps import STEP_KEYS, STEPS
 
 if TYPE_CHECKING:
-    from textual.driver import Driver
-
     from wizard.aws.gateway import ConnectionOptions, Identity
     from wizard.catalog import Catalog
     from wizard.spec.model import DatabaseSpec
@@ -59,7 +56,7 @@ class CatalogGateway:
 
     def __init__(self, catalog: Catalog, label: str = "TEST") -> None:
         self._catalog = catalog
-        self._label = label
+        self._identity_label = label
 
     @property
     def catalog(self) -> Catalog:
@@ -71,7 +68,7 @@ class CatalogGateway:
         from wizard.aws.gateway import Identity
 
         return Identity(account="000000000000", region="test-region-1", profile=None, endpoint="memory",
-                        label=self._label)
+                        label=self._identity_label)
 
     def notices(self) -> list[str]:
         """Nothing to tell."""
@@ -117,19 +114,6 @@ class WizardApp(App[int]):
     def spec_loaded(self) -> bool:
         """Whether the spec (and so the model) exists yet."""
         return self.session.spec_loaded
-
-    def get_driver_class(self) -> type[Driver]:
-        """Textual's driver for this platform; on Linux and macOS one that delivers the Escape key after
-        ESCDELAY, not at its next 0.1 s poll (see screens.driver)."""
-        driver = super().get_driver_class()
-        if sys.platform != "win32":
-            from textual.drivers.linux_driver import LinuxDriver
-
-            if driver is LinuxDriver:
-                from screens.driver import PromptEscapeDriver
-
-                return PromptEscapeDriver
-        return driver
 
     @property
     def wizard_screen(self) -> WizardScreen:

@@ -46,15 +46,16 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def __init__(self, title: str, lines: list[str], identifier: str) -> None:
         super().__init__()
-        self._title = title
-        self._lines = lines
+        self._dialog_title = title
+        self._what_lines = lines
         self._identifier = identifier
 
     def compose(self) -> ComposeResult:
         """Title, what will happen, the confirmation field and buttons."""
         with Vertical():
-            yield Label(_safe(self._title))
-            yield Static("\n".join(f"- {_safe(line)}" for line in self._lines), classes="what", markup=False)
+            yield Label(_safe(self._dialog_title))
+            yield Static("\n".join(f"- {_safe(line)}" for line in self._what_lines), classes="what",
+                         markup=False)
             yield Input(placeholder=f"type {self._identifier} to confirm", id="confirm-id")
             with Horizontal():
                 yield Button("Confirm", variant="error", id="confirm")
@@ -144,7 +145,7 @@ class DatabasesScreen(Screen[None]):
         self._gateway = gateway
         self.demo = demo
         self.state = DatabasesState()
-        self._timer: Timer | None = None
+        self._reload_timer: Timer | None = None
         self.refreshes = 0
 
     def compose(self) -> ComposeResult:
@@ -168,12 +169,12 @@ class DatabasesScreen(Screen[None]):
 
     def action_reload(self) -> None:
         """Refresh now."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        if self._reload_timer is not None:
+            self._reload_timer.stop()
+            self._reload_timer = None
         if self._gateway_or_none() is None:
             self.query_one("#db-title", Static).update("Databases: connecting...")
-            self._timer = self.set_timer(0.3, self.action_reload)
+            self._reload_timer = self.set_timer(0.3, self.action_reload)
             return
         self._load()
 
@@ -209,10 +210,10 @@ class DatabasesScreen(Screen[None]):
     def _schedule(self) -> None:
         from wizard.aws.timing import time_scale
 
-        if self._timer is not None:
-            self._timer.stop()
+        if self._reload_timer is not None:
+            self._reload_timer.stop()
         scale = time_scale(self._gateway_or_none())
-        self._timer = self.set_timer(self.state.refresh_seconds(scale), self.action_reload)
+        self._reload_timer = self.set_timer(self.state.refresh_seconds(scale), self.action_reload)
 
     def _render_rows(self) -> None:
         table: DataTable[str] = self.query_one("#db-table", DataTable)
@@ -366,7 +367,7 @@ class DatabasesScreen(Screen[None]):
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
-                self._run(plan, options)
+                self._run_action(plan, options)
             else:
                 self.say(f"Cancelled: nothing was sent for {plan.identifier}.")
 
@@ -379,7 +380,7 @@ class DatabasesScreen(Screen[None]):
         self._plan("unprotect", identifier)
 
     @work(thread=True, group="db-action", exit_on_error=False)
-    def _run(self, plan: ActionPlan, options: dict[str, Any]) -> None:
+    def _run_action(self, plan: ActionPlan, options: dict[str, Any]) -> None:
         from datetime import UTC, datetime, timedelta
 
         from wizard.day2.common import ActionFailed, send

@@ -92,15 +92,15 @@ class SavePresetDialog(ModalScreen[str | None]):
 
     def __init__(self, suggestion: str = "") -> None:
         super().__init__()
-        self._suggestion = suggestion
+        self._suggested_name = suggestion
 
     def compose(self) -> ComposeResult:
         """Explanation, a name box, and Save / Cancel."""
         with Vertical(classes="dialog"):
             yield Label(messages.SAVE_PRESET_TITLE, classes="dialog-title")
             yield Static(messages.SAVE_PRESET_BODY)
-            yield OrderedInput(self._suggestion, placeholder=messages.SAVE_PRESET_PLACEHOLDER, compact=True,
-                               id="preset-name")
+            yield OrderedInput(self._suggested_name, placeholder=messages.SAVE_PRESET_PLACEHOLDER,
+                               compact=True, id="preset-name")
             yield Static("", id="preset-error", classes="field-message")
             with ButtonRow(classes="dialog-buttons"):
                 yield CompactButton(messages.BUTTON_SAVE, variant="primary", id="save")

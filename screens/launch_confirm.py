@@ -36,7 +36,7 @@ class TypedConfirmScreen(ModalScreen[bool]):
     def __init__(self, *, title: str, body: str, identifier: str, action_label: str,
                  danger: bool = True) -> None:
         super().__init__(classes="typed-confirm")
-        self._title = title
+        self._title_text = title
         self._body = body
         self._identifier = identifier
         self._action_label = action_label
@@ -45,7 +45,7 @@ class TypedConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         """A dialog: what happens, the field to type into, and the two buttons."""
         with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Static(self._title, id="confirm-title", classes="dialog-title", markup=False)
+            yield Static(self._title_text, id="confirm-title", classes="dialog-title", markup=False)
             with VerticalScroll(id="confirm-body-scroll"):
                 yield Static(self._body, id="confirm-body", markup=False)
             yield Static(m.CONFIRM_PROMPT.format(identifier=self._identifier), id="confirm-prompt",

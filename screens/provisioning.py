@@ -149,7 +149,7 @@ class ProvisioningScreen(Screen[None]):
         self.kind: Kind | None = ("cluster" if spec.is_cluster else "instance") if spec is not None else kind
         self._follower = follower
         self.demo = demo
-        self._clock = clock
+        self._now = clock
         self.result: LaunchResult | None = None
         self.progress: Progress | None = None
         self._progress_at = 0.0
@@ -201,13 +201,13 @@ class ProvisioningScreen(Screen[None]):
         """Hide what has nothing to show yet, start the worker and the elapsed-time tick."""
         for selector in ("#prov-warning", "#prov-ready", "#prov-failover"):
             self.query_one(selector).display = False
-        self.set_interval(1.0, self._tick)
-        self._run()
+        self.set_interval(1.0, self._tick_elapsed)
+        self._start_following()
 
     # ---- the worker (a thread: every call in it may block on the network) --------------------------
 
     @work(thread=True, exclusive=True, group="provision", exit_on_error=False)
-    def _run(self) -> None:
+    def _start_following(self) -> None:
         worker = get_current_worker()
         result: LaunchResult | None = None
         try:
@@ -269,7 +269,7 @@ class ProvisioningScreen(Screen[None]):
     def _on_launched(self, message: Launched) -> None:
         self.result = message.result
         note = m.PROV_ACCEPTED_RETRY if message.result.adopted_own_retry else ""
-        self._log(m.PROV_ACCEPTED.format(operation=message.result.operation, note=note,
+        self._add_log_line(m.PROV_ACCEPTED.format(operation=message.result.operation, note=note,
                                          identifier=message.result.identifier))
 
     @on(LaunchRefused)
@@ -281,7 +281,7 @@ class ProvisioningScreen(Screen[None]):
         self.query_one("#prov-note", Static).update(m.PROV_REFUSED_NOTE)
         if error.existing:
             self._existing = (error.existing, error.existing_kind)
-            self._log(m.PROV_FOLLOW_EXISTING.format(identifier=error.existing))
+            self._add_log_line(m.PROV_FOLLOW_EXISTING.format(identifier=error.existing))
         self.refresh_bindings()
 
     @on(NotFound)
@@ -292,7 +292,7 @@ class ProvisioningScreen(Screen[None]):
 
     @on(Waiting)
     def _on_waiting(self, message: Waiting) -> None:
-        self._log(message.line)
+        self._add_log_line(message.line)
 
     @on(Crashed)
     def _on_crashed(self, message: Crashed) -> None:
@@ -304,7 +304,7 @@ class ProvisioningScreen(Screen[None]):
     @on(ProgressArrived)
     def _on_progress(self, message: ProgressArrived) -> None:
         if message.summary_error:
-            self._log(message.summary_error)
+            self._add_log_line(message.summary_error)
         self.show_progress(message.progress, message.summary)
 
     def show_progress(self, progress: Progress, summary: ConnectionSummary | None = None) -> None:
@@ -315,9 +315,9 @@ class ProvisioningScreen(Screen[None]):
         if self.kind != progress.kind:
             self.kind = progress.kind
             self.query_one("#prov-title", Static).update(self._title_text())
-        self._progress_at = self._clock()
+        self._progress_at = self._now()
         self.query_one("#prov-stages", Static).update(stage_line(progress))
-        self._tick()
+        self._tick_elapsed()
         self.query_one("#prov-topology", LiveTopology).show(
             primary_az=progress.primary_az, standby_azs=progress.standby_azs, endpoint=progress.endpoint,
             port=progress.port, status=progress.status, multi_az=progress.multi_az, kind=progress.kind)
@@ -340,16 +340,16 @@ class ProvisioningScreen(Screen[None]):
 
     # ---- rendering helpers --------------------------------------------------------------------------
 
-    def _tick(self) -> None:
+    def _tick_elapsed(self) -> None:
         progress = self.progress
         if progress is None:
             return
         elapsed = progress.elapsed
         if not progress.finished:
-            elapsed += self._clock() - self._progress_at
+            elapsed += self._now() - self._progress_at
         self.query_one("#prov-time", Static).update(time_line(progress, elapsed))
 
-    def _log(self, line: str, at: datetime | None = None) -> None:
+    def _add_log_line(self, line: str, at: datetime | None = None) -> None:
         stamp = _clock_time(at or datetime.now(UTC))
         self.query_one("#prov-events", RichLog).write(Text(f"{stamp}  {line}"))
 
@@ -360,14 +360,14 @@ class ProvisioningScreen(Screen[None]):
                 return
             self._shown_events.add(key)
             self.event_lines.append(update.message)
-            self._log(f"event: {update.message}", update.at)
+            self._add_log_line(f"event: {update.message}", update.at)
             return
         line = update.message
         if update.kind == "warning":
             line = f"WARNING: {line}"
         if update.next_step:
             line += f" ({update.next_step})"
-        self._log(line, update.at)
+        self._add_log_line(line, update.at)
 
     def _remember_event(self, event: RdsEvent) -> None:
         # The follower reports each new event as an "event" update too; this covers a follower that
@@ -375,7 +375,7 @@ class ProvisioningScreen(Screen[None]):
         if event.key not in self._shown_events:
             self._shown_events.add(event.key)
             self.event_lines.append(event.message)
-            self._log(f"event: {event.message}", event.date)
+            self._add_log_line(f"event: {event.message}", event.date)
 
     def _show_warning(self, text: str, *, severity: str = "warning") -> None:
         panel = self.query_one("#prov-warning", Static)
@@ -445,7 +445,8 @@ class ProvisioningScreen(Screen[None]):
         topology.show(kind=topology.kind, primary_az=report.primary_az_after,
                       standby_azs=report.standby_azs_after, endpoint=topology.endpoint, port=topology.port,
                       status=report.status_after, multi_az=topology.multi_az)
-        self._log(m.PROV_AFTER_FAILOVER.format(verdict=report.verdict.upper(), az=report.primary_az_after))
+        self._add_log_line(m.PROV_AFTER_FAILOVER.format(verdict=report.verdict.upper(),
+                                                        az=report.primary_az_after))
 
     def action_back(self) -> None:
         """Back to the wizard; following stops here, the database carries on in AWS."""
@@ -473,6 +474,6 @@ class ProvisioningScreen(Screen[None]):
         self.query_one("#prov-title", Static).update(self._title_text())
         self._refused = False  # following the existing database instead
         self.query_one("#prov-note", Static).update(self.quit_note() or "")
-        self._run()
+        self._start_following()
         self.refresh_bindings()
 

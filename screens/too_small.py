@@ -42,12 +42,12 @@ class TooSmallScreen(Screen[None]):
     """
     def __init__(self, size: Size) -> None:
         super().__init__()
-        self._size = size
+        self._terminal_size = size
 
     def compose(self) -> ComposeResult:
         """The one message, centred."""
         with Middle(), Center():
-            yield Static(self._text(), id="too-small")
+            yield Static(self._message_text(), id="too-small")
 
     def on_screen_resume(self) -> None:
         """Back on top (a dialog opened over it has closed): go if the terminal grew meanwhile."""
@@ -56,12 +56,12 @@ class TooSmallScreen(Screen[None]):
 
     def show_size(self, size: Size) -> None:
         """Say the terminal's new size."""
-        self._size = size
-        self.query_one("#too-small", Static).update(self._text())
+        self._terminal_size = size
+        self.query_one("#too-small", Static).update(self._message_text())
 
-    def _text(self) -> str:
+    def _message_text(self) -> str:
         return messages.TOO_SMALL.format(min_width=MIN_SIZE.width, min_height=MIN_SIZE.height,
-                                         width=self._size.width, height=self._size.height)
+                                         width=self._terminal_size.width, height=self._terminal_size.height)
 
 
 def guard_size(app: App[Any], size: Size) -> None:

@@ -70,7 +70,7 @@ class ClassPicker(Vertical):
         # The matches of the text typed so far and of each shorter text it was typed through: each is a
         # subset of the one before, so a key typed filters the last matches, and a backspace finds them.
         self._narrowed: list[tuple[str, list[tuple[str, Choice]]]] = []
-        self._options: dict[str, Option] = {}
+        self._option_cache: dict[str, Option] = {}
         self._hidden: list[Choice] = []
         self._status_text = ""
 
@@ -87,7 +87,7 @@ class ClassPicker(Vertical):
         self._hidden = [c for c in choices if c.disabled_reason]
         self._keyed = [(f"{c.value} {c.label} {c.description} {c.group}".lower(), c) for c in self._choices]
         self._narrowed = []
-        self._options = {}
+        self._option_cache = {}
         self._refilter(self.query_one(".class-filter", Input).value)
 
     def select(self, value: str | None) -> None:
@@ -112,18 +112,18 @@ class ClassPicker(Vertical):
     def _option(self, choice: Choice) -> Option:
         # One Option per class, kept while the choices stay: its text is built and measured once.
         value = str(choice.value)
-        option = self._options.get(value)
+        option = self._option_cache.get(value)
         if option is None:
             prompt = Text(f"  {choice.value:<18}", style="bold")
             prompt.append(choice.description)
-            option = self._options[value] = Option(prompt, id=value)
+            option = self._option_cache[value] = Option(prompt, id=value)
         return option
 
     def _heading(self, group: str) -> Option:
         key = f"\0{group}"  # not a class name
-        option = self._options.get(key)
+        option = self._option_cache.get(key)
         if option is None:
-            option = self._options[key] = Option(Text(group.capitalize(), style="bold underline"),
+            option = self._option_cache[key] = Option(Text(group.capitalize(), style="bold underline"),
                                                  disabled=True)
         return option
 

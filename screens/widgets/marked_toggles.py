@@ -9,18 +9,18 @@ from rich.segment import Segment
 from textual.content import Content, ContentText
 from textual.geometry import Size
 from textual.strip import Strip
-from textual.widgets import Checkbox, RadioButton
+from textual.widgets import Checkbox, RadioButton, SelectionList
 
-from screens.widgets.quiet_lists import QuietSelectionList
+from screens.widgets.quiet_lists import LinesKeptThroughResize
 
 
 class MarkedCheckbox(Checkbox):
     """A checkbox drawn as [X] when on and [ ] when off."""
 
-    @property
-    def _button(self) -> Content:
+    def render(self) -> Content:
+        """The box with its mark for the current value, then the label."""
         self.BUTTON_INNER = "X" if self.value else " "
-        return super()._button
+        return super().render()
 
 
 class MarkedRadioButton(RadioButton):
@@ -31,13 +31,10 @@ class MarkedRadioButton(RadioButton):
         super().__init__(label, value, name=name, disabled=disabled)
         self._notes = list(notes)
 
-    @property
-    def _button(self) -> Content:
-        self.BUTTON_INNER = "●" if self.value else " "
-        return super()._button
-
     def render(self) -> Content:
-        """The button and label, then each note line (text, style) indented under the label."""
+        """The button (a dot only when chosen) and label, then each note line (text, style) indented under
+        the label."""
+        self.BUTTON_INNER = "●" if self.value else " "
         lines = [super().render()]
         lines.extend(Content.styled("    " + text, style) for text, style in self._notes)
         return Content("\n").join(lines)
@@ -53,7 +50,7 @@ _TICKED = "X"
 _UNTICKED = " "
 
 
-class MarkedSelectionList(QuietSelectionList):
+class MarkedSelectionList(LinesKeptThroughResize, SelectionList[str]):
     """A selection list whose boxes show ticked and unticked by shape (a box with an X against an empty
     one), not only by colour, and that highlights a row as soon as it has the focus, so Space has
     something to toggle.

@@ -23,7 +23,10 @@ class OrderedInput(Input):
     """An Input that runs its own key bindings, and Tab's, as each key arrives, not after the key has
     bubbled up."""
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
+        """Run the key's binding here when it is Tab's or one of this Input's own (not a printable key);
+        hand a key that arrived after the focus moved on to the widget focused now. Anything else goes
+        on to Input's own key handling (this handler runs before it)."""
         focused = self.app.focused
         if focused is not None and focused is not self:
             # The app hands each key to the widget focused when it reads it; an earlier key in the same
@@ -32,17 +35,13 @@ class OrderedInput(Input):
             event.prevent_default()
             focused.post_message(events.Key(event.key, event.character))
             return
-        # The app's (private) check of the bindings from the focused widget up, as it runs them for a key
-        # that bubbled up to it.
-        if event.key in FOCUS_KEYS and await self.app._check_bindings(event.key):
+        if event.key not in FOCUS_KEYS and event.is_printable:
+            return
+        # The binding the app would run for this key once it bubbled up: from the focused widget up.
+        active = self.screen.active_bindings.get(event.key)
+        if active is None or active.binding.priority or not active.enabled:
+            return  # priority bindings ran before the key got here
+        if (event.key in FOCUS_KEYS or active.node is self) and await self.app.run_action(
+                active.binding.action, active.node):
             event.stop()
             event.prevent_default()
-            return
-        if not event.is_printable:
-            for binding in self._bindings.key_to_bindings.get(event.key, ()):
-                # Priority bindings ran before the key got here; the app's own check skips them too.
-                if not binding.priority and await self.app.run_action(binding.action, self):
-                    event.stop()
-                    event.prevent_default()
-                    return
-        await super()._on_key(event)

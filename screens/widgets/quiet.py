@@ -3,7 +3,7 @@
 Textual declares every widget's virtual (scrollable) size as a layout property, and a layout is always of
 the whole screen. An Input's virtual size changes with every character typed and an OptionList's with
 every new set of options, so on a screen of some sixty widgets each keystroke cost a full layout. The
-virtual size only scrolls the widget's own content, which both update themselves (`_scroll_update`); a
+virtual size only scrolls the widget's own content, which both update themselves; a
 scrollbar that appears or goes still asks for a layout, and so does an OptionList whose height changes.
 Here are those of the wizard's screen; the Input (`quiet_input`) and the lists (`quiet_lists`) are in
 modules of their own, imported by the steps that show them.
@@ -24,7 +24,7 @@ from screens.widgets.compact_button import CompactButton
 # For a container whose virtual size is only ever what a layout computed for it (its content's height):
 # Textual asks for another whole-screen layout whenever a layout changes a widget's virtual size, which
 # for such a container changes nothing but costs a second layout and frame as the class list grows or
-# shrinks. A scrolling container's own scrollbars follow the new size without it (`_scroll_update`).
+# shrinks.
 def laid_out_virtual_size() -> Reactive[Size]:
     """A `virtual_size` for such a container that asks for no layout or repaint when a layout sets it."""
     return Reactive(Size(0, 0), layout=False, repaint=False)
@@ -52,22 +52,9 @@ class StyledWhenAttached(_WidgetMixin):
 
 
 class ScrollbarsDrawnWithLayout(_WidgetMixin):
-    """For a scrolling widget: scrollbars changed by a layout are drawn in that layout's frame only.
-
-    A layout that changes the widget's size or virtual size redraws its whole region, scrollbars
-    included, in the frame it ends with; the repaint the scrollbars ask for as the layout updates them
-    would only send the same cells again one frame later (17-33 ms, e.g. as the class list below a
-    filter grows or shrinks).
-    """
-
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
-                      layout: bool = True) -> bool:
-        changed = super()._size_updated(size, virtual_size, container_size, layout)
-        if changed and layout:
-            for scrollbar in (self._vertical_scrollbar, self._horizontal_scrollbar):
-                if scrollbar is not None:
-                    scrollbar._repaint_required = False
-        return bool(changed)
+    """Nothing any more: it kept a scrolling widget's scrollbars from asking for a repaint after a layout,
+    through Textual's private members, and Textual's own behaviour (one more frame) is accepted instead.
+    Kept only while `screens/step_view.py` still names it; remove both together."""
 
 
 class QuietStatic(Static):

@@ -67,5 +67,11 @@ class RadioField(FieldWidget):
 
 def _highlight_pressed(radio_set: RadioSet) -> None:
     # A radio set highlights its first button when mounted; arrows should start from the chosen one.
-    if radio_set.pressed_index >= 0:
-        radio_set._selected = radio_set.pressed_index
+    # RadioSet offers no public setter for its highlight: step it on until it is on the pressed button.
+    pressed = radio_set.pressed_button
+    if pressed is None:
+        return
+    for _ in range(len(radio_set.children)):
+        if pressed.has_class("-selected"):
+            return
+        radio_set.action_next_button()

@@ -19,19 +19,19 @@ class StepHeader(Widget):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._title = ""
+        self._step_title = ""
         self._docs_url = ""
 
     def show(self, title: str, docs_url: str) -> None:
         """Show this step's title and docs link."""
-        if (title, docs_url) != (self._title, self._docs_url):
-            self._title, self._docs_url = title, docs_url
+        if (title, docs_url) != (self._step_title, self._docs_url):
+            self._step_title, self._docs_url = title, docs_url
             self.refresh()
 
     def render(self) -> Text:
         """The title, then the link pushed to the right edge (after the title when the line is short)."""
         line = Text()
-        line.append(self._title, style="bold")
+        line.append(self._step_title, style="bold")
         if self._docs_url:
             link = Text(messages.DOCS, style=self.get_component_rich_style("step-header--docs")
                         + Style(link=self._docs_url))

@@ -101,14 +101,14 @@ class _Server:
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=home,
             )
         self.output: list[str] = []
-        self._lines: queue.Queue[str] = queue.Queue()
+        self._line_queue: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.output.append(line)
-            self._lines.put(line)
+            self._line_queue.put(line)
 
     def wait_ready(self) -> None:
         wait_for("the demo server to be ready", lambda: any("Ctrl+C stops" in line for line in self.output)

@@ -197,7 +197,7 @@ def test_stop_leaves_no_process_folder_or_shared_memory() -> None:
     segments_before, posix_before = shm_segments(), posix_shm()
     pair = PostgresPair.create(None, free_loopback(), free_loopback(), "demo_admin", PASSWORD, None)
     pair.fail_over()  # a killed server is the one that leaks shared memory
-    data_dirs = [node.data for node in pair._nodes]
+    data_dirs = [folder / "data" for folder in (pair.home / "a", pair.home / "b")]  # the two servers' folders
     assert any(_leftovers.processes_in(d) for d in data_dirs)
     pair.stop()
     assert not any(_leftovers.processes_in(d) for d in data_dirs)

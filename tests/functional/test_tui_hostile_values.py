@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
-from tui_support import MemoryCatalog, settle
+from tui_support import MemoryCatalog, record_notifications, settle
 
 from screens.app import WizardApp, make_app
 
@@ -69,11 +69,12 @@ async def test_a_failed_preset_load_is_told_as_plain_text(tmp_path: Path, conten
     preset = tmp_path / "[b]bad.toml"
     preset.write_text(content)
     app = _app()
+    notified = record_notifications(app)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         app.load_preset(str(preset))
         await settle(pilot)
-        toasts = [n for n in app._notifications if n.severity == "error"]
+        toasts = [n for n in notified if n.severity == "error"]
         assert toasts, "the failed load was not told"
         text = toasts[-1].message
         assert expected in text and "[b]bad.toml" in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tui_support import MemoryCatalog
+from tui_support import MemoryCatalog, record_notifications
 
 from screens.app import CatalogGateway, make_app
 
@@ -30,6 +30,7 @@ def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_gateway_notices_are_shown_once_connected(gateway_class: type[CatalogGateway],
                                                         shown: bool) -> None:
     app = make_app(lambda: gateway_class(MemoryCatalog(), "DEMO"), demo=True, resume=False)
+    notified = record_notifications(app)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         for _ in range(100):  # until the gateway worker has connected and said what it had to say
             await pilot.pause(0.05)
@@ -37,5 +38,5 @@ async def test_gateway_notices_are_shown_once_connected(gateway_class: type[Cata
                 break
         await pilot.pause()
         assert app.identity is not None
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notified]
         assert (NOTICE in messages) is shown

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Input, RadioSet, Select, Static
+from textual.widgets import Button, Input, OptionList, RadioSet, Select, Static
 from tui_support import FailingCatalog, MemoryCatalog, SlowlyOpeningGateway, settle, until
 
 from screens.app import CatalogGateway, WizardApp, make_app
@@ -61,8 +61,10 @@ async def press_radio(pilot: Pilot[int], path: str, value: str) -> None:
     """Press the radio button for `value` with the keyboard."""
     radio_set = field(pilot.app, path).query_one(RadioSet)  # type: ignore[arg-type]
     radio_set.focus()
-    names = [b.name for b in radio_set.query("RadioButton")]
-    start = radio_set._selected or 0
+    buttons = list(radio_set.query("RadioButton"))
+    names = [b.name for b in buttons]
+    # The highlighted button carries RadioSet's "-selected" class (its index is private).
+    start = next((i for i, b in enumerate(buttons) if b.has_class("-selected")), 0)
     target = names.index(value)
     moves = ["down"] * (target - start) if target >= start else ["up"] * (start - target)
     await pilot.press(*moves, "enter")
@@ -615,8 +617,6 @@ async def test_a_drop_down_opens_and_picks_with_the_keyboard_and_the_mouse() -> 
 
 
 async def test_a_drop_down_opens_under_its_value_and_picks_with_a_click_in_its_list() -> None:
-    from textual.widgets._select import SelectOverlay
-
     app = _app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -624,19 +624,21 @@ async def test_a_drop_down_opens_under_its_value_and_picks_with_a_click_in_its_l
         await pilot.click(select)  # its list is mounted on this first opening
         await settle(pilot)
         assert select.expanded
-        overlay = select.query_one(SelectOverlay)
-        assert overlay.region.y == select.region.y + select.region.height  # under the value, not over it
-        value = select._options[1][1]  # the first template, under the one-line "no preference"
-        assert value != select.value and overlay.scroll_offset.y == 0
-        await pilot.click(overlay, offset=(2, 1))
+        overlay = select.query_one(OptionList)  # Select's list
+        current_line = select.query_one("SelectCurrent")
+        assert overlay.region.y == current_line.region.bottom  # under the value, not over it
+        before = select.value
+        assert overlay.scroll_offset.y == 0
+        await pilot.click(overlay, offset=(2, 1))  # the first template, under the one-line "no preference"
         await settle(pilot)
         assert not select.expanded
-        assert select.value == app.session.template == value
+        assert select.value != before and select.value is not Select.NULL
+        assert select.value == app.session.template
 
 
 async def test_a_folded_field_is_filled_before_it_is_first_opened_and_set_once_opened() -> None:
     from textual.widgets import Collapsible
-    from textual.widgets._collapsible import CollapsibleTitle
+    from textual.widgets.collapsible import CollapsibleTitle
 
     app = _app()
     async with app.run_test(size=SIZE) as pilot:

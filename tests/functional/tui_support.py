@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
@@ -56,10 +59,10 @@ class MemoryCatalog:
         """Every class with every storage type; db.t3.micro is not Multi-AZ capable. Cached, as AWS's is."""
         self.calls.append("orderable_options")
         if (engine, version) not in self._orderable:
-            self._orderable[(engine, version)] = self._build(engine, version)
+            self._orderable[(engine, version)] = self._options_for(engine, version)
         return self._orderable[(engine, version)]
 
-    def _build(self, engine: str, version: str) -> list[OrderableOption]:
+    def _options_for(self, engine: str, version: str) -> list[OrderableOption]:
         return [OrderableOption(engine, version, cls, storage, multi_az, supports_clusters=cluster,
                                 min_storage_gib=low, max_storage_gib=high, availability_zones=AZS)
                 for cls, multi_az, cluster in self.classes for storage, (low, high) in _STORAGE.items()]
@@ -165,3 +168,20 @@ class SlowlyOpeningGateway:
                 return True
             await asyncio.sleep(0.05)
         return self.closed.is_set()
+
+
+def record_notifications(app: App[Any]) -> list[SimpleNamespace]:
+    """What the app is asked to notify from now on (message, title, severity, timeout, markup), read
+    through its public `notify` (Textual keeps the notifications it shows in a private member)."""
+    shown: list[SimpleNamespace] = []
+    notify = app.notify
+    signature = inspect.signature(notify)
+
+    def recording(*args: Any, **kwargs: Any) -> None:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        shown.append(SimpleNamespace(**bound.arguments))
+        notify(*args, **kwargs)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return shown

@@ -137,10 +137,10 @@ class FakeAws:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.fail_next = 0
         self.delay_s = 0.0
-        self._lock = threading.Lock()
+        self._calls_lock = threading.Lock()
 
     def __call__(self, service: str, operation: str, **params: Any) -> list[dict[str, Any]]:
-        with self._lock:
+        with self._calls_lock:
             self.calls.append((operation, params))
             if self.fail_next:
                 self.fail_next -= 1
