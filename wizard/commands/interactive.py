@@ -12,7 +12,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from wizard.cli import EXIT_OK, EXIT_USAGE
+from wizard.exit_codes import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from screens.app import GatewayLike
