@@ -16,11 +16,7 @@ from typing import Any, TextIO
 
 from wizard import __version__
 from wizard.escaping import shown_lines
-
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
-EXIT_CANCELLED = 130
+from wizard.exit_codes import EXIT_CANCELLED, EXIT_USAGE
 
 
 def _database_identifier(text: str) -> str:
@@ -132,6 +128,18 @@ def build_parser() -> argparse.ArgumentParser:
                                         "records nothing to disk.")
     server.add_argument("--port", type=int, default=4566)
     server.add_argument("--demo-speed", type=float, default=None, metavar="N")
+
+    serve = sub.add_parser("serve", help="serve the wizard to browser tabs, all sharing one demo AWS",
+                           description="Serve the full-screen wizard over HTTP (textual-serve): each browser "
+                                       "tab runs its own wizard, every tab on the same embedded demo AWS, so "
+                                       "a class sees the same instances. Demo only. Listens on 127.0.0.1 "
+                                       "unless --host says otherwise; the demo has no authentication.")
+    serve.add_argument("--demo", action="store_true", help="required: serve the embedded demo AWS")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1, this machine only)")
+    serve.add_argument("--demo-speed", type=float, default=None, metavar="N",
+                       help="how many times faster than real RDS time passes (default 30)")
     return parser
 
 
@@ -191,6 +199,7 @@ _COMMAND_MODULES = {
     "watch": "wizard.commands.watch",
     "failover-test": "wizard.commands.failover_test",
     "demo-server": "wizard.commands.demo_server",
+    "serve": "wizard.commands.serve",
     "list": "wizard.commands.list_cmd",
     "modify": "wizard.commands.modify",
     "reboot": "wizard.commands.reboot",

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
+from wizard.aws import error_codes
 from wizard.aws.provisioning import LAUNCH_TOKEN_TAG, REQUESTED_DEPLOYMENT_TAG, Follower, Kind
 from wizard.aws.timing import GatewayLike, is_transient
 from wizard.aws.waits import (
@@ -294,7 +295,7 @@ def launch(spec: DatabaseSpec, gateway: GatewayLike, *, non_interactive: bool = 
             raise _no_answer_error(identifier, kind, exc.seconds, gateway) from None
         except Exception as exc:
             code = _error_code(exc).removesuffix("Fault")
-            already = code in ("DBInstanceAlreadyExists", "DBClusterAlreadyExists")
+            already = code in error_codes.ALREADY_EXISTS
             heard = not is_no_answer(exc)
             if heard:
                 _heard(silence, on_wait)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from wizard.exit_codes import EXIT_OK, EXIT_PROBLEMS
+
 if TYPE_CHECKING:
     from wizard.aws.provisioning import Kind, Progress
     from wizard.aws.timing import GatewayLike
@@ -16,9 +18,6 @@ if TYPE_CHECKING:
 
 Say = Callable[[str], None]
 Ask = Callable[[str], str]
-
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
 
 
 def follow_lines(result: LaunchResult, gateway: GatewayLike, say: Say) -> int:

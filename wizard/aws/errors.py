@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from wizard.aws import error_codes
 from wizard.shell import command as shell_command
 from wizard.shell import quote
 
@@ -252,7 +253,7 @@ def _explain_client_error(exc: Any, *, profile: str | None, identifier: str | No
         return UserError(f"AWS is throttling requests ({operation or code}){tried}", message,
                          "The account's API rate is used up, perhaps by other tools. Wait a minute and try "
                          "again; nothing was changed by the refused call.", code)
-    if bare in ("DBInstanceAlreadyExists", "DBClusterAlreadyExists"):
+    if bare in error_codes.ALREADY_EXISTS:
         kind = "DB cluster" if "Cluster" in bare else "DB instance"
         return UserError(
             f"A {kind} named {name} already exists{where}", message,
@@ -309,11 +310,11 @@ def _explain_client_error(exc: Any, *, profile: str | None, identifier: str | No
         return UserError(f"The option group does not exist{where}", message,
                          "Choose an existing group for this engine and major version, or leave it empty to "
                          "use the default.", code, field="database.option_group")
-    if bare in ("InvalidDBInstanceState", "InvalidDBClusterState", "InvalidDBClusterStateFault"):
+    if bare in error_codes.INVALID_STATE:
         return UserError(f"{name} is not in a state that allows this now", message,
                          f"Wait until it is available (`{shell_command('rds-wizard', 'watch', name)}`), then "
                          "try again.", code, command=shell_command("rds-wizard", "watch", name))
-    if bare in ("DBInstanceNotFound", "DBClusterNotFound"):
+    if bare in error_codes.NOT_FOUND:
         return UserError(f"No database named {name}{where}", message,
                          "Check the identifier, the region (--region) and the account (--profile).", code,
                          field="settings.identifier")

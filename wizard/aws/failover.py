@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from pydantic import SecretStr
 
+from wizard.aws import error_codes
 from wizard.aws.probes import (
     HEARTBEAT_TABLE,
     AppProbe,
@@ -79,7 +80,7 @@ FIRST_LOOK_SECONDS = 1.0
 POST_ROLL_SECONDS = 0.5
 
 # What RDS answers to a failover request while an earlier one is being carried out.
-_BUSY_STATES = frozenset({"InvalidDBInstanceState", "InvalidDBClusterState", "InvalidDBClusterStateFault"})
+_BUSY_STATES = error_codes.INVALID_STATE
 _COMPLETED = re.compile(r"failover.*(complete|completed|finished)|completed.*failover", re.IGNORECASE)
 _STARTED = re.compile(r"failover.*start|start.*failover", re.IGNORECASE)
 # RDS-EVENT-0034 reads "Amazon RDS is not attempting a requested failover because a failover recently

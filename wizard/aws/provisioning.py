@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from wizard.aws import error_codes
 from wizard.aws.timing import GatewayLike, PollSchedule, is_demo, is_transient
 from wizard.aws.waits import (
     DEFAULT_POLICY,
@@ -365,8 +366,7 @@ def _error_code(exc: BaseException) -> str:
 
 
 def _is_not_found(exc: BaseException) -> bool:
-    return _error_code(exc) in {"DBInstanceNotFound", "DBInstanceNotFoundFault", "DBClusterNotFoundFault",
-                                "DBClusterNotFound"}
+    return _error_code(exc) in error_codes.NOT_FOUND
 
 
 def _explain_briefly(exc: BaseException) -> tuple[str, str]:

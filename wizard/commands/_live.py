@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
-from wizard.cli import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from wizard.escaping import shown_lines
+from wizard.exit_codes import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 if TYPE_CHECKING:
     from wizard.aws.failover import FailoverReport, TimelineEntry

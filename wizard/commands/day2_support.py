@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from wizard.cli import EXIT_PROBLEMS
 from wizard.commands import _live
+from wizard.exit_codes import EXIT_PROBLEMS
 
 
 def clean(text: str) -> str:

@@ -10,11 +10,10 @@ import threading
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from wizard.exit_codes import EXIT_OK, EXIT_USAGE
+
 if TYPE_CHECKING:
     from wizard.demo.simulator import DemoEvent
-
-EXIT_OK = 0
-EXIT_USAGE = 2
 
 
 def _say(line: str = "") -> None:

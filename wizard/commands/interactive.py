@@ -12,7 +12,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from wizard.cli import EXIT_OK, EXIT_USAGE
+from wizard.exit_codes import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from screens.app import GatewayLike
@@ -22,6 +22,9 @@ def wants_plain(args: argparse.Namespace) -> bool:
     """Whether to use the line-by-line prompts instead of the full-screen wizard."""
     if getattr(args, "plain", False) or os.environ.get("TERM") == "dumb":
         return True
+    if os.environ.get("TEXTUAL_DRIVER", "").startswith("textual.drivers.web_driver"):
+        # A browser tab of `rds-wizard serve`: Textual speaks to it over pipes, never a terminal.
+        return False
     return not (sys.stdin.isatty() and sys.stdout.isatty())
 
 

@@ -13,8 +13,8 @@ import os
 import sys
 from typing import Any
 
-from wizard.cli import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from wizard.commands import _live
+from wizard.exit_codes import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
 def _load(args: argparse.Namespace) -> Any:

@@ -17,13 +17,11 @@ import sys
 from typing import Any
 
 from wizard.escaping import shown
+from wizard.exit_codes import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from wizard.passwords import find_passwords, mask_text, masked, password_values
 from wizard.spec.problems import Problem
 from wizard.textfiles import UnreadableFile, display_name, parse_json, read_text_bounded
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_UNREADABLE = 2
 # The parameter a warning about passwords in the request is filed under.
 PASSWORDS_PARAMETER = "MasterUserPassword"
 
@@ -97,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         request = read_request(source)
     except UnreadableRequest as exc:
         print(f"rds-wizard lint: {shown(exc)}", file=sys.stderr)
-        return EXIT_UNREADABLE
+        return EXIT_USAGE
     problems = lint_request(_without_nested_passwords(request))
     passwords = find_passwords(request)
     if passwords:

@@ -7,9 +7,9 @@ import contextlib
 import json
 import sys
 
-from wizard.cli import EXIT_OK, EXIT_PROBLEMS
 from wizard.commands import _live
 from wizard.commands.day2_support import clean
+from wizard.exit_codes import EXIT_OK, EXIT_PROBLEMS
 
 
 def run(args: argparse.Namespace) -> int:

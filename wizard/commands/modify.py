@@ -12,9 +12,9 @@ import argparse
 import sys
 from datetime import UTC, datetime, timedelta
 
-from wizard.cli import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS
 from wizard.commands import _live
 from wizard.commands.day2_support import clean, print_progress, refuse, show_plan
+from wizard.exit_codes import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS
 
 
 def run(args: argparse.Namespace) -> int:

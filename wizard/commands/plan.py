@@ -11,10 +11,7 @@ import json
 import sys
 
 from wizard.escaping import shown, shown_lines
-
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
+from wizard.exit_codes import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from wizard.cli import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS
 from wizard.commands import _live
+from wizard.exit_codes import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from wizard.aws import error_codes
 from wizard.aws.timing import GatewayLike
 
 RowKind = Literal["instance", "cluster"]
@@ -19,8 +20,7 @@ SETTLED_STATUSES = frozenset({"available", "stopped", "failed", "storage-full", 
                               "incompatible-parameters", "incompatible-option-group", "incompatible-restore",
                               "inaccessible-encryption-credentials", "insufficient-capacity"})
 PAGE_SIZE = 100
-NOT_FOUND_CODES = frozenset({"DBInstanceNotFound", "DBInstanceNotFoundFault", "DBClusterNotFoundFault",
-                             "DBClusterNotFound"})
+NOT_FOUND_CODES = error_codes.NOT_FOUND
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from moto.rds.exceptions import RDSClientError
 from moto.rds.models import DBCluster, DBInstance, MasterUserSecret, rds_backends
 from moto.rds.responses import RDSResponse
 
+from wizard.aws import error_codes
 from wizard.demo import catalogdata
 from wizard.demo.simulator import DemoApiError, Simulator
 from wizard.demo.windows import check_maintenance_window, seconds_until_window
@@ -276,7 +277,8 @@ def _wrap_delete_db_instance(original: Callable[[Any], ActionResult]) -> Callabl
         arn = database.db_instance_arn if database is not None else ""
         simulator = _simulator(self)
         if simulator is not None and database is not None and database.status == "deleting":
-            raise RDSClientError("InvalidDBInstanceState", f"Instance {identifier} is already being deleted.")
+            raise RDSClientError(error_codes.INVALID_DB_INSTANCE_STATE,
+                                 f"Instance {identifier} is already being deleted.")
         result = original(self)
         if simulator is not None:
             simulator.instance_deleted(identifier, arn)
@@ -368,7 +370,7 @@ def _wrap_delete_db_cluster(original: Callable[[Any], ActionResult]) -> Callable
         if simulator is None or cluster is None or not simulator.is_managed_cluster(identifier):
             return original(self)
         if cluster.status == "deleting":
-            raise RDSClientError("InvalidDBClusterStateFault",
+            raise RDSClientError(error_codes.INVALID_DB_CLUSTER_STATE_FAULT,
                                  f"DB cluster {identifier} is already being deleted.")
         if cluster.deletion_protection:
             raise RDSClientError("InvalidParameterCombination",

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from wizard.aws import error_codes
 from wizard.demo.faults import NO_STANDBY_FAULT, Faults
 from wizard.demo.network import (
     AddressPlan,
@@ -413,7 +414,8 @@ class Simulator:
                                "You can't enable force failover if the instance isn't configured for "
                                f"Multi-AZ: DB instance {identifier} is a Single-AZ instance.")
         if db.status != "available":
-            raise DemoApiError("InvalidDBInstanceState", f"Instance {identifier} is not in available state.")
+            raise DemoApiError(error_codes.INVALID_DB_INSTANCE_STATE,
+                               f"Instance {identifier} is not in available state.")
         state = self._instances.get(identifier)
         if state is None or state.network is None:  # not made by this demo (or no network): status only
             return
@@ -524,7 +526,7 @@ class Simulator:
     def check_modifiable(self, db: Any) -> None:
         """RDS modifies only an available instance."""
         if db.db_instance_identifier in self._instances and db.status != "available":
-            raise DemoApiError("InvalidDBInstanceState",
+            raise DemoApiError(error_codes.INVALID_DB_INSTANCE_STATE,
                                f"Instance {db.db_instance_identifier} is not in available state.")
         self.check_standby_idle(db.db_instance_identifier)
 
@@ -532,7 +534,7 @@ class Simulator:
         """Refuse a change that would touch the database while its standby is being rebuilt."""
         state = self._instances.get(identifier)
         if state is not None and state.standby_busy is not None:
-            raise DemoApiError("InvalidDBInstanceState",
+            raise DemoApiError(error_codes.INVALID_DB_INSTANCE_STATE,
                                f"Instance {identifier} cannot be changed now: {state.standby_busy}. Try "
                                "again when the event 'Multi-AZ instance recovery completed' appears.")
 
@@ -745,7 +747,7 @@ class Simulator:
         identifier = cluster.db_cluster_identifier
         state = self._clusters.get(identifier)
         if cluster.status != "available" or state is None:
-            raise DemoApiError("InvalidDBClusterStateFault",
+            raise DemoApiError(error_codes.INVALID_DB_CLUSTER_STATE_FAULT,
                                f"DB cluster {identifier} is not in available state.")
         members = cluster.members
         writer = next((m for m in members if m.is_cluster_writer), None)
@@ -754,7 +756,7 @@ class Simulator:
         target = next((m for m in readers if m.db_instance_identifier == target_id), None) \
             if target_id else (readers[0] if readers else None)
         if target is None:
-            raise DemoApiError("InvalidDBClusterStateFault",
+            raise DemoApiError(error_codes.INVALID_DB_CLUSTER_STATE_FAULT,
                                f"Database cluster:{identifier} should have at least two database instances "
                                "in valid states or a valid target instance for failover.")
         arn = cluster.db_cluster_arn
