@@ -24,7 +24,7 @@ from moto.rds.exceptions import RDSClientError
 from moto.rds.models import DBCluster, DBInstance, MasterUserSecret, rds_backends
 from moto.rds.responses import RDSResponse
 
-from wizard.demo import catalogdata
+from wizard.demo import catalogdata, replicapatches
 from wizard.demo.simulator import DemoApiError, Simulator
 from wizard.demo.windows import check_maintenance_window, seconds_until_window
 
@@ -277,6 +277,8 @@ def _wrap_delete_db_instance(original: Callable[[Any], ActionResult]) -> Callabl
         simulator = _simulator(self)
         if simulator is not None and database is not None and database.status == "deleting":
             raise RDSClientError("InvalidDBInstanceState", f"Instance {identifier} is already being deleted.")
+        if simulator is not None:
+            replicapatches.before_delete(simulator, backend, database)
         result = original(self)
         if simulator is not None:
             simulator.instance_deleted(identifier, arn)
@@ -466,6 +468,10 @@ def install() -> None:
         response.failover_db_cluster = _wrap_failover_db_cluster(RDSResponse.failover_db_cluster)
         response.delete_db_cluster = _wrap_delete_db_cluster(RDSResponse.delete_db_cluster)
         response.describe_events = _wrap_describe_events(RDSResponse.describe_events)
+        response.create_db_instance_read_replica = replicapatches.wrap_create_read_replica(
+            RDSResponse.create_db_instance_read_replica)
+        response.promote_read_replica = replicapatches.wrap_promote_read_replica(
+            RDSResponse.promote_read_replica)
         instance: Any = DBInstance
         instance.endpoint = _endpoint_property(DBInstance.__dict__["endpoint"])
         cluster: Any = DBCluster
