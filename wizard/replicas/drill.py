@@ -146,7 +146,8 @@ class DrillReport:
             out.append(f"{self.missed} heartbeat(s) were not on the replica within {SEEN_TIMEOUT_S:g} s.")
         out.append(STANDBY_LINE)
         if self.replica_refused_write is True:
-            out.append(f"A write on {self.replica} was refused: it is read-only ({self.replica_write_error}).")
+            out.append(f"A write on {self.replica} was refused: it is read-only "
+                       f"({self.replica_write_error}).")
         elif self.replica_refused_write is False:
             out.append(f"A write on {self.replica} was accepted: it is not read-only (promoted?).")
         out.extend(f"note: {note}" for note in self.notes)
