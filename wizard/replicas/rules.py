@@ -52,9 +52,9 @@ def managed_password_fix(name: str) -> Problem:
         f"{name} keeps its master password in Secrets Manager (ManageMasterUserPassword), and RDS does not "
         f"create a read replica of such a source on this engine (AWS: \"Limitations for Secrets Manager "
         f"integration\", {SECRETS_LIMITS_URL}).",
-        f"Switch {name} to a self-managed password first: `rds-wizard replica create {name}` offers it "
-        "(a confirmed modify; you type the new password, it is never shown or stored), or run the command "
-        "below and set the password with --master-user-password from a prompt, not your shell history.",
+        f"Switch {name} to a self-managed password first: `rds-wizard replica create {name} "
+        "--self-managed-password` does it (a confirmed modify; you type the new password, it is never "
+        "shown or stored), or run the command below with the password from a prompt, not your history.",
         f"aws rds modify-db-instance --db-instance-identifier {name} --no-manage-master-user-password "
         "--master-user-password ... --apply-immediately")
 
