@@ -105,9 +105,12 @@ def test_replica_of_a_multi_az_source_lives_lags_and_is_promoted(demo: Any, cli:
     replica = rds.describe_db_instances(DBInstanceIdentifier="orders-ro")["DBInstances"][0]
     assert replica["DBInstanceStatus"] == "available"
     assert replica.get("ReadReplicaSourceDBInstanceIdentifier") == "orders-src"
-    code, out, err = cli("replica", "lag", "orders-ro")
+    code, out, err = cli("replica", "lag", "orders-ro", "--samples", "2")
     assert code == 0, out + err
-    assert "Replica lag:" in out
+    assert out.count("Replica lag:") == 2
+    code, out, err = cli("watch", "orders-ro")
+    assert code == 0, out + err
+    assert "Read replica of orders-src. Replica lag:" in out
     real_replica = demo.real_databases and _resolves(demo, replica)
     if real_replica:
         code, out, err = cli("replica", "drill", "orders-ro", "--seconds", "3")
