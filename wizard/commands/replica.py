@@ -181,6 +181,8 @@ def _promote(gateway: Any, args: argparse.Namespace) -> int:
         return refused
     probe = _start_probe(gateway, args, identifier)
     sent_at = datetime.now(UTC) - timedelta(seconds=1)
+    if probe is not None:
+        probe.mark_request()
     try:
         send(gateway, plan)
     except ActionFailed as failed:
@@ -208,7 +210,12 @@ def _promote(gateway: Any, args: argparse.Namespace) -> int:
     return EXIT_OK if outcome.writable else EXIT_PROBLEMS
 
 
+PROBE_WARM_UP_S = 1.0
+
+
 def _start_probe(gateway: Any, args: argparse.Namespace, identifier: str) -> Any:
+    import time
+
     from wizard.replicas.drill import PromotionProbe, connection_pair
 
     password = _live.password_from_env()
@@ -223,6 +230,8 @@ def _start_probe(gateway: Any, args: argparse.Namespace, identifier: str) -> Any
     if note:
         _live.say(f"No RPO probe: {note}")
         return None
+    _live.say(f"RPO probe: committing a heartbeat on {pair.source_name} every 50 ms.")
+    time.sleep(PROBE_WARM_UP_S)  # commits before the request are the ones the RPO counts
     return probe
 
 

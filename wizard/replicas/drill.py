@@ -267,7 +267,7 @@ class PromotionOutcome:
 
     def lines(self) -> list[str]:
         """The RPO and the writability, said plainly."""
-        out = [f"Source commits acknowledged during the probe: {self.acknowledged}."]
+        out = [f"Source commits acknowledged before the promotion was requested: {self.acknowledged}."]
         if self.missing:
             out.append(f"RPO > 0: {self.missing} acknowledged source commit(s) are NOT on the promoted "
                        "instance (replication is asynchronous; what it had not replayed is lost to it).")
@@ -289,6 +289,7 @@ class PromotionProbe:
         self.errors: list[str] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.cutoff: int | None = None  # the last commit acknowledged before PromoteReadReplica was sent
 
     def start(self) -> str:
         """Connect and start writing; a sentence on why not ('' when running)."""
@@ -317,6 +318,13 @@ class PromotionProbe:
             with contextlib.suppress(Exception):
                 conn.close()
 
+    def mark_request(self) -> None:
+        """The promotion request is about to go: commits acknowledged so far are the ones that count.
+
+        Later commits go on to the source while RDS promotes; whether they reach the replica depends on
+        when RDS stops replication, so they are written (the source stays busy) but not counted."""
+        self.cutoff = self.acknowledged[-1] if self.acknowledged else 0
+
     def stop(self) -> None:
         """Stop writing."""
         self._stop.set()
@@ -326,7 +334,9 @@ class PromotionProbe:
     def finish(self, sleep: Callable[[float], None] = time.sleep) -> PromotionOutcome:
         """Stop writing; count the acknowledged commits missing on the promoted instance; try one write."""
         self.stop()
-        acked = set(self.acknowledged)
+        last = self.acknowledged[-1] if self.acknowledged else 0
+        cutoff = self.cutoff if self.cutoff is not None else last
+        acked = {seq for seq in self.acknowledged if seq <= cutoff}
         notes = [f"the probe stopped writing early: {self.errors[0]}"] if self.errors else []
         deadline = time.monotonic() + PROMOTED_CONNECT_TIMEOUT_S
         while True:
