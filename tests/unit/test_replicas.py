@@ -200,3 +200,23 @@ def test_drill_report_puts_the_standby_beside_the_replica(tmp_path: Path) -> Non
 def test_promotion_rpo_above_zero_is_said_plainly() -> None:
     assert any("RPO > 0: 3" in line for line in PromotionOutcome(40, 3, True).lines())
     assert any("RPO 0" in line for line in PromotionOutcome(40, 0, True).lines())
+
+
+def test_lag_reads_a_point_published_this_minute_from_moto_cloudwatch() -> None:
+    import boto3
+    from moto import mock_aws
+
+    class _Moto:
+        def __init__(self, client: Any) -> None:
+            self.cloudwatch = client
+
+        def client(self, service: str) -> Any:
+            return self.cloudwatch
+
+    with mock_aws():
+        cloudwatch = boto3.client("cloudwatch", region_name="us-east-1")
+        cloudwatch.put_metric_data(Namespace="AWS/RDS", MetricData=[{
+            "MetricName": "ReplicaLag", "Value": 4.0, "Unit": "Seconds", "Timestamp": datetime.now(UTC),
+            "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": "orders-ro"}]}])
+        reading = read_lag(_Moto(cloudwatch), "orders-ro")  # type: ignore[arg-type]
+    assert reading.seconds == 4.0, reading

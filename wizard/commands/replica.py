@@ -252,11 +252,14 @@ def _lag(gateway: Any, args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     from wizard.aws.timing import time_scale
 
+    failed = False
     for number in range(max(1, args.samples)):
         if number:
             time.sleep(args.interval / max(time_scale(gateway), 1.0))  # the demo's minute is shorter
-        _live.emit(read_lag(gateway, identifier).render())
-    return EXIT_OK
+        reading = read_lag(gateway, identifier)
+        failed = reading.failed
+        _live.emit(reading.render())
+    return EXIT_PROBLEMS if failed else EXIT_OK
 
 
 def _drill(gateway: Any, args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ class LagReading:
     seconds: float | None
     at: datetime | None
     note: str = ""
+    failed: bool = False  # CloudWatch refused or did not answer (not merely "no datapoint yet")
 
     def render(self) -> str:
         """One line: "Replica lag: 3 s (at 05:41:00 UTC)" or the note."""
@@ -41,7 +42,9 @@ def read_lag(gateway: GatewayLike, identifier: str, now: datetime | None = None)
     """The replica's latest ReplicaLag; blocks on AWS (call it from a worker)."""
     from wizard.aws.errors import explain
 
-    end = now or datetime.now(UTC)
+    # The window ends a period past now: a datapoint of the current minute is binned at the period's
+    # start and an EndTime of "now" can cut that newest bin off.
+    end = (now or datetime.now(UTC)) + timedelta(seconds=PERIOD_S)
     try:
         found = gateway.client("cloudwatch").get_metric_data(
             MetricDataQueries=[{
@@ -54,7 +57,8 @@ def read_lag(gateway: GatewayLike, identifier: str, now: datetime | None = None)
             StartTime=end - WINDOW, EndTime=end, ScanBy="TimestampDescending")
     except Exception as exc:
         err = explain(exc, identifier=identifier)
-        return LagReading(None, None, f"CloudWatch did not answer ({err.title}). {err.next_step}")
+        return LagReading(None, None, f"CloudWatch did not answer ({err.title}). {err.next_step}",
+                          failed=True)
     for result in found.get("MetricDataResults", []):
         points = sorted(zip(result.get("Timestamps", []), result.get("Values", []), strict=False),
                         reverse=True)
