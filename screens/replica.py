@@ -165,7 +165,8 @@ class ReplicaScreen(Screen[None]):
                                      events_since=sent_at,
                                      done=lambda _p: is_promoted(gateway, self.identifier))
             if progress.outcome == "available":
-                post(self.say, f"{self.identifier} is a standalone DB instance now: writable, no more lag.")
+                post(self.say, f"{self.identifier} is a standalone DB instance now: replication has stopped. "
+                     "(`rds-wizard replica promote` with credentials also proves a write and the RPO.)")
         except Exception as exc:  # said in the log: a background failure never dies silently
             from wizard.aws.errors import explain
 
