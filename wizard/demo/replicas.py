@@ -27,7 +27,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.demo.network import InstanceInfo, InstanceNetwork, TcpNetwork
@@ -268,6 +268,13 @@ class Replicas:
             replica = _real_replica(state.network) if state is not None else None
         return None if replica is None else replica.lag_seconds()
 
+    def server_folder(self, identifier: str) -> Path | None:
+        """Where the replica's real server keeps its files (None for simulated listeners)."""
+        with self._sim.lock:
+            state = self._sim._instances.get(identifier)
+            replica = _real_replica(state.network) if state is not None else None
+        return None if replica is None else Path(replica.home)
+
     def _ensure_publisher(self) -> None:
         if self._publisher is None:
             self._publisher = threading.Thread(target=self._publish_loop, daemon=True,
@@ -311,6 +318,7 @@ def _real_replica(network: object) -> Any:
 
 
 def metric_datum(db: Any, lag: float) -> dict[str, Any]:
-    """One ReplicaLag datapoint as PutMetricData takes it."""
-    return {"MetricName": METRIC, "Value": float(lag), "Unit": "Seconds", "Timestamp": datetime.now(UTC),
+    """One ReplicaLag datapoint as PutMetricData takes it, stamped now by CloudWatch (moto keeps the times
+    of datapoints put over HTTP as naive UTC and compares them with the query's: no zone given here)."""
+    return {"MetricName": METRIC, "Value": float(lag), "Unit": "Seconds",
             "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": db.db_instance_identifier}]}
