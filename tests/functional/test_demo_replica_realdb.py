@@ -127,3 +127,27 @@ def _servers_in(folder: Path) -> list[int]:
         if str(folder).encode() in cmdline:
             found.append(int(entry.name))
     return found
+
+
+def test_the_replica_keeps_replicating_across_a_failover_of_its_multi_az_source(demo: Any) -> None:
+    rds = demo.client("rds")
+    rds.create_db_instance(
+        DBInstanceIdentifier="source", Engine="postgres", DBInstanceClass="db.t3.micro", AllocatedStorage=20,
+        MasterUsername="postgres", MasterUserPassword=PASSWORD, MultiAZ=True, BackupRetentionPeriod=1,
+        DBName="appdb", DBSubnetGroupName="demo-multi-az")  # fmt: skip
+    follow_statuses(rds, "source")
+    rds.create_db_instance_read_replica(DBInstanceIdentifier="reader", SourceDBInstanceIdentifier="source")
+    replica = follow_statuses(rds, "reader")[-1]
+    rds.reboot_db_instance(DBInstanceIdentifier="source", ForceFailover=True)
+    source = follow_statuses(rds, "source")[-1]
+    with connect(demo, source) as writer, connect(demo, replica) as reader:
+        writer.execute("CREATE TABLE after_failover (id int)")
+        writer.execute("INSERT INTO after_failover VALUES (1)")
+
+        def replicated() -> bool:
+            try:
+                return bool(reader.execute("SELECT count(*) FROM after_failover").fetchone()[0] == 1)
+            except psycopg.errors.UndefinedTable:
+                return False
+
+        wait_for("a row written after the source's failover on the replica", replicated, timeout=45)

@@ -298,6 +298,8 @@ class Replicas:
         for db, replica in targets:
             if replica is None or db.status != "available":
                 continue
+            if replica.follow_source():
+                _log.info("demo replica %s follows its source's new primary", db.db_instance_identifier)
             replica.set_apply_delay(wanted or 0.0)
             lag = replica.lag_seconds()
             publish = self.publish
