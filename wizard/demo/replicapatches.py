@@ -112,6 +112,15 @@ def wrap_promote_read_replica(original: Handler) -> Handler:
     return handler
 
 
+def check_modify(db: Any, params: Any) -> None:
+    """ModifyDBInstance cannot give a PostgreSQL read replica a password of its own: physical replication
+    copies the source's roles (RDS's words, terraform-aws-modules/terraform-aws-rds issue 526)."""
+    if getattr(db, "is_replica", False) and db.engine == "postgres" and params.get("MasterUserPassword"):
+        raise RDSClientError("InvalidParameterCombination",
+                             "Cannot change master user password on an RDS postgres Read Replica because it "
+                             "uses physical replication and therefore cannot differ from its parent.")
+
+
 def before_delete(simulator: Any, backend: Any, database: Any) -> None:
     """DeleteDBInstance of a replica detaches it; of a source, promotes its replicas (as RDS does)."""
     if database is None:

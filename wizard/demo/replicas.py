@@ -64,6 +64,9 @@ MSG_PROMOTED = "Read replica promoted to a standalone DB instance; replication h
 MSG_SOURCE_DELETED = ("The source DB instance {source} was deleted: the read replica is being promoted to a "
                       "standalone DB instance")
 MSG_RESTARTED = "DB instance restarted"  # RDS-EVENT-0006
+# DescribeDBInstances StatusInfos of a healthy replica ("Monitoring read replication",
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Monitoring.html).
+REPLICATING = {"StatusType": "read replication", "Normal": True, "Status": "replicating"}
 
 
 class ReplicaRefused(Exception):
@@ -138,6 +141,7 @@ class Replicas:
             sim.event(identifier, "db-instance", MSG_CREATED, "creation", arn)
             if identifier in self._replicas:
                 sim.event(identifier, "db-instance", MSG_REPLICATING, "read replica", arn)
+                replica.status_infos = [REPLICATING]
             replica.status = "available"
             self._ensure_publisher()
 
@@ -209,6 +213,7 @@ class Replicas:
         self._replicas.pop(identifier, None)
         db.is_replica = False
         db.source_db_instance_identifier = None
+        db.status_infos = None
         if source is not None:
             with contextlib.suppress(ValueError):
                 source.remove_replica(db)
