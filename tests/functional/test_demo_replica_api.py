@@ -117,6 +117,10 @@ def test_deleting_a_replica_detaches_it_and_deleting_a_source_promotes_its_repli
     for name in ("one", "two"):
         follow_statuses(rds, name)
     assert sorted(describe(rds, "source")["ReadReplicaDBInstanceIdentifiers"]) == ["one", "two"]
+    for name in ("one", "source"):  # neither a replica nor its source can be stopped
+        with pytest.raises(rds.exceptions.ClientError) as stop:
+            rds.stop_db_instance(DBInstanceIdentifier=name)
+        assert stop.value.response["Error"]["Code"] == "InvalidDBInstanceState"
     rds.delete_db_instance(DBInstanceIdentifier="one", SkipFinalSnapshot=True)
     assert describe(rds, "source")["ReadReplicaDBInstanceIdentifiers"] == ["two"]
     rds.delete_db_instance(DBInstanceIdentifier="source", SkipFinalSnapshot=True)

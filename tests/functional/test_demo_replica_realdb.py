@@ -151,3 +151,23 @@ def test_the_replica_keeps_replicating_across_a_failover_of_its_multi_az_source(
                 return False
 
         wait_for("a row written after the source's failover on the replica", replicated, timeout=45)
+
+
+def test_deleting_the_source_leaves_the_replica_running_and_promotes_it(demo: Any) -> None:
+    rds = demo.client("rds")
+    rds.create_db_instance(
+        DBInstanceIdentifier="source", Engine="postgres", DBInstanceClass="db.t3.micro", AllocatedStorage=20,
+        MasterUsername="postgres", MasterUserPassword=PASSWORD, BackupRetentionPeriod=1, DBName="appdb",
+        DBSubnetGroupName="demo-multi-az")  # fmt: skip
+    source = follow_statuses(rds, "source")[-1]
+    with connect(demo, source) as writer:
+        writer.execute("CREATE TABLE kept (id int)")
+        writer.execute("INSERT INTO kept VALUES (1)")
+    rds.create_db_instance_read_replica(DBInstanceIdentifier="reader", SourceDBInstanceIdentifier="source")
+    follow_statuses(rds, "reader")
+    rds.delete_db_instance(DBInstanceIdentifier="source", SkipFinalSnapshot=True)
+    promoted = follow_statuses(rds, "reader")[-1]
+    assert "ReadReplicaSourceDBInstanceIdentifier" not in promoted
+    with connect(demo, promoted) as standalone:
+        assert standalone.execute("SELECT count(*) FROM kept").fetchone()[0] == 1
+        standalone.execute("INSERT INTO kept VALUES (2)")

@@ -254,6 +254,8 @@ def _wrap_stop_start(original: Callable[[Any], ActionResult],
     def handler(self: Any) -> ActionResult:
         simulator = _simulator(self)
         if simulator is not None:
+            if stopping:
+                replicapatches.check_stop(_named_instance(self))
             try:
                 simulator.check_standby_idle(_named_instance(self).db_instance_identifier)
             except DemoApiError as error:
