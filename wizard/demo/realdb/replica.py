@@ -52,6 +52,7 @@ class PostgresReplica:
         self.home = parent / f"pg-replica-{secrets.token_hex(3)}"
         _runtime.REGISTRY.record("dir", self.home)  # the leftovers reaper removes it if we die
         self.home.mkdir(mode=0o711)
+        _runtime.REGISTRY.track(self)  # stopped at interpreter exit if nobody stopped it before
         self._node = _Node(self.name, self.home / "a", (address.host, address.port))
         self._lock = threading.RLock()
         self._promoted = False
