@@ -165,3 +165,16 @@ def test_a_source_that_is_not_available_is_refused_and_so_is_a_sixteenth_replica
     assert "15" in sixteenth.value.response["Error"]["Message"]
     wait_for("the replicas", lambda: all(describe(rds, f"r{n}")["DBInstanceStatus"] == "available"
                                          for n in range(15)))
+
+
+def test_a_multi_az_replica_has_a_standby_zone_and_survives_a_forced_failover(demo: Any) -> None:
+    rds = rds_of(demo)
+    make_source(rds)
+    rds.create_db_instance_read_replica(DBInstanceIdentifier="reader", SourceDBInstanceIdentifier="source",
+                                        MultiAZ=True)
+    replica = follow_statuses(rds, "reader")[-1]
+    assert replica["MultiAZ"] is True
+    assert replica["SecondaryAvailabilityZone"] not in (None, replica["AvailabilityZone"])
+    rds.reboot_db_instance(DBInstanceIdentifier="reader", ForceFailover=True)
+    after = follow_statuses(rds, "reader")[-1]
+    assert demo.resolve(after["Endpoint"]["Address"])

@@ -129,7 +129,9 @@ class Replicas:
         chosen = [primary]
         if replica.multi_az:
             chosen.append(rng.choice([z for z in zones if z != primary] or zones))
-        state = _Instance(identifier, replica, replica.address.lower(), chosen, sorted(zones))
+        # A Multi-AZ replica's own standby is shown (SecondaryAvailabilityZone) but has no server of its
+        # own: the simulator knows one node, so a forced failover of the replica restarts it in place.
+        state = _Instance(identifier, replica, replica.address.lower(), chosen[:1], sorted(zones))
         sim._instances[identifier] = state
         self._replicas[identifier] = source.db_instance_identifier
         replica.status = "creating"
