@@ -171,3 +171,48 @@ def test_deleting_the_source_leaves_the_replica_running_and_promotes_it(demo: An
     with connect(demo, promoted) as standalone:
         assert standalone.execute("SELECT count(*) FROM kept").fetchone()[0] == 1
         standalone.execute("INSERT INTO kept VALUES (2)")
+
+
+_KILLED_DEMO = """
+import sys, time
+from wizard.demo import start_demo
+demo = start_demo(speed=2000)
+rds = demo.client("rds")
+rds.create_db_instance(DBInstanceIdentifier="source", Engine="postgres", DBInstanceClass="db.t3.micro",
+                       AllocatedStorage=20, MasterUsername="postgres", MasterUserPassword=sys.stdin.readline().strip(),
+                       BackupRetentionPeriod=1)
+def status():
+    return rds.describe_db_instances(DBInstanceIdentifier="source")["DBInstances"][0]["DBInstanceStatus"]
+while status() != "available":
+    time.sleep(0.05)
+rds.create_db_instance_read_replica(DBInstanceIdentifier="reader", SourceDBInstanceIdentifier="source")
+while demo.simulator.replicas.server_folder("reader") is None:
+    time.sleep(0.05)
+print(demo.simulator.replicas.server_folder("reader"), flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_killed_demo_leaves_no_replica_server_or_folder_behind(demo: Any, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    # The password goes by stdin, never on a command line.
+    child = subprocess.Popen([sys.executable, "-c", _KILLED_DEMO], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(PASSWORD + "\n")
+        child.stdin.flush()
+        home = Path(child.stdout.readline().strip())
+        assert home.name.startswith("pg-replica-") and _servers_in(home)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    wait_for("the killed demo's replica server to be gone", lambda: not _servers_in(home), timeout=30)
+    wait_for("the killed demo's replica folder to be gone", lambda: not home.exists(), timeout=30)
