@@ -178,8 +178,9 @@ import sys, time
 from wizard.demo import start_demo
 demo = start_demo(speed=2000)
 rds = demo.client("rds")
+password = sys.stdin.readline().strip()
 rds.create_db_instance(DBInstanceIdentifier="source", Engine="postgres", DBInstanceClass="db.t3.micro",
-                       AllocatedStorage=20, MasterUsername="postgres", MasterUserPassword=sys.stdin.readline().strip(),
+                       AllocatedStorage=20, MasterUsername="postgres", MasterUserPassword=password,
                        BackupRetentionPeriod=1)
 def status():
     return rds.describe_db_instances(DBInstanceIdentifier="source")["DBInstances"][0]["DBInstanceStatus"]
@@ -200,8 +201,8 @@ def test_a_killed_demo_leaves_no_replica_server_or_folder_behind(demo: Any, tmp_
     import sys
 
     # The password goes by stdin, never on a command line.
-    child = subprocess.Popen([sys.executable, "-c", _KILLED_DEMO], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    child = subprocess.Popen([sys.executable, "-c", _KILLED_DEMO], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         assert child.stdin is not None and child.stdout is not None
         child.stdin.write(PASSWORD + "\n")
