@@ -127,8 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
                                         "another `rds-wizard --endpoint-url` can watch and drive the same "
                                         "instances. Ctrl+C stops it. The port listens on loopback only and "
                                         "serves signed calls to the AWS APIs the demo implements (RDS, EC2, "
-                                        "Secrets Manager, STS) and its info path /rds-wizard-demo/, nothing "
-                                        "else (404), with no CORS headers; it answers once seeded and "
+                                        "Secrets Manager, STS, CloudWatch) and its info path "
+                                        "/rds-wizard-demo/, nothing else (404), with no CORS headers; it "
+                                        "answers once seeded and "
                                         "records nothing to disk.")
     server.add_argument("--port", type=int, default=4566)
     server.add_argument("--demo-speed", type=float, default=None, metavar="N")

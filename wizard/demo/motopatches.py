@@ -226,6 +226,7 @@ def _wrap_modify_db_instance(original: Callable[[Any], ActionResult]) -> Callabl
             raise _api_error(error) from None
         was_multi_az = bool(db.multi_az)
         password = self.params.get("MasterUserPassword")
+        replicapatches.check_modify(db, self.params)
         if password is not None:
             _check_credentials(db.engine, {"MasterUserPassword": password})
         immediately = _is_true(self.params.get("ApplyImmediately"))
@@ -253,6 +254,8 @@ def _wrap_stop_start(original: Callable[[Any], ActionResult],
     def handler(self: Any) -> ActionResult:
         simulator = _simulator(self)
         if simulator is not None:
+            if stopping:
+                replicapatches.check_stop(_named_instance(self))
             try:
                 simulator.check_standby_idle(_named_instance(self).db_instance_identifier)
             except DemoApiError as error:

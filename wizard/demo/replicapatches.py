@@ -112,6 +112,28 @@ def wrap_promote_read_replica(original: Handler) -> Handler:
     return handler
 
 
+def check_modify(db: Any, params: Any) -> None:
+    """ModifyDBInstance cannot give a PostgreSQL read replica a password of its own: physical replication
+    copies the source's roles (RDS's words, terraform-aws-modules/terraform-aws-rds issue 526)."""
+    if getattr(db, "is_replica", False) and db.engine == "postgres" and params.get("MasterUserPassword"):
+        raise RDSClientError("InvalidParameterCombination",
+                             "Cannot change master user password on an RDS postgres Read Replica because it "
+                             "uses physical replication and therefore cannot differ from its parent.")
+
+
+def check_stop(db: Any) -> None:
+    """StopDBInstance refuses a read replica and a source of one ("Stopping an Amazon RDS DB instance
+    temporarily", limitations: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_StopInstance.html).
+    The code is RDS's for a state it cannot act in; the exact message is unverified."""
+    identifier = db.db_instance_identifier
+    if getattr(db, "is_replica", False):
+        raise RDSClientError("InvalidDBInstanceState",
+                             f"Cannot stop DB instance {identifier}: it is a read replica.")
+    if db.replicas:
+        raise RDSClientError("InvalidDBInstanceState",
+                             f"Cannot stop DB instance {identifier}: it has read replicas.")
+
+
 def before_delete(simulator: Any, backend: Any, database: Any) -> None:
     """DeleteDBInstance of a replica detaches it; of a source, promotes its replicas (as RDS does)."""
     if database is None:

@@ -27,7 +27,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.demo.network import InstanceInfo, InstanceNetwork, TcpNetwork
@@ -64,6 +64,9 @@ MSG_PROMOTED = "Read replica promoted to a standalone DB instance; replication h
 MSG_SOURCE_DELETED = ("The source DB instance {source} was deleted: the read replica is being promoted to a "
                       "standalone DB instance")
 MSG_RESTARTED = "DB instance restarted"  # RDS-EVENT-0006
+# DescribeDBInstances StatusInfos of a healthy replica ("Monitoring read replication",
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Monitoring.html).
+REPLICATING = {"StatusType": "read replication", "Normal": True, "Status": "replicating"}
 
 
 class ReplicaRefused(Exception):
@@ -126,7 +129,9 @@ class Replicas:
         chosen = [primary]
         if replica.multi_az:
             chosen.append(rng.choice([z for z in zones if z != primary] or zones))
-        state = _Instance(identifier, replica, replica.address.lower(), chosen, sorted(zones))
+        # A Multi-AZ replica's own standby is shown (SecondaryAvailabilityZone) but has no server of its
+        # own: the simulator knows one node, so a forced failover of the replica restarts it in place.
+        state = _Instance(identifier, replica, replica.address.lower(), chosen[:1], sorted(zones))
         sim._instances[identifier] = state
         self._replicas[identifier] = source.db_instance_identifier
         replica.status = "creating"
@@ -138,6 +143,7 @@ class Replicas:
             sim.event(identifier, "db-instance", MSG_CREATED, "creation", arn)
             if identifier in self._replicas:
                 sim.event(identifier, "db-instance", MSG_REPLICATING, "read replica", arn)
+                replica.status_infos = [REPLICATING]
             replica.status = "available"
             self._ensure_publisher()
 
@@ -209,6 +215,7 @@ class Replicas:
         self._replicas.pop(identifier, None)
         db.is_replica = False
         db.source_db_instance_identifier = None
+        db.status_infos = None
         if source is not None:
             with contextlib.suppress(ValueError):
                 source.remove_replica(db)
@@ -268,6 +275,13 @@ class Replicas:
             replica = _real_replica(state.network) if state is not None else None
         return None if replica is None else replica.lag_seconds()
 
+    def server_folder(self, identifier: str) -> Path | None:
+        """Where the replica's real server keeps its files (None for simulated listeners)."""
+        with self._sim.lock:
+            state = self._sim._instances.get(identifier)
+            replica = _real_replica(state.network) if state is not None else None
+        return None if replica is None else Path(replica.home)
+
     def _ensure_publisher(self) -> None:
         if self._publisher is None:
             self._publisher = threading.Thread(target=self._publish_loop, daemon=True,
@@ -291,6 +305,8 @@ class Replicas:
         for db, replica in targets:
             if replica is None or db.status != "available":
                 continue
+            if replica.follow_source():
+                _log.info("demo replica %s follows its source's new primary", db.db_instance_identifier)
             replica.set_apply_delay(wanted or 0.0)
             lag = replica.lag_seconds()
             publish = self.publish
@@ -311,6 +327,7 @@ def _real_replica(network: object) -> Any:
 
 
 def metric_datum(db: Any, lag: float) -> dict[str, Any]:
-    """One ReplicaLag datapoint as PutMetricData takes it."""
-    return {"MetricName": METRIC, "Value": float(lag), "Unit": "Seconds", "Timestamp": datetime.now(UTC),
+    """One ReplicaLag datapoint as PutMetricData takes it, stamped now by CloudWatch (moto keeps the times
+    of datapoints put over HTTP as naive UTC and compares them with the query's: no zone given here)."""
+    return {"MetricName": METRIC, "Value": float(lag), "Unit": "Seconds",
             "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": db.db_instance_identifier}]}

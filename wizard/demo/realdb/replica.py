@@ -19,7 +19,14 @@ import threading
 
 from wizard.demo.network import InstanceInfo, NodeAddress
 from wizard.demo.realdb import _leftovers, _runtime
-from wizard.demo.realdb.pair import HBA_PRIMARY, PostgresPair, RealDBError, _Node, _server_name
+from wizard.demo.realdb.pair import (
+    HBA_PRIMARY,
+    REPLICATION_USER,
+    PostgresPair,
+    RealDBError,
+    _Node,
+    _server_name,
+)
 
 # Lag as RDS for PostgreSQL reports it: nothing waiting to be replayed is no lag, however long ago the last
 # commit was (an idle source must not look like a lagging replica); otherwise the age of the last replayed
@@ -45,11 +52,13 @@ class PostgresReplica:
         self.home = parent / f"pg-replica-{secrets.token_hex(3)}"
         _runtime.REGISTRY.record("dir", self.home)  # the leftovers reaper removes it if we die
         self.home.mkdir(mode=0o711)
+        _runtime.REGISTRY.track(self)  # stopped at interpreter exit if nobody stopped it before
         self._node = _Node(self.name, self.home / "a", (address.host, address.port))
         self._lock = threading.RLock()
         self._promoted = False
         self._stopped = False
         self.apply_delay = 0.0
+        self._upstream: tuple[str, int] | None = None  # the source server it streams from
         _runtime.hold_subreaper()  # released by stop()
 
     def build(self) -> None:
@@ -66,6 +75,30 @@ class PostgresReplica:
             source._write(node.hba, HBA_PRIMARY)
             source._start(node)
             source._wait_streaming(primary, node)
+            self._upstream = primary.addr
+
+    def follow_source(self) -> bool:
+        """After a failover of the source, stream from its new primary (as RDS keeps a replica of a
+        Multi-AZ source replicating across the source's failover); True if it had to move.
+
+        Its slot is created on the new primary, and the replica follows the new timeline (PostgreSQL's
+        default recovery_target_timeline is `latest`).
+        """
+        with self._lock:
+            steps = self._steps
+            if self._promoted or self._stopped or not self.attached:
+                return False
+            with steps._lock:
+                primary = steps._primary
+                if primary.addr == self._upstream or steps._killed_at is not None or not primary.running():
+                    return False
+                steps._create_slot(primary, self.name)
+                conninfo = (f"host={primary.addr[0]} port={primary.addr[1]} user={REPLICATION_USER} "
+                            f"password={steps._repl_password} application_name={self.name}")
+                steps._sql(self._node, f"ALTER SYSTEM SET primary_conninfo = '{conninfo}';\n"
+                                       "SELECT pg_reload_conf();")
+                self._upstream = primary.addr
+            return True
 
     def lag_seconds(self) -> float:
         """How far behind the source the replica is, in seconds (0 once promoted)."""
