@@ -151,9 +151,6 @@ def test_promoting_a_non_replica_is_refused(demo: Any, cli: Any) -> None:
     assert code == 1 and "is not a read replica" in err
 
 
-@pytest.mark.xfail(strict=True, reason="the demo (replica-demo branch, wizard/demo/replicas.py metric_datum) "
-                   "publishes ReplicaLag with a datetime Timestamp straight into moto's backend, and moto's "
-                   "GetMetricData then fails (InternalFailure); an ISO-8601 string would do")
 def test_lag_published_by_the_demo_is_read(demo: Any, cli: Any) -> None:
     import time
 
