@@ -137,6 +137,8 @@ class DatabasesScreen(Screen[None]):
         Binding("b", "reboot", "Reboot"),
         Binding("d", "delete", "Delete"),
         Binding("c", "create", "Create"),
+        Binding("n", "replica", "Replica", show=False),
+        Binding("p", "replica_view", "Replica screen", show=False),
         Binding("escape", "back", "Back", show=False),
     ]
 
@@ -312,6 +314,25 @@ class DatabasesScreen(Screen[None]):
         if row is not None:
             self._plan("reboot", row.identifier, failover=row.multi_az)
 
+    def action_replica(self) -> None:
+        """A read replica of the selected instance, every rule checked first (wizard.replicas)."""
+        row = self._usable("replica")
+        if row is not None:
+            self._plan("create-replica", row.identifier)
+
+    def action_replica_view(self) -> None:
+        """The selected read replica's screen: lag, standby vs replica, promote."""
+        from screens.replica import ReplicaScreen
+
+        selected = self.state.row
+        if selected is not None and not selected.replica_source:
+            self.notify(f"{selected.identifier} is not a read replica (n creates one).", severity="warning")
+            return
+        row = self._usable("replica-view")
+        if row is not None:
+            self.app.push_screen(ReplicaScreen(self._gateway, row.identifier, demo=self.demo),
+                                 lambda _result: self.action_reload())
+
     def action_delete(self) -> None:
         """Ask for the final snapshot, then plan the delete."""
         from wizard.day2.delete import proposed_snapshot_name
@@ -338,6 +359,10 @@ class DatabasesScreen(Screen[None]):
                                                 apply_immediately=True)
             elif action == "reboot":
                 plan = reboot.plan_reboot(gateway, identifier, failover=options["failover"])
+            elif action == "create-replica":
+                from wizard.replicas.create import plan_create_replica
+
+                plan = plan_create_replica(gateway, identifier)
             elif action == "unprotect":
                 plan = delete.plan_disable_deletion_protection(gateway, identifier)
             else:
@@ -363,6 +388,7 @@ class DatabasesScreen(Screen[None]):
                 self._offer_unprotect(plan.identifier)
             return
         titles = {"modify": "Change availability of", "reboot": "Reboot", "delete": "DELETE",
+                  "create-replica": "Create read replica",
                   "disable-deletion-protection": "Turn off deletion protection of"}
 
         def answered(confirmed: bool | None) -> None:

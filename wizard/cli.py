@@ -123,8 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
                                         "another `rds-wizard --endpoint-url` can watch and drive the same "
                                         "instances. Ctrl+C stops it. The port listens on loopback only and "
                                         "serves signed calls to the AWS APIs the demo implements (RDS, EC2, "
-                                        "Secrets Manager, STS) and its info path /rds-wizard-demo/, nothing "
-                                        "else (404), with no CORS headers; it answers once seeded and "
+                                        "Secrets Manager, STS, CloudWatch) and its info path "
+                                        "/rds-wizard-demo/, nothing else (404), with no CORS headers; it "
+                                        "answers once seeded and "
                                         "records nothing to disk.")
     server.add_argument("--port", type=int, default=4566)
     server.add_argument("--demo-speed", type=float, default=None, metavar="N")
@@ -187,6 +188,42 @@ def _add_day2_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
                         help="turn deletion protection off first (confirmed as its own change)")
     delete.add_argument("--yes", action="store_true", help=_YES_HELP)
     _add_connection_options(delete)
+    _add_replica_parsers(sub)
+
+
+def _add_replica_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`replica create|promote|lag|drill`: read replicas (wizard/commands/replica.py)."""
+    replica = sub.add_parser("replica", help="create, promote, watch the lag of, or drill a read replica")
+    actions = replica.add_subparsers(dest="replica_action", metavar="ACTION", required=True)
+    create = actions.add_parser("create", help="create a read replica of SOURCE, every rule checked first")
+    create.add_argument("source", metavar="SOURCE", type=_database_identifier)
+    create.add_argument("--identifier", type=_database_identifier, help="the replica's name "
+                        "(default SOURCE-replica)")
+    create.add_argument("--class", dest="klass", metavar="CLASS",
+                        help="instance class (default: the source's)")
+    create.add_argument("--availability-zone", metavar="AZ")
+    create.add_argument("--multi-az", action="store_true", help="give the replica its own standby")
+    create.add_argument("--self-managed-password", action="store_true",
+                        help="if the source's password is in Secrets Manager, switch it to one you type "
+                             "first (confirmed; prompted, or RDS_WIZARD_MASTER_PASSWORD)")
+    create.add_argument("--yes", action="store_true", help=_YES_HELP)
+    _add_connection_options(create)
+    promote = actions.add_parser("promote", help="make a read replica a standalone, writable DB instance")
+    promote.add_argument("identifier", metavar="ID", type=_database_identifier)
+    promote.add_argument("--database", help="database for the RPO probe (with RDS_WIZARD_MASTER_PASSWORD)")
+    promote.add_argument("--yes", action="store_true", help=_YES_HELP)
+    _add_connection_options(promote)
+    lag = actions.add_parser("lag", help="the replica's lag from CloudWatch ReplicaLag")
+    lag.add_argument("identifier", metavar="ID", type=_database_identifier)
+    lag.add_argument("--samples", type=int, default=1, help="how many readings (default 1)")
+    lag.add_argument("--interval", type=float, default=60.0, help="seconds between readings (default 60)")
+    _add_connection_options(lag)
+    drill = actions.add_parser("drill", help="heartbeats on the source, read on the replica: lag as a client "
+                                             "sees it (password: prompt or RDS_WIZARD_MASTER_PASSWORD)")
+    drill.add_argument("identifier", metavar="REPLICA", type=_database_identifier)
+    drill.add_argument("--seconds", type=float, default=20.0)
+    drill.add_argument("--database", help="database to write heartbeats in (default: the source's DBName)")
+    _add_connection_options(drill)
 
 
 # Each subcommand lives in wizard/commands/<module>.py and exposes `run(args) -> int`.
@@ -204,6 +241,7 @@ _COMMAND_MODULES = {
     "modify": "wizard.commands.modify",
     "reboot": "wizard.commands.reboot",
     "delete": "wizard.commands.delete",
+    "replica": "wizard.commands.replica",
 }
 
 

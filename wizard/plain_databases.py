@@ -80,6 +80,10 @@ def _act(gateway: Any, prompter: Prompter, out: Callable[[str], None], state: An
         plan = modify.plan_availability(gateway, row.identifier, not row.multi_az, apply_immediately=True)
     elif name == "reboot":
         plan = reboot.plan_reboot(gateway, row.identifier, failover=row.multi_az)
+    elif name in ("replica", "replica-view"):
+        plan = _replica_plan(gateway, prompter, out, row, name)
+        if plan is None:
+            return
     else:
         proposed = delete.proposed_snapshot_name(row.identifier)
         skip = prompter.confirm("Skip the final snapshot (the data is lost for good)?", False)
@@ -102,6 +106,23 @@ def _act(gateway: Any, prompter: Prompter, out: Callable[[str], None], state: An
         return
     if _confirmed(prompter, out, plan):
         _run(gateway, out, plan)
+
+
+def _replica_plan(gateway: Any, prompter: Prompter, out: Callable[[str], None], row: Any, name: str) -> Any:
+    """Create a replica of the row, or (on a replica) show its lag and the table, then offer promotion."""
+    from wizard.replicas.create import plan_create_replica
+    from wizard.replicas.lag import read_lag
+    from wizard.replicas.promote import plan_promote
+    from wizard.teaching import standby_vs_replica_lines
+
+    if name == "replica":
+        return plan_create_replica(gateway, row.identifier)
+    out(read_lag(gateway, row.identifier).render())
+    for line in standby_vs_replica_lines():
+        out(line)
+    if not prompter.confirm(f"Promote {row.identifier} (replication stops for good)?", False):
+        return None
+    return plan_promote(gateway, row.identifier)
 
 
 def _refused(out: Callable[[str], None], plan: Any) -> None:
@@ -146,12 +167,15 @@ def _run(gateway: Any, out: Callable[[str], None], plan: Any) -> None:
     if plan.action == "delete":
         outcome = follow_delete(gateway, plan, lambda u: out(f"  {u.message}"), events_since=sent_at)
         out(f"{plan.identifier} is deleted." if outcome.gone else f"{plan.identifier} is not gone yet.")
-    elif plan.action in ("modify", "reboot"):
+    elif plan.action in ("modify", "reboot", "create-replica", "promote"):
         def show(progress: Any) -> None:
             for update in progress.updates:
                 out(f"  {update.message}")
 
-        progress = follow_change(gateway, plan, show, events_since=sent_at)
+        from wizard.replicas.promote import is_promoted
+
+        done = (lambda _p: is_promoted(gateway, plan.identifier)) if plan.action == "promote" else None
+        progress = follow_change(gateway, plan, show, events_since=sent_at, done=done)
         if watch is not None:
             for line in watch.stop().lines():
                 out(line)

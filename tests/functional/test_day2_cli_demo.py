@@ -221,7 +221,9 @@ def test_bad_input_is_refused_and_nothing_changes(demo: Any, cli: Any) -> None:
     code, _, err = cli("delete", "src-db", "--final-snapshot", "taken", "--yes")
     assert code == 1 and "A snapshot named taken already exists" in err
 
-    # Stopped, not rebooting: a demo reboot can end before the command has started.
+    # Stopped, not rebooting: a demo reboot can end before the command has started. RDS stops no source
+    # of a read replica, so the replica goes first.
+    rds.delete_db_instance(DBInstanceIdentifier="copy-db", SkipFinalSnapshot=True)
     rds.stop_db_instance(DBInstanceIdentifier="src-db")
     follow_statuses(rds, "src-db", until="stopped")
     code, _, err = cli("modify", "src-db", "--multi-az", "--apply-immediately", "--yes")

@@ -277,7 +277,8 @@ def test_demo_server_help_states_what_the_port_serves() -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     text = " ".join(sub.choices["demo-server"].format_help().split())  # type: ignore[union-attr]
-    names = {"rds": "RDS", "ec2": "EC2", "secretsmanager": "Secrets Manager", "sts": "STS"}
+    names = {"rds": "RDS", "ec2": "EC2", "secretsmanager": "Secrets Manager", "sts": "STS",
+             "monitoring": "CloudWatch"}
     assert set(names) == set(SERVED_SERVICES)
     for label in names.values():
         assert label in text

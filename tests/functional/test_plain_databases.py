@@ -83,3 +83,29 @@ def test_plain_menu_converts_reboots_and_deletes(gateway: Any) -> None:
     assert "plain-db is deleted." in text
     snapshots = rds.describe_db_snapshots(DBInstanceIdentifier="plain-db")["DBSnapshots"]
     assert [s["Status"] for s in snapshots] == ["available"]
+
+
+def test_plain_menu_creates_a_replica_then_promotes_it(gateway: Any) -> None:
+    rds = gateway.client("rds")
+    rds.create_db_instance(DBInstanceIdentifier="plain-src", DBInstanceClass="db.t4g.medium",
+                           Engine="postgres", AllocatedStorage=20, MasterUsername="app_admin",
+                           MasterUserPassword="Plain-src-pw-1234", DBSubnetGroupName="demo-multi-az",
+                           BackupRetentionPeriod=7, MultiAZ=True)
+    follow_statuses(rds, "plain-src")
+    lines: list[str] = []
+    answers = [
+        "plain-src", "Read replica", "plain-src-replica",          # create, typed confirmation
+        "plain-src-replica", "Replica: lag", True, "plain-src-replica",  # lag and table, promote, typed
+        "Quit",
+    ]
+    prompter = Scripted(answers)
+    code = run_plain_databases(None, prompter, lines.append, gateway=gateway)  # type: ignore[arg-type]
+    text = "\n".join(lines)
+    assert code == 0, text
+    assert not prompter.answers
+    assert "asynchronous replication" in text and "Sent: aws rds create-db-instance-read-replica" in text
+    assert "Replica lag:" in text and "Multi-AZ standby" in text
+    assert "Anything plain-src committed that plain-src-replica had not replayed" in text
+    [record] = rds.describe_db_instances(DBInstanceIdentifier="plain-src-replica")["DBInstances"]
+    assert record["DBInstanceStatus"] == "available"
+    assert not record.get("ReadReplicaSourceDBInstanceIdentifier")

@@ -24,6 +24,26 @@ def test_unreadable_specs_name_the_part(spec: str) -> None:
         parse_faults(spec)
 
 
+def test_the_replica_lag_fault_holds_until_cleared_and_touches_no_call() -> None:
+    faults = Faults()
+    assert faults.replica_lag() is None
+    faults.add("replica-lag:30s")
+    for _ in range(3):
+        assert faults.take("DescribeDBInstances") is None
+        assert faults.take("MultiAZStandbyCapacity") is None
+        assert faults.replica_lag() == 30.0
+    faults.add("replica-lag:500ms")
+    assert faults.replica_lag() == 0.5
+    faults.clear()
+    assert faults.replica_lag() is None
+
+
+@pytest.mark.parametrize("spec", ["replica-lag", "replica-lag:soon", "replica-lag:30s:2"])
+def test_unreadable_replica_lag_names_the_part(spec: str) -> None:
+    with pytest.raises(FaultSpecError, match="replica-lag"):
+        parse_faults(spec)
+
+
 def test_counted_fault_is_used_up_and_only_hits_its_operation() -> None:
     faults = Faults()
     faults.add("throttle:DescribeDBInstances:2")

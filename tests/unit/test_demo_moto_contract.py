@@ -26,6 +26,26 @@ def test_rds_response_handlers_the_demo_wraps_exist() -> None:
         assert callable(getattr(RDSResponse, name)), name
 
 
+def test_read_replica_internals_the_demo_corrects() -> None:
+    # wizard/demo/replicapatches.py: moto copies the source, keeps a list of replica names on it, and
+    # marks the copy with is_replica / source_db_instance_identifier; CloudWatch's backend takes datapoints.
+    from moto.cloudwatch.models import CloudWatchBackend
+    from moto.rds.models import DBInstance, RDSBackend
+    from moto.rds.responses import RDSResponse
+
+    assert callable(RDSResponse.create_db_instance_read_replica)
+    assert callable(RDSResponse.promote_read_replica)
+    copy_source = inspect.getsource(RDSBackend.create_db_instance_read_replica)
+    assert "copy.copy(primary)" in copy_source and "add_replica" in copy_source
+    assert "remove_replica" in inspect.getsource(RDSBackend.delete_db_instance)
+    for name in ("add_replica", "remove_replica", "set_as_replica", "read_replica_db_instance_identifiers",
+                 "read_replica_source_db_instance_identifier"):
+        assert name in dir(DBInstance), name
+    assert list(inspect.signature(CloudWatchBackend.put_metric_data).parameters) == [
+        "self", "namespace", "metric_data"]
+    assert "find_db_from_id" in dir(RDSBackend)
+
+
 def test_moto_has_no_engine_versions_handler_of_its_own() -> None:
     # The demo adds it; if moto grows one, compare the two before keeping ours.
     from moto.rds.responses import RDSResponse

@@ -1,6 +1,7 @@
 """`rds-wizard lint REQUEST.json`: check a CreateDBInstance request offline, against every RDS rule.
 
-Reads the `aws rds create-db-instance --cli-input-json` shape. No AWS call, no credentials, no boto3:
+Reads the `aws rds create-db-instance --cli-input-json` shape, and `create-db-instance-read-replica`'s
+(a request naming SourceDBInstanceIdentifier) with the same exit codes. No AWS call, no credentials, no boto3:
 checks that need the account (subnet group coverage, orderable classes) belong to the wizard.
 Exit 0: no rule broken (warnings may print); 1: a rule broken; 2: the file cannot be read or parsed
 (it must be a regular file of at most 1 MiB, or '-' for standard input).
@@ -54,10 +55,15 @@ def _without_nested_passwords(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def lint_request(request: dict[str, Any]) -> list[Problem]:
-    """Every problem with a request: errors first, then warnings."""
+    """Every problem with a request (CreateDBInstance, or CreateDBInstanceReadReplica when it names a
+    source): errors first, then warnings."""
+    from wizard.replicas.request_rules import is_read_replica_request, lint_read_replica_request
     from wizard.spec.request import from_request
     from wizard.spec.rules import validate
 
+    if is_read_replica_request(request):
+        problems = lint_read_replica_request(request)
+        return [p for p in problems if p.is_error] + [p for p in problems if not p.is_error]
     return validate(from_request(request))
 
 
@@ -98,7 +104,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     problems = lint_request(_without_nested_passwords(request))
     passwords = find_passwords(request)
-    if passwords:
+    from wizard.replicas.request_rules import is_read_replica_request
+
+    if passwords and is_read_replica_request(request):
+        problems.append(Problem(field="settings.master_password", parameter=PASSWORDS_PARAMETER,
+                                message=f"The request holds a password ({', '.join(passwords)}): a password "
+                                        "in a file is a secret on disk, and a read replica takes its "
+                                        "credentials from the source. Remove it.",
+                                severity="warning"))
+    elif passwords:
         problems.append(Problem(field="settings.master_password", parameter=PASSWORDS_PARAMETER,
                                 message=f"The request holds a password ({', '.join(passwords)}): a password "
                                         "in a file is a secret on disk. Prefer ManageMasterUserPassword=true "

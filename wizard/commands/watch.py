@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from wizard.commands import _live
 from wizard.exit_codes import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS
@@ -48,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         _live.say()
         for line in connection_summary(progress, gateway).lines():
             _live.say(line)
+        _say_replica_lag(gateway, identifier, kind)
         return EXIT_OK
     except KeyboardInterrupt:
         _live.say()
@@ -58,3 +60,20 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_CANCELLED
     finally:
         gateway.close()
+
+
+def _say_replica_lag(gateway: Any, identifier: str, kind: str) -> None:
+    """For a read replica: its lag now (CloudWatch ReplicaLag) and how to keep reading it."""
+    from wizard.replicas.create import describe_source
+    from wizard.replicas.lag import read_lag
+
+    if kind != "instance":
+        return
+    try:
+        record = describe_source(gateway, identifier)
+    except Exception:  # the lag is a bonus line: the watch itself succeeded
+        return
+    source = (record or {}).get("ReadReplicaSourceDBInstanceIdentifier")
+    if source:
+        _live.say(f"Read replica of {source}. {read_lag(gateway, identifier).render()}")
+        _live.say(f"Keep reading it: `rds-wizard replica lag {identifier} --samples 10`.")

@@ -34,10 +34,12 @@ def change_done(plan: ActionPlan, progress: Progress) -> bool:
 def follow_change(gateway: GatewayLike, plan: ActionPlan, on_update: Callable[[Progress], object],
                   should_stop: Callable[[], bool] = lambda: False,
                   sleep: Callable[[float], None] = time.sleep,
-                  events_since: datetime | None = None) -> Progress:
+                  events_since: datetime | None = None,
+                  done: Callable[[Progress], bool] | None = None) -> Progress:
     """Poll a modified or rebooted instance until it is available again (or has a problem, or is gone).
 
     `events_since`: a moment just before the request was sent (events before it belong to older changes).
+    `done`: whether an `available` instance already shows the change (for changes `change_done` cannot see).
     """
     follower = Follower(gateway, plan.identifier, "instance",
                         events_since=events_since or datetime.now(UTC) - timedelta(seconds=1),
@@ -47,7 +49,8 @@ def follow_change(gateway: GatewayLike, plan: ActionPlan, on_update: Callable[[P
         progress = follower.poll()
         if progress.status and progress.status != "available":
             started = True
-        waiting = (progress.outcome == "available" and not started and not change_done(plan, progress)
+        finished_early = done(progress) if done is not None else change_done(plan, progress)
+        waiting = (progress.outcome == "available" and not started and not finished_early
                    and follower.elapsed * follower.schedule.scale < START_GRACE_AWS_SECONDS)
         if waiting:
             # Not finished: RDS has not shown the change yet. Keep what the poll said, minus "done".

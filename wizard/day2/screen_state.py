@@ -76,6 +76,8 @@ class DatabasesState:
                          busy or ("" if instance else "not a DB instance")),
             ActionChoice("b", "reboot", "Reboot", busy or ("" if instance else "reboot the members")),
             ActionChoice("d", "delete", "Delete", busy),
+            ActionChoice("n", "replica", "Read replica", busy or ("" if instance else "not a DB instance")),
+            *([ActionChoice("p", "replica-view", "Replica: lag, promote")] if row.replica_source else []),
             ActionChoice("c", "create", "Create database"),
         ]
 

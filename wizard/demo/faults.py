@@ -10,6 +10,9 @@ A spec is a comma-separated list (flag or RDS_WIZARD_DEMO_FAULTS):
   drop:DescribeEvents:2               the next 2 DescribeEvents calls have their connection dropped
   nostandby:1                         the next Multi-AZ create finds no capacity for its standby and
                                       ends up Single-AZ (as RDS does, with an event saying so)
+  replica-lag:30s                     every real read replica applies the source's commits 30 seconds
+                                      late (PostgreSQL's recovery_min_apply_delay), so ReplicaLag climbs
+                                      to about 30 s under writes; clearing the faults makes it catch up
 An operation may be `*` (any call).
 """
 
@@ -30,6 +33,8 @@ from urllib.parse import parse_qs
 ENV_VAR = "RDS_WIZARD_DEMO_FAULTS"
 # Not an HTTP operation: the simulator asks for it when a Multi-AZ create places its standby.
 NO_STANDBY_FAULT = "MultiAZStandbyCapacity"
+# Not an HTTP operation either: the demo's replicas ask for it each time they publish their lag.
+REPLICA_LAG_FAULT = "ReplicaApplyDelay"
 # Where the middleware leaves the request's operation for the app behind it (the call counter).
 OPERATION_KEY = "rds_wizard.operation"
 
@@ -61,7 +66,7 @@ class FaultSpecError(ValueError):
 class _Rule:
     """One armed fault: what it does, to which operation, for how many calls or how long."""
 
-    kind: str  # throttle, fail, drop, nostandby
+    kind: str  # throttle, fail, drop, nostandby, replica-lag
     operation: str
     remaining: int | None = None  # calls left; None for a time window
     until: float | None = None  # monotonic end of a drop window
@@ -107,6 +112,9 @@ def parse_faults(spec: str) -> list[_Rule]:
                 rules.append(_Rule("drop", "*", window=_seconds(fields[1])))
             elif kind == "nostandby" and len(fields) == 2:
                 rules.append(_Rule("nostandby", NO_STANDBY_FAULT, remaining=int(fields[1])))
+            elif kind == "replica-lag" and len(fields) == 2:
+                # Held until the faults are cleared: `remaining` is never used up (see replica_lag).
+                rules.append(_Rule("replica-lag", REPLICA_LAG_FAULT, remaining=1, delay=_seconds(fields[1])))
             elif kind == "drop" and len(fields) == 3:
                 rules.append(_Rule("drop", fields[1], remaining=int(fields[2])))
             else:
@@ -115,7 +123,7 @@ def parse_faults(spec: str) -> list[_Rule]:
             raise FaultSpecError(
                 f"Demo fault '{part}' is not understood. Use throttle:OPERATION:N, "
                 "fail:OPERATION:N:ERRORCODE, drop:10s (drop:10s@5s, drop:10s@OPERATION), drop:OPERATION:N "
-                "or nostandby:N "
+                "nostandby:N or replica-lag:30s "
                 "(comma-separated).") from None
     return rules
 
@@ -143,6 +151,12 @@ class Faults:
         """Disarm every fault."""
         with self._lock:
             self._rules.clear()
+
+    def replica_lag(self) -> float | None:
+        """How late replicas should apply commits (the last replica-lag fault armed), None if none is."""
+        with self._lock:
+            delays = [rule.delay for rule in self._rules if rule.kind == "replica-lag"]
+        return delays[-1] if delays else None
 
     def take(self, operation: str) -> _Rule | None:
         """The fault this call suffers, if any (a counted fault is used up)."""

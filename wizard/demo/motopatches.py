@@ -25,7 +25,7 @@ from moto.rds.models import DBCluster, DBInstance, MasterUserSecret, rds_backend
 from moto.rds.responses import RDSResponse
 
 from wizard.aws import error_codes
-from wizard.demo import catalogdata
+from wizard.demo import catalogdata, replicapatches
 from wizard.demo.simulator import DemoApiError, Simulator
 from wizard.demo.windows import check_maintenance_window, seconds_until_window
 
@@ -227,6 +227,7 @@ def _wrap_modify_db_instance(original: Callable[[Any], ActionResult]) -> Callabl
             raise _api_error(error) from None
         was_multi_az = bool(db.multi_az)
         password = self.params.get("MasterUserPassword")
+        replicapatches.check_modify(db, self.params)
         if password is not None:
             _check_credentials(db.engine, {"MasterUserPassword": password})
         immediately = _is_true(self.params.get("ApplyImmediately"))
@@ -254,6 +255,8 @@ def _wrap_stop_start(original: Callable[[Any], ActionResult],
     def handler(self: Any) -> ActionResult:
         simulator = _simulator(self)
         if simulator is not None:
+            if stopping:
+                replicapatches.check_stop(_named_instance(self))
             try:
                 simulator.check_standby_idle(_named_instance(self).db_instance_identifier)
             except DemoApiError as error:
@@ -279,6 +282,8 @@ def _wrap_delete_db_instance(original: Callable[[Any], ActionResult]) -> Callabl
         if simulator is not None and database is not None and database.status == "deleting":
             raise RDSClientError(error_codes.INVALID_DB_INSTANCE_STATE,
                                  f"Instance {identifier} is already being deleted.")
+        if simulator is not None:
+            replicapatches.before_delete(simulator, backend, database)
         result = original(self)
         if simulator is not None:
             simulator.instance_deleted(identifier, arn)
@@ -468,6 +473,10 @@ def install() -> None:
         response.failover_db_cluster = _wrap_failover_db_cluster(RDSResponse.failover_db_cluster)
         response.delete_db_cluster = _wrap_delete_db_cluster(RDSResponse.delete_db_cluster)
         response.describe_events = _wrap_describe_events(RDSResponse.describe_events)
+        response.create_db_instance_read_replica = replicapatches.wrap_create_read_replica(
+            RDSResponse.create_db_instance_read_replica)
+        response.promote_read_replica = replicapatches.wrap_promote_read_replica(
+            RDSResponse.promote_read_replica)
         instance: Any = DBInstance
         instance.endpoint = _endpoint_property(DBInstance.__dict__["endpoint"])
         cluster: Any = DBCluster

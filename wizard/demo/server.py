@@ -35,7 +35,8 @@ SECURITY_GROUP = "demo-db-access"
 # Not an AWS path: where a client in another process asks the demo what a name resolves to.
 INFO_PATH = "/rds-wizard-demo"
 # The AWS services the wizard calls through the demo (and the seed uses); the port serves no other.
-SERVED_SERVICES = frozenset({"rds", "ec2", "secretsmanager", "sts"})
+# CloudWatch ("monitoring") carries the read replicas' ReplicaLag, read as on AWS with GetMetricData.
+SERVED_SERVICES = frozenset({"rds", "ec2", "secretsmanager", "sts", "monitoring"})
 # Set (to anything but 0) to keep simulated listeners behind postgres instances even where real
 # PostgreSQL servers could run.
 SIMULATED_ENV = "RDS_WIZARD_DEMO_SIMULATED_DB"

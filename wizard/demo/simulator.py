@@ -226,6 +226,9 @@ class Simulator:
         self.on_event: list[Callable[[DemoEvent], None]] = []
         self._stopped = False
         self._scheduler = _Scheduler(lock, self._step_failed)
+        from wizard.demo.replicas import Replicas  # it builds on this module
+
+        self.replicas = Replicas(self)
 
     def _step_failed(self, error: Exception) -> None:
         self.problems.append(f"the demo's RDS simulator hit an internal error: {error!r}")
@@ -831,6 +834,7 @@ class Simulator:
 
     def stop(self) -> None:
         """Stop the clock and close every listener."""
+        self.replicas.stop()
         self._scheduler.stop()
         with self.lock:
             self._stopped = True

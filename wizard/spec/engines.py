@@ -58,6 +58,9 @@ SSL_URL = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.S
 CREATE_DB_INSTANCE_URL = "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html"
 KMS_KEY_ID_URL = "https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id"
 ARN_URL = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html"
+READ_REPLICAS_URL = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.html"
+SECRETS_LIMITS_URL = ("https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html"
+                      "#rds-secrets-manager-limitations")
 
 # Tags [QUOTAS_URL: "Tags per resource 50", not adjustable; TAG_URL: key 1-128 and value 0-256 Unicode
 # characters, letters, digits, white space and _ . : / = + - @, not prefixed with aws: or rds:].
@@ -179,6 +182,15 @@ class EngineRules:
     # [STORAGE_URL].
     storage_ranges_botocore: Mapping[str, tuple[int, int]] = field(
         default_factory=lambda: MappingProxyType({}))
+    # Read replicas [READ_REPLICAS_URL]: whether the engine has them ("unverified": no rule refuses), how
+    # many one source may have (None: not known for sure, nothing refused), whether a replica may itself
+    # be a source and from which version, and whether a Secrets Manager-managed master password on the
+    # source blocks them [SECRETS_LIMITS_URL: every engine except SQL Server].
+    read_replicas: IamAuthSupport = "yes"
+    max_read_replicas: int | None = None
+    cascading_replicas: bool = False
+    cascading_min_version: str | None = None
+    managed_password_blocks_replicas: bool = True
 
     @property
     def default_license_model(self) -> str:
@@ -238,10 +250,12 @@ def _oracle(engine: str, label: str) -> EngineRules:
         supports_multi_az_cluster=False, password_length=(8, 30), password_forbidden_extra="&'",
         storage_ranges=_ORACLE_STORAGE, io1_iops_per_gib=(0.5, 50), io1_iops_range=(1000, 256000),
         gp3=_GP3_ORACLE, db_name=_ORACLE_NAME, parameter_group_family_prefix=engine,
+        read_replicas="yes" if "-ee" in engine else "unverified", max_read_replicas=5,
     )
 
 
-def _sqlserver(engine: str, label: str, multi_az: bool, min_version: str | None = None) -> EngineRules:
+def _sqlserver(engine: str, label: str, multi_az: bool, min_version: str | None = None,
+               read_replicas: IamAuthSupport = "no") -> EngineRules:
     return EngineRules(
         engine=engine, label=label, default_port=1433, default_username="admin",
         license_models=_SQLSERVER_LICENSES, log_exports=_SQLSERVER_LOGS, supports_multi_az_instance=multi_az,
@@ -249,6 +263,7 @@ def _sqlserver(engine: str, label: str, multi_az: bool, min_version: str | None 
         io1_iops_per_gib=(1, 50), io1_iops_range=(1000, 64000), gp3=_GP3_SQLSERVER, db_name=_NO_NAME,
         parameter_group_family_prefix=engine, forbidden_ports=_SQLSERVER_PORTS,
         multi_az_min_version=min_version, storage_ranges_botocore=_SQLSERVER_STORAGE_BOTOCORE,
+        read_replicas=read_replicas, managed_password_blocks_replicas=False,
     )
 
 
@@ -258,7 +273,7 @@ def _db2(engine: str, label: str) -> EngineRules:
         license_models=_DB2_LICENSES, log_exports=_DB2_LOGS, supports_multi_az_instance=True,
         supports_multi_az_cluster=False, password_length=(8, 255), storage_ranges=_DB2_STORAGE,
         io1_iops_per_gib=(0.5, 50), io1_iops_range=(1000, 256000), gp3=_GP3_DEFAULT, db_name=_MYSQL_NAME,
-        parameter_group_family_prefix=engine, iam_database_auth="unverified",
+        parameter_group_family_prefix=engine, iam_database_auth="unverified", read_replicas="unverified",
     )
 
 
@@ -273,6 +288,7 @@ _ROWS: tuple[EngineRules, ...] = (
         iam_database_auth="yes",
         # `admin` is reserved by PostgreSQL on RDS (verified against live stacks, cfn-lint PR #4425).
         reserved_usernames=frozenset({"rdsadmin", "admin"}),
+        max_read_replicas=15, cascading_replicas=True, cascading_min_version="14.1",
     ),
     EngineRules(
         engine="mysql", label="MySQL", default_port=3306, default_username="admin",
@@ -281,6 +297,7 @@ _ROWS: tuple[EngineRules, ...] = (
         supports_multi_az_instance=True, supports_multi_az_cluster=True, password_length=(8, 41),
         storage_ranges=_OPEN_SOURCE_STORAGE, io1_iops_per_gib=(0.5, 50), io1_iops_range=(1000, 256000),
         gp3=_GP3_MYSQL, db_name=_MYSQL_NAME, parameter_group_family_prefix="mysql", iam_database_auth="yes",
+        max_read_replicas=15, cascading_replicas=True,
     ),
     EngineRules(
         engine="mariadb", label="MariaDB", default_port=3306, default_username="admin",
@@ -288,12 +305,14 @@ _ROWS: tuple[EngineRules, ...] = (
         supports_multi_az_instance=True, supports_multi_az_cluster=False, password_length=(8, 41),
         storage_ranges=_OPEN_SOURCE_STORAGE, io1_iops_per_gib=(0.5, 50), io1_iops_range=(1000, 256000),
         gp3=_GP3_MYSQL, db_name=_MYSQL_NAME, parameter_group_family_prefix="mariadb", iam_database_auth="yes",
+        max_read_replicas=15, cascading_replicas=True,
     ),
     _oracle("oracle-ee", "Oracle Enterprise Edition"),
     _oracle("oracle-ee-cdb", "Oracle Enterprise Edition (multitenant CDB)"),
     _oracle("oracle-se2", "Oracle Standard Edition 2"),
     _oracle("oracle-se2-cdb", "Oracle Standard Edition 2 (multitenant CDB)"),
-    _sqlserver("sqlserver-ee", "SQL Server Enterprise Edition", multi_az=True),
+    # SQL Server read replicas: Enterprise Edition only [READ_REPLICAS_URL, SQL Server section].
+    _sqlserver("sqlserver-ee", "SQL Server Enterprise Edition", multi_az=True, read_replicas="yes"),
     _sqlserver("sqlserver-se", "SQL Server Standard Edition", multi_az=True),
     _sqlserver("sqlserver-ex", "SQL Server Express Edition", multi_az=False),
     # Web edition Multi-AZ uses block-level replication, from SQL Server 2022 Web 16.00.4215.2.
