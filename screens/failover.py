@@ -149,12 +149,12 @@ class FailoverScreen(Screen["FailoverReport | None"]):
             yield Static(m.FO_TITLE.format(identifier=self.identifier), id="fo-title", markup=False)
             yield Static(m.FO_CHECKING, id="fo-phase", markup=False)
             yield Static("", id="fo-report", classes="report-panel", markup=False)
-            yield Static("", id="fo-checks")
-            yield Static("", id="fo-what", classes="note", markup=False)
             yield Static(m.FO_DRILL_TITLE, id="fo-drill-title", markup=False)
             with RadioSet(id="fo-drill"):
                 for drill in DRILLS:
                     yield RadioButton(DRILL_LABELS[drill], value=drill == self.drill, id=f"fo-drill-{drill}")
+            yield Static("", id="fo-checks")
+            yield Static("", id="fo-what", classes="note", markup=False)
             yield CompactButton(m.FO_START_BUTTON, id="fo-start", classes="launch-action")
             yield LiveTopology(id="fo-topology")
             yield Static(m.FO_TIMELINE, id="fo-timeline-title", classes="section-title", markup=False)

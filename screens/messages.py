@@ -235,7 +235,7 @@ FO_WRITES = "Writes around the failover (seconds from the request):"
 FO_NOTES = "Notes:"
 FO_ADVICE = "Advice:"
 FO_SAVED = "Saved:"
-FO_DRILL_TITLE = "Drill (the demo can also make the primary fail; on AWS only the forced one runs):"
+FO_DRILL_TITLE = "Drill (demo only; on AWS only the forced one runs):"
 FO_TIMELINE_DRILL = "Timeline (seconds from the failure)"
 FO_READY_DRILL = ("Ready. This runs the {drill} drill on the demo: the primary fails and RDS must notice. "
                   "Press s to start (you type the identifier to confirm).")
@@ -246,7 +246,7 @@ FO_DOWN = {"host-failure": "✗ HOST DOWN", "az-outage": "✗ AZ UNREACHABLE"}
 FO_NOT_NOTICED = "The primary in {az} failed; RDS has not noticed yet: nothing moves until it does."
 FO_NOTICED = "RDS noticed after {seconds:.2f} s (the detection gap) and promotes the standby."
 FO_SWAPPED_REJOINING = "The roles swapped; the old primary rejoins as the standby once it is rebuilt."
-FO_SWAPPED_AZ_DARK = "The roles swapped; {az} stays dark: the old primary rejoins when the AZ returns."
+FO_SWAPPED_AZ_DARK = "Roles swapped; {az} is dark: the old primary rejoins when it returns."
 FO_REJOINED = "The old primary rejoined as the standby: Multi-AZ again."
 
 WATCH_CONNECTING = "Connecting to AWS…"

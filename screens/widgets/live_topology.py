@@ -93,6 +93,8 @@ def render_live_topology(*, kind: str, az_order: Sequence[str], primary_az: str 
             left = _box(standby_az or left_az or "AZ ?", standby_text, _INSTANCE_BOX)
             right = _box(primary_az or "AZ ?", primary_box, _INSTANCE_BOX)
             arrow = "◀═sync══" if standby_az else "        "
+        if standby_az and standby_az in down:
+            arrow = "═══✗════"  # replication to a node that is down is broken
         gap = 10
         dns_column = 1 + (_INSTANCE_BOX // 2 if primary_left else _INSTANCE_BOX + gap + _INSTANCE_BOX // 2)
         label = "DNS points at the primary"
