@@ -227,3 +227,37 @@ def test_a_wizard_killed_mid_drill_leaves_no_server_or_folder(tmp_path: Path, dr
     assert not any("failover completed" in line for line in output), "".join(output)
     wait_for("the servers to be gone", lambda: not _pids_mentioning(marker), timeout=30)
     wait_for("their folders to be gone", lambda: not [p for p in folders if p.exists()], timeout=30)
+
+
+def test_an_az_outage_takes_down_the_single_az_neighbours_there_until_the_az_returns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RDS_WIZARD_HOME", str(tmp_path))
+    monkeypatch.setenv("RDS_WIZARD_DEMO_SIMULATED_DB", "1")
+    from wizard.demo import start_demo
+
+    with start_demo(300) as demo:
+        rds = demo.client("rds")
+        common = {"DBInstanceClass": "db.m6g.large", "Engine": "postgres", "MasterUsername": "postgres",
+                  "MasterUserPassword": PASSWORD, "AllocatedStorage": 20, "BackupRetentionPeriod": 0,
+                  "DBSubnetGroupName": "demo-multi-az"}
+        rds.create_db_instance(DBInstanceIdentifier="target-db", MultiAZ=True, **common)
+        def described(identifier: str) -> dict[str, Any]:
+            return dict(rds.describe_db_instances(DBInstanceIdentifier=identifier)["DBInstances"][0])
+
+        wait_for("the target", lambda: described("target-db")["DBInstanceStatus"] == "available")
+        zone = described("target-db")["AvailabilityZone"]
+        rds.create_db_instance(DBInstanceIdentifier="neighbour-db", AvailabilityZone=zone, **common)
+        wait_for("the neighbour", lambda: described("neighbour-db")["DBInstanceStatus"] == "available")
+        node = demo.node(described("neighbour-db")["Endpoint"]["Address"])
+        assert node is not None and node.az == zone and connects(node.host, node.port)
+        demo.drills.start("target-db", "az-outage")
+        assert zone in demo.drills.dark_zones and not connects(node.host, node.port)
+        wait_for("the AZ to return", lambda: zone not in demo.drills.dark_zones)
+        assert connects(node.host, node.port)
+        [window] = demo.outage_windows("neighbour-db")
+        assert window.kind == "az-outage" and window.seconds is not None
+        messages = [e["Message"] for e in rds.describe_events(SourceIdentifier="neighbour-db",
+                                                               SourceType="db-instance")["Events"]]
+        assert "DB instance restarted" in messages
+        target = described("target-db")
+        assert target["AvailabilityZone"] != zone and target["SecondaryAvailabilityZone"] == zone

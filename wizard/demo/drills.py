@@ -68,6 +68,8 @@ class Drills:
     def __init__(self, simulator: Simulator) -> None:
         self._sim = simulator
         self.dark_zones: set[str] = set()
+        # Single-AZ instances down with a dark AZ, and their outage windows, until it returns.
+        self._down_with: dict[str, list[tuple[Any, OutageWindow]]] = {}
 
     def start(self, identifier: str, drill: str) -> dict[str, Any]:
         """Start a drill on a DB instance now; DemoApiError (as RDS would answer) when it cannot run.
@@ -136,6 +138,8 @@ class Drills:
             except Exception as error:  # nothing listens now: say so instead of staying `rebooting`
                 sim._failed(state, "failover", error)
                 outage.ended_monotonic, outage.ended_at = time.monotonic(), datetime.now(UTC)
+                if drill == "az-outage":
+                    self._return_later(old_zone, state)
                 return
             state.reachable = True
             outage.ended_monotonic, outage.ended_at = time.monotonic(), datetime.now(UTC)
@@ -149,7 +153,7 @@ class Drills:
                 state.standby_busy = (f"its standby's Availability Zone {old_zone} is unreachable; it "
                                       "rejoins when the AZ returns")
                 completed()
-                sim._after(AZ_RETURNS, lambda: self._zone_back(state, old_zone), state)
+                self._return_later(old_zone, state)
             elif getattr(getattr(network, "standby_state", None), "value", "") == "rejoining":
                 state.after_standby = completed
             else:
@@ -157,10 +161,25 @@ class Drills:
 
         sim._after(rng.uniform(*DETECTION[drill]), noticed, state)
 
+    def _return_later(self, zone: str, target: Any) -> None:
+        """The dark AZ returns AZ_RETURNS after the drill, whatever became of the target meanwhile."""
+        sim = self._sim
+        sim._scheduler.at(time.monotonic() + AZ_RETURNS / sim.speed, lambda: self._zone_back(target, zone))
+
     def _zone_back(self, state: Any, zone: str) -> None:
-        """The AZ answers again: the old primary rejoins as the standby (Multi-AZ recovery)."""
+        """The AZ answers again: the Single-AZ instances there restart in place, and the old primary rejoins
+        as the standby (Multi-AZ recovery)."""
         sim = self._sim
         self.dark_zones.discard(zone)
+        for other, outage in self._down_with.pop(zone, []):
+            if self._alive(other) and other.network is not None:
+                other.network.end_outage(other.primary, None)  # restarts in place (crash recovery)
+                other.reachable = True
+                sim.event(other.identifier, "db-instance", MSG_RESTARTED, "availability",
+                          other.db.db_instance_arn)  # RDS-EVENT-0006
+            outage.ended_monotonic, outage.ended_at = time.monotonic(), datetime.now(UTC)
+        if not self._alive(state):
+            return  # deleted meanwhile
         arn = state.db.db_instance_arn
         sim.event(state.identifier, "db-instance", MSG_RECOVERY_STARTED, "recovery", arn)  # RDS-EVENT-0052
         rejoin = getattr(state.network, "rejoin_old_primary_later", None)
@@ -169,6 +188,10 @@ class Drills:
             return
         state.standby_busy = None  # simulated listeners: the standby is back at once
         sim.event(state.identifier, "db-instance", MSG_RECOVERY_DONE, "recovery", arn)  # RDS-EVENT-0053
+
+    def _alive(self, state: Any) -> bool:
+        """Whether this instance still exists (not deleted since)."""
+        return self._sim._instances.get(state.identifier) is state
 
     def _darken_others(self, zone: str, target: Any) -> None:
         """Single-AZ instances whose primary is in the dark AZ are down until it returns."""
@@ -182,16 +205,7 @@ class Drills:
             outage = OutageWindow(state.identifier, "az-outage", time.monotonic(), datetime.now(UTC), zone,
                                   zone)
             sim._outages.append(outage)
-
-            def back(state: Any = state, outage: OutageWindow = outage) -> None:
-                state.network.end_outage(state.primary, None)  # restarts in place (crash recovery)
-                state.reachable = True
-                outage.ended_monotonic, outage.ended_at = time.monotonic(), datetime.now(UTC)
-                sim.event(state.identifier, "db-instance", MSG_RESTARTED, "availability",
-                          state.db.db_instance_arn)  # RDS-EVENT-0006
-
-            # Back with the AZ: after the target's detection and failover, and the AZ's own return.
-            sim._after(DETECTION["az-outage"][1] + PROMOTION[1] + AZ_RETURNS, back, state)
+            self._down_with.setdefault(zone, []).append((state, outage))
 
     # -- the demo-only signed action, for a demo server in another process -----------------------------
     def answer(self, params: dict[str, str]) -> tuple[int, bytes]:
