@@ -548,9 +548,10 @@ def decide_verdict(*, az_swapped: bool, available_after: bool, abandoned: bool, 
 
 DRILL_ADVICE: dict[str, str] = {
     "host-failure": (
-        "A dead host sends no goodbye: connections to it hang instead of failing. Connection pools must "
-        "detect dead connections (validate on borrow, TCP keepalives, a socket or statement timeout, e.g. "
-        "libpq keepalives_idle and tcp_user_timeout) or they wait long after RDS has failed over."),
+        "A dead host sends no goodbye: on AWS, connections to it hang instead of failing (in the demo the "
+        "servers share this machine, whose kernel resets them at once). Connection pools must detect dead "
+        "connections (validate on borrow, TCP keepalives, a socket or statement timeout, e.g. libpq "
+        "keepalives_idle and tcp_user_timeout) or they wait long after RDS has failed over."),
     "az-outage": (
         "A whole Availability Zone can go dark: a Single-AZ instance there is down until the AZ returns, "
         "however healthy its host. Only a standby in another AZ (Multi-AZ) keeps the database available, "
