@@ -4,6 +4,10 @@ The measuring is `wizard.aws.failover` (preflight, `FailoverTest`) and the savin
 block, so they run in thread workers and report back with messages. The screen renders the checklist,
 the timeline as it arrives (status, events, DNS answers, TCP and application probe edges), the AZ diagram
 flipping, and the report with its verdict and the paths of the saved files.
+
+In the demo a drill choice comes first (forced, host-failure, az-outage; only forced on AWS): for an
+unplanned drill the diagram marks the node that failed, says when RDS noticed (the detection gap), and
+swaps the roles when the standby takes over.
 """
 
 from __future__ import annotations
@@ -18,13 +22,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, RichLog, Static
+from textual.widgets import Button, Footer, Header, RadioButton, RadioSet, RichLog, Static
 from textual.worker import get_current_worker
 
 from screens import messages as m
 from screens.launch_confirm import TypedConfirmScreen
 from screens.widgets.compact_button import CompactButton
 from screens.widgets.live_topology import LiveTopology
+from wizard.aws.drills import DRILL_LABELS, DRILLS, UNPLANNED, Drill
 from wizard.targets import reattach_command
 
 if TYPE_CHECKING:
@@ -89,11 +94,12 @@ class FailoverScreen(Screen["FailoverReport | None"]):
     ]
 
     class Checked(Message):
-        """The preflight finished (from the worker thread)."""
+        """The preflight finished (from the worker thread), with the drills this target offers."""
 
-        def __init__(self, preflight: Preflight) -> None:
+        def __init__(self, preflight: Preflight, offered: tuple[Drill, ...] = ("forced",)) -> None:
             super().__init__()
             self.preflight = preflight
+            self.offered = offered
 
     class Refused(Message):
         """The test cannot run or AWS refused the failover: why, and what to do."""
@@ -120,8 +126,11 @@ class FailoverScreen(Screen["FailoverReport | None"]):
             self.save_error = save_error
 
     def __init__(self, gateway: GatewayLike, identifier: str, *, kind: Kind | None = None,
-                 credentials: DbCredentials | None = None, secrets: Sequence[SecretStr] = ()) -> None:
+                 credentials: DbCredentials | None = None, secrets: Sequence[SecretStr] = (),
+                 drill: Drill = "forced") -> None:
         super().__init__(classes="failover")
+        self.drill: Drill = drill
+        self.offered: tuple[Drill, ...] = ("forced",)
         self.gateway = gateway
         self.identifier = identifier
         self.kind = kind
@@ -140,18 +149,22 @@ class FailoverScreen(Screen["FailoverReport | None"]):
             yield Static(m.FO_TITLE.format(identifier=self.identifier), id="fo-title", markup=False)
             yield Static(m.FO_CHECKING, id="fo-phase", markup=False)
             yield Static("", id="fo-report", classes="report-panel", markup=False)
+            yield Static(m.FO_DRILL_TITLE, id="fo-drill-title", markup=False)
+            with RadioSet(id="fo-drill"):
+                for drill in DRILLS:
+                    yield RadioButton(DRILL_LABELS[drill], value=drill == self.drill, id=f"fo-drill-{drill}")
             yield Static("", id="fo-checks")
             yield Static("", id="fo-what", classes="note", markup=False)
             yield CompactButton(m.FO_START_BUTTON, id="fo-start", classes="launch-action")
             yield LiveTopology(id="fo-topology")
-            yield Static(m.FO_TIMELINE, classes="section-title", markup=False)
+            yield Static(m.FO_TIMELINE, id="fo-timeline-title", classes="section-title", markup=False)
             yield RichLog(id="fo-timeline", wrap=True, markup=False, highlight=False, max_lines=5000,
                           min_width=20)
         yield Footer()
 
     def on_mount(self) -> None:
         """Hide what has nothing to show yet and run the preflight."""
-        for selector in ("#fo-report", "#fo-start"):
+        for selector in ("#fo-report", "#fo-start", "#fo-drill-title", "#fo-drill"):
             self.query_one(selector).display = False
         self._preflight()
 
@@ -159,10 +172,13 @@ class FailoverScreen(Screen["FailoverReport | None"]):
 
     @work(thread=True, exclusive=True, group="failover", exit_on_error=False)
     def _preflight(self) -> None:
+        from wizard.aws.drills import offered
         from wizard.aws.failover import FailoverRefused, preflight
 
         try:
-            pre = preflight(self.gateway, self.identifier, kind=self.kind, credentials=self._credentials)
+            pre = preflight(self.gateway, self.identifier, kind=self.kind, credentials=self._credentials,
+                            drill=self.drill)
+            drills = offered(self.gateway)
         except FailoverRefused as refused:
             self.post_message(self.Refused(refused.reason, refused.next_step))
             return
@@ -170,7 +186,7 @@ class FailoverScreen(Screen["FailoverReport | None"]):
             self.post_message(self.Refused(m.FO_PREFLIGHT_CRASHED.format(text=f"{type(exc).__name__}: {exc}"),
                                            m.FO_PREFLIGHT_CRASHED_NEXT))
             return
-        self.post_message(self.Checked(pre))
+        self.post_message(self.Checked(pre, drills))
 
     @work(thread=True, exclusive=True, group="failover", exit_on_error=False)
     def _run_test(self, pre: Preflight, confirmation: str) -> None:
@@ -179,7 +195,7 @@ class FailoverScreen(Screen["FailoverReport | None"]):
 
         worker = get_current_worker()
         test = FailoverTest(self.gateway, pre, on_entry=lambda entry: self.post_message(self.Entry(entry)),
-                            should_stop=lambda: worker.is_cancelled)
+                            should_stop=lambda: worker.is_cancelled, drill=self.drill)
         try:
             report = test.run(confirmation)
         except FailoverRefused as refused:
@@ -206,6 +222,9 @@ class FailoverScreen(Screen["FailoverReport | None"]):
     def _on_checked(self, message: Checked) -> None:
         pre = message.preflight
         self.preflight = pre
+        self.offered = message.offered
+        for selector in ("#fo-drill-title", "#fo-drill"):
+            self.query_one(selector).display = len(self.offered) > 1
         target = pre.target
         self.kind = target.kind
         self.query_one("#fo-checks", Static).update(checklist_text(pre))
@@ -215,7 +234,9 @@ class FailoverScreen(Screen["FailoverReport | None"]):
         if pre.can_run:
             self.phase = "ready"
             where = m.FO_WHERE_DEMO if pre.demo else m.FO_WHERE_AWS
-            self.query_one("#fo-phase", Static).update(m.FO_READY.format(where=where))
+            self.query_one("#fo-phase", Static).update(
+                m.FO_READY_DRILL.format(drill=self.drill) if self.drill in UNPLANNED else
+                m.FO_READY.format(where=where))
             self.query_one("#fo-what", Static).update(
                 "\n".join([m.FO_WHAT, *(f" - {line}" for line in pre.what_will_happen)]))
             start = self.query_one("#fo-start", CompactButton)
@@ -235,12 +256,36 @@ class FailoverScreen(Screen["FailoverReport | None"]):
         self.query_one("#fo-start").display = False
         self.refresh_bindings()
 
+    @on(RadioSet.Changed, "#fo-drill")
+    def _on_drill_chosen(self, message: RadioSet.Changed) -> None:
+        chosen = str(message.pressed.id or "").removeprefix("fo-drill-")
+        drill = next((d for d in DRILLS if d == chosen), None)
+        if drill is None or drill == self.drill or self.phase in ("running", "checking"):
+            return
+        self.drill = drill
+        self.action_recheck()  # the checklist and the briefing depend on the drill
+
+    def _teach(self, entry: TimelineEntry, topology: LiveTopology) -> None:
+        """An unplanned drill on the diagram: who failed, when RDS noticed, the old primary coming back."""
+        from wizard.aws.failover import classify_event
+
+        failed_az = self.preflight.target.primary_az if self.preflight is not None else None
+        if entry.kind == "action" and failed_az:
+            topology.mark_failed(failed_az, m.FO_DOWN[self.drill], m.FO_NOT_NOTICED.format(az=failed_az))
+        elif entry.kind == "event" and classify_event(entry.message) == "started":
+            topology.set_note(m.FO_NOTICED.format(seconds=max(0.0, entry.t)))
+        elif entry.kind == "event" and classify_event(entry.message) == "completed" \
+                and self.drill == "host-failure" and "DNS" not in entry.message:
+            topology.clear_failed(m.FO_REJOINED)
+
     @on(Entry)
     def _on_entry(self, message: Entry) -> None:
         entry = message.entry
         self.timeline.append(entry)
         self.query_one("#fo-timeline", RichLog).write(entry_line(entry))
         topology = self.query_one("#fo-topology", LiveTopology)
+        if self.drill in UNPLANNED:
+            self._teach(entry, topology)
         if entry.kind == "status":
             status = entry.message.removeprefix("status:").strip()
             topology.show(kind=topology.kind, primary_az=topology.primary_az,
@@ -254,8 +299,14 @@ class FailoverScreen(Screen["FailoverReport | None"]):
                 standbys.insert(0, old)
             topology.show(kind=topology.kind, primary_az=new, standby_azs=standbys,
                           endpoint=topology.endpoint, port=topology.port, status=topology.status,
-                          multi_az=topology.multi_az,
-                          note=m.FO_SWAPPED_CLUSTER if topology.kind == "cluster" else m.FO_SWAPPED)
+                          multi_az=topology.multi_az, note=self._swapped_note(old))
+
+    def _swapped_note(self, old_primary: str | None) -> str:
+        if self.drill == "az-outage":
+            return m.FO_SWAPPED_AZ_DARK.format(az=old_primary or "the old AZ")
+        if self.drill == "host-failure":
+            return m.FO_SWAPPED_REJOINING
+        return m.FO_SWAPPED_CLUSTER if self.kind == "cluster" else m.FO_SWAPPED
 
     @on(Finished)
     def _on_finished(self, message: Finished) -> None:
@@ -293,6 +344,7 @@ class FailoverScreen(Screen["FailoverReport | None"]):
         if pre is None or self.phase != "ready":
             return
         body = "\n".join([m.FO_WHAT, *(f" - {line}" for line in pre.what_will_happen)])
+        unplanned = self.drill in UNPLANNED
 
         def answered(confirmed: bool | None) -> None:
             if not confirmed:
@@ -301,18 +353,20 @@ class FailoverScreen(Screen["FailoverReport | None"]):
             # Focus moves before the focused button hides, or Textual would move it (and scroll) itself.
             self.set_focus(self.query_one("#fo-timeline", RichLog), scroll_visible=False)
             # The checklist makes way, so the diagram and the timeline fill the screen while it runs.
-            for selector in ("#fo-start", "#fo-what", "#fo-checks"):
+            for selector in ("#fo-start", "#fo-what", "#fo-checks", "#fo-drill-title", "#fo-drill"):
                 self.query_one(selector).display = False
-            self.query_one("#fo-phase", Static).update(m.FO_RUNNING)
+            self.query_one("#fo-phase", Static).update(m.FO_RUNNING_DRILL if unplanned else m.FO_RUNNING)
+            self.query_one("#fo-timeline-title", Static).update(
+                m.FO_TIMELINE_DRILL if unplanned else m.FO_TIMELINE)
             self.query_one("#fo-body", VerticalScroll).scroll_home(animate=False, immediate=True)
             self.refresh_bindings()
             self._run_test(pre, pre.target.identifier)
 
-        self.app.push_screen(TypedConfirmScreen(
-            title=m.FO_CONFIRM_TITLE.format(identifier=pre.target.identifier), body=body,
-            identifier=pre.target.identifier,
-            action_label=m.FO_CONFIRM_DEMO if pre.demo else m.FO_CONFIRM_AWS, danger=not pre.demo),
-            answered)
+        title = (m.FO_CONFIRM_TITLE_DRILL.format(drill=self.drill, identifier=pre.target.identifier)
+                 if unplanned else m.FO_CONFIRM_TITLE.format(identifier=pre.target.identifier))
+        label = m.FO_CONFIRM_DRILL if unplanned else m.FO_CONFIRM_DEMO if pre.demo else m.FO_CONFIRM_AWS
+        self.app.push_screen(TypedConfirmScreen(title=title, body=body, identifier=pre.target.identifier,
+                                                action_label=label, danger=not pre.demo), answered)
 
     def action_recheck(self) -> None:
         """Run the preflight again (after a refusal, or for another test after a report)."""
@@ -320,8 +374,11 @@ class FailoverScreen(Screen["FailoverReport | None"]):
         self.query_one("#fo-phase", Static).update(m.FO_CHECKING)
         for selector in ("#fo-what", "#fo-checks"):
             self.query_one(selector).display = True
+        for selector in ("#fo-drill-title", "#fo-drill"):
+            self.query_one(selector).display = len(self.offered) > 1
         for selector in ("#fo-start", "#fo-report"):
             self.query_one(selector).display = False
+        self.query_one("#fo-topology", LiveTopology).clear_failed("")
         self.query_one("#fo-timeline", RichLog).clear()
         self.timeline = []
         self.refresh_bindings()

@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     launch.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     launch.add_argument("--failover-test", action="store_true",
                         help="once available, run the guided failover test and report the outage")
+    launch.add_argument("--drill", choices=("forced", "host-failure", "az-outage"), default="forced",
+                        help="with --failover-test: which drill (see `failover-test --help`)")
     launch.add_argument("--identifier", help="override the preset's DB instance identifier")
     _add_connection_options(launch)
 
@@ -114,6 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
     failover.add_argument("identifier", metavar="ID", type=_database_identifier)
     failover.add_argument("--yes", action="store_true",
                           help=_YES_HELP)
+    failover.add_argument("--drill", choices=("forced", "host-failure", "az-outage"), default="forced",
+                          help="forced: reboot with failover (default; the only one on real AWS); "
+                               "host-failure / az-outage (demo only): the primary's host dies or its AZ "
+                               "goes dark, and RDS must notice and fail over by itself")
     _add_connection_options(failover)
 
     _add_day2_parsers(sub)

@@ -23,6 +23,7 @@ from wizard.spec.values import format_value
 from wizard.steps import SINGLE_CHOICE_KINDS, STEPS, Step, StepField, step_for_field
 
 if TYPE_CHECKING:
+    from wizard.aws.drills import Drill
     from wizard.aws.gateway import Gateway
     from wizard.catalog import AccountFacts
     from wizard.choices import Choice
@@ -152,6 +153,13 @@ class QuestionaryPrompter:
         import questionary
 
         return str(questionary.password(label).unsafe_ask())
+
+
+def ask_drill(prompter: Prompter, drills: tuple[Drill, ...]) -> Drill:
+    """Which failover drill (asked only where more than the forced one runs: the demo); forced first."""
+    from wizard.aws.drills import DRILL_LABELS
+
+    return drills[prompter.select("Which failover drill?", [Option(DRILL_LABELS[d]) for d in drills], 0)]
 
 
 class LinePrompter:
@@ -626,7 +634,8 @@ class PlainWizard:
             if target_of(self.gateway) != "demo":
                 self.say(f"Later: {rerun_command(self.gateway, 'failover-test', result.identifier)}")
             return EXIT_OK
-        return failover_lines(result.identifier, result.kind, self.gateway, self.prompter.typed, self.say)
+        return failover_lines(result.identifier, result.kind, self.gateway, self.prompter.typed, self.say,
+                              choose_drill=lambda drills: ask_drill(self.prompter, drills))
 
     def confirm_identifier(self, identifier: str) -> bool:
         """The launch's typed confirmation (`wizard.confirmation`, as the full-screen wizard asks it): the

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from wizard.exit_codes import EXIT_OK, EXIT_PROBLEMS
 
 if TYPE_CHECKING:
+    from wizard.aws.drills import Drill
     from wizard.aws.provisioning import Kind, Progress
     from wizard.aws.timing import GatewayLike
     from wizard.launch import LaunchResult
@@ -54,15 +55,21 @@ def follow_lines(result: LaunchResult, gateway: GatewayLike, say: Say) -> int:
     return EXIT_OK
 
 
-def failover_lines(identifier: str, kind: Kind, gateway: GatewayLike, ask: Ask, say: Say) -> int:
-    """The guided failover test: checklist, what will happen, typed confirmation, live timeline, report."""
+def failover_lines(identifier: str, kind: Kind, gateway: GatewayLike, ask: Ask, say: Say,
+                   choose_drill: Callable[[tuple[Drill, ...]], Drill] | None = None) -> int:
+    """The guided failover test: the drill (asked in the demo, forced on AWS), checklist, what will happen,
+    typed confirmation, live timeline, report."""
+    from wizard.aws.drills import offered
     from wizard.aws.failover import FailoverRefused, FailoverTest, TimelineEntry, preflight
     from wizard.confirmation import identifier_confirmed
     from wizard.reports import save_report, summary_rows
 
-    say(f"Checking {identifier} before the failover test ...")
+    drills = offered(gateway)
+    drill: Drill = choose_drill(drills) if choose_drill is not None and len(drills) > 1 else "forced"
+    say(f"Checking {identifier} before the failover test"
+        + (f" ({drill} drill)" if drill != "forced" else "") + " ...")
     try:
-        pre = preflight(gateway, identifier, kind=kind)
+        pre = preflight(gateway, identifier, kind=kind, drill=drill)
     except FailoverRefused as exc:
         say(f"✗ {exc.reason}" + (f" Next: {exc.next_step}" if exc.next_step else ""))
         return EXIT_PROBLEMS
@@ -74,7 +81,8 @@ def failover_lines(identifier: str, kind: Kind, gateway: GatewayLike, ask: Ask, 
     say("What will happen:")
     for line in pre.what_will_happen:
         say(f"  {line}")
-    typed = ask(f"Type {identifier} to force the failover (anything else cancels)").strip()
+    doing = "force the failover" if drill == "forced" else f"run the {drill} drill"
+    typed = ask(f"Type {identifier} to {doing} (anything else cancels)").strip()
     if not identifier_confirmed(typed, identifier):
         say("Not confirmed: nothing was sent.")
         return EXIT_OK
@@ -83,7 +91,7 @@ def failover_lines(identifier: str, kind: Kind, gateway: GatewayLike, ask: Ask, 
         say(f"  {entry.t:+8.2f} s  {entry.kind:<6} {entry.message}")
 
     try:
-        report = FailoverTest(gateway, pre, on_entry=on_entry).run(confirmation=typed)
+        report = FailoverTest(gateway, pre, on_entry=on_entry, drill=drill).run(confirmation=typed)
     except FailoverRefused as exc:
         say(f"✗ {exc.reason}" + (f" Next: {exc.next_step}" if exc.next_step else ""))
         return EXIT_PROBLEMS

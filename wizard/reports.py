@@ -32,10 +32,21 @@ def _seconds(value: float | None, scale: float) -> str:
     return text
 
 
+DRILL_NAMES = {"forced": "forced (a requested failover)",
+               "host-failure": "host failure (demo: the primary's server killed; RDS had to notice)",
+               "az-outage": "AZ outage (demo: the primary's AZ unreachable; RDS had to notice)"}
+# The timeline in three parts: what the client saw, what RDS said, and what the test did.
+TIMELINE_PARTS = (
+    ("What the client saw (DNS, TCP, committed writes)", frozenset({"dns", "tcp", "app"})),
+    ("What RDS said (events, statuses, AZs)", frozenset({"event", "status", "az"})),
+    ("What the test did and noted", frozenset({"action", "note", "warning"})),
+)
+
+
 def summary_rows(report: FailoverReport) -> list[tuple[str, str]]:
     """The report's key figures as (label, value) rows: shared by Markdown, the TUI and plain mode."""
     scale = report.time_scale
-    rows = [("Verdict", report.verdict.upper())]
+    rows = [("Verdict", report.verdict.upper()), ("Drill", DRILL_NAMES.get(report.drill, report.drill))]
     label = "Writer AZ" if report.kind == "cluster" else "Primary AZ"
     rows.append((f"{label} before -> after",
                  f"{report.primary_az_before or '?'} -> {report.primary_az_after or '?'}"
@@ -43,6 +54,9 @@ def summary_rows(report: FailoverReport) -> list[tuple[str, str]]:
     if report.standby_azs_before or report.standby_azs_after:
         rows.append(("Standby AZ before -> after", f"{', '.join(report.standby_azs_before) or '?'} -> "
                                                    f"{', '.join(report.standby_azs_after) or '?'}"))
+    if report.drill != "forced":
+        rows.append(("Detection (failure to RDS's failover-started event)",
+                     _seconds(report.detection_seconds, scale)))
     rows.append(("Time to the failover-completed event", _seconds(report.failover_event_offset, scale)))
     if report.tcp_measured:
         if report.outage is None:
@@ -88,8 +102,9 @@ def render_markdown(report: FailoverReport) -> str:
     when = datetime.fromtimestamp(report.requested_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     what = "Multi-AZ DB cluster" if report.kind == "cluster" else "Multi-AZ DB instance"
     where = f"the demo at {report.time_scale:g}x speed" if report.demo else "AWS"
+    started = "failover requested" if report.drill == "forced" else f"{report.drill} drill started"
     lines = [f"# Failover test: {report.identifier} — {report.verdict.upper()}", "",
-             f"{what}, engine {report.engine or '?'}, on {where}; failover requested {when}.", "",
+             f"{what}, engine {report.engine or '?'}, on {where}; {started} {when}.", "",
              "## Verdict", ""]
     lines += [f"- {reason}" for reason in report.verdict_reasons]
     lines += ["", "## Measurements", "", "| What | Result |", "|---|---|"]
@@ -100,11 +115,14 @@ def render_markdown(report: FailoverReport) -> str:
     if report.writes_around:
         lines += ["## Writes around the failover", "", "```", *report.writes_around, "```", ""]
     lines += ["## Advice", "", *(f"- {item}" for item in report.advice), ""]
-    lines += ["## Timeline", "", "Seconds from the failover request.", "", "| t (s) | Source | What |",
-              "|---:|---|---|"]
-    for entry in report.timeline:
-        lines.append(f"| {entry.t:+.2f} | {entry.kind} | {entry.message.replace('|', '/')} |")
-    lines.append("")
+    origin = "the failover request" if report.drill == "forced" else "the failure"
+    lines += ["## Timeline", "", f"Seconds from {origin}.", ""]
+    for title, kinds in TIMELINE_PARTS:
+        lines += [f"### {title}", "", "| t (s) | Source | What |", "|---:|---|---|"]
+        for entry in report.timeline:
+            if entry.kind in kinds:
+                lines.append(f"| {entry.t:+.2f} | {entry.kind} | {entry.message.replace('|', '/')} |")
+        lines.append("")
     # Identifiers, events and notes come from AWS and the network; a report read with `cat` must not
     # drive the terminal.
     return shown_lines("\n".join(lines))

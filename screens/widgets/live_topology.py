@@ -3,11 +3,13 @@
 `screens.widgets.topology.TopologyDiagram` draws the plan (AZ 1, AZ 2) before anything exists; this one
 draws what AWS reports while the database is created and failed over. The AZ boxes keep their place once
 seen, so after a failover the roles visibly swap between the same two boxes and the DNS arrow moves.
+During an unplanned drill (demo) the AZ that failed is marked in its box ("✗ HOST DOWN", "✗ AZ UNREACHABLE")
+until it is back, so who failed stays visible while the roles swap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 from textual.widgets import Static
@@ -37,8 +39,13 @@ def _endpoint_line(endpoint: str | None, port: int | None) -> str:
 
 def render_live_topology(*, kind: str, az_order: Sequence[str], primary_az: str | None,
                          standby_azs: Sequence[str], endpoint: str | None, port: int | None,
-                         status: str | None, multi_az: bool | None, note: str = "") -> Text:
-    """The diagram as text that reads the same without colour (roles are words, not colours)."""
+                         status: str | None, multi_az: bool | None, note: str = "",
+                         failed: Mapping[str, str] | None = None) -> Text:
+    """The diagram as text that reads the same without colour (roles are words, not colours).
+
+    `failed` marks AZs whose node is down (AZ -> a short word such as "✗ HOST DOWN") in place of its state.
+    """
+    down = dict(failed or {})
     lines = [_endpoint_line(endpoint, port)]
     state = status or "unknown"
     if kind == "cluster":
@@ -68,6 +75,8 @@ def render_live_topology(*, kind: str, az_order: Sequence[str], primary_az: str 
         standby_az = standby_azs[0] if standby_azs else None
         if multi_az is False:
             standby_text = ["(no standby)", "single-AZ"]
+        elif standby_az and standby_az in down:
+            standby_text = ["STANDBY", down[standby_az]]
         elif standby_az:
             standby_text = ["STANDBY", "synchronous copy, no reads"]
         else:
@@ -75,7 +84,7 @@ def render_live_topology(*, kind: str, az_order: Sequence[str], primary_az: str 
         # Keep boxes where they were first seen, so a failover swaps the roles, not the boxes.
         left_az, right_az = [*az_order, None, None][:2]
         primary_left = primary_az is None or left_az is None or primary_az == left_az
-        primary_box = ["PRIMARY", state]
+        primary_box = ["PRIMARY", down.get(primary_az or "", state)]
         if primary_left:
             left = _box(primary_az or "AZ ?", primary_box, _INSTANCE_BOX)
             right = _box(standby_az or right_az or "AZ ?", standby_text, _INSTANCE_BOX)
@@ -84,6 +93,8 @@ def render_live_topology(*, kind: str, az_order: Sequence[str], primary_az: str 
             left = _box(standby_az or left_az or "AZ ?", standby_text, _INSTANCE_BOX)
             right = _box(primary_az or "AZ ?", primary_box, _INSTANCE_BOX)
             arrow = "◀═sync══" if standby_az else "        "
+        if standby_az and standby_az in down:
+            arrow = "═══✗════"  # replication to a node that is down is broken
         gap = 10
         dns_column = 1 + (_INSTANCE_BOX // 2 if primary_left else _INSTANCE_BOX + gap + _INSTANCE_BOX // 2)
         label = "DNS points at the primary"
@@ -98,6 +109,7 @@ def render_live_topology(*, kind: str, az_order: Sequence[str], primary_az: str 
     text.highlight_words(["PRIMARY", "WRITER"], style="bold green")
     text.highlight_words(["STANDBY", "READER"], style="bold cyan")
     text.highlight_regex(r"◀?═+sync═+▶?", style="yellow")
+    text.highlight_regex(r"✗ [A-Z ]+", style="bold red")
     return text
 
 
@@ -115,6 +127,7 @@ class LiveTopology(Static):
         self.status: str | None = None
         self.multi_az: bool | None = None
         self.note = ""
+        self.failed: dict[str, str] = {}
 
     def on_mount(self) -> None:
         """Draw the empty diagram (AZs unknown) until the first report arrives."""
@@ -136,8 +149,25 @@ class LiveTopology(Static):
         self.note = note
         self._redraw()
 
+    def mark_failed(self, az: str, word: str, note: str = "") -> None:
+        """Show the node in `az` as down (a drill's failure) until `clear_failed`; `note` says what now."""
+        self.failed[az] = word
+        self.note = note or self.note
+        self._redraw()
+
+    def clear_failed(self, note: str = "") -> None:
+        """Every node is back."""
+        self.failed.clear()
+        self.note = note or self.note
+        self._redraw()
+
+    def set_note(self, note: str) -> None:
+        """The line under the diagram (what is happening now)."""
+        self.note = note
+        self._redraw()
+
     def _redraw(self) -> None:
         self.update(render_live_topology(
             kind=self.kind, az_order=self.az_order, primary_az=self.primary_az,
             standby_azs=self.standby_azs, endpoint=self.endpoint, port=self.port, status=self.status,
-            multi_az=self.multi_az, note=self.note))
+            multi_az=self.multi_az, note=self.note, failed=self.failed))

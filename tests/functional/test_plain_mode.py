@@ -247,15 +247,15 @@ def test_launch_then_the_failover_test_as_lines(capsys: pytest.CaptureFixture[st
         "", "", "", "", "", "n",            # network
         "", "", "", "y", "", "n", "y", "n",  # backup and more
         "1", "fo-db",                       # Launch, confirmed by the identifier
-        "y", "fo-db",                       # the failover test, confirmed by the identifier
+        "y", "", "fo-db",                   # the failover test: the default (forced) drill, confirmed
     ]) + "\n"
     code = run_plain(_args(), prompter=LinePrompter(io.StringIO(answers), sys.stdout))
     out = capsys.readouterr().out
     assert code == 0, out
     assert "fo-db is available." in out
     assert "[ok] Multi-AZ" in out
-    assert "Type fo-db to force the failover" in out
-    assert "Verdict: PASS" in out
+    assert "Which failover drill? [1) Forced failover" in out and "Type fo-db to force the failover" in out
+    assert "Verdict: PASS" in out and "Drill: forced" in out
     assert "Report saved:" in out
     reports = list((home / "data" / "reports").glob("failover-fo-db-*.md"))
     assert reports, out

@@ -386,7 +386,8 @@ def scripted_failover(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     confirmations: list[str] = []
 
     class ScriptedTest:
-        def __init__(self, gateway: Any, pre: Preflight, *, on_entry: Any, should_stop: Any) -> None:
+        def __init__(self, gateway: Any, pre: Preflight, *, on_entry: Any, should_stop: Any,
+                     drill: str = "forced") -> None:
             self.on_entry = on_entry
 
         def run(self, confirmation: str) -> FailoverReport:
@@ -464,7 +465,8 @@ def test_snapshot_failover_running(snap_compare: Any, scripted_failover: list[st
     import wizard.aws.failover as core
 
     class HeldTest:
-        def __init__(self, gateway: Any, pre: Preflight, *, on_entry: Any, should_stop: Any) -> None:
+        def __init__(self, gateway: Any, pre: Preflight, *, on_entry: Any, should_stop: Any,
+                     drill: str = "forced") -> None:
             self.on_entry, self.should_stop = on_entry, should_stop
 
         def run(self, confirmation: str) -> FailoverReport:

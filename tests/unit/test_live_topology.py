@@ -74,3 +74,20 @@ def test_everything_fits_an_80_column_terminal() -> None:
                            endpoint=long_endpoint, port=5432, status="incompatible-parameters",
                            note="The roles swapped: the standby is the primary now.")
             assert max(len(line) for line in lines) <= 78, lines
+
+
+def test_a_drill_marks_who_failed_and_keeps_the_mark_while_the_roles_swap() -> None:
+    common = {"az_order": ("us-east-1a", "us-east-1b"), "endpoint": ENDPOINT, "port": 5432,
+              "status": "available"}
+    down = _lines(primary_az="us-east-1a", standby_azs=("us-east-1b",), failed={"us-east-1a": "✗ HOST DOWN"},
+                  **common)
+    assert "✗ HOST DOWN" in down[down.index(_role_row(down)) + 1].split("│")[1]  # the primary's box, left
+    swapped = _lines(primary_az="us-east-1b", standby_azs=("us-east-1a",),
+                     failed={"us-east-1a": "✗ AZ UNREACHABLE"}, **common)
+    role_row = _role_row(swapped)
+    assert role_row.index("STANDBY") < role_row.index("PRIMARY")
+    state_row = swapped[swapped.index(role_row) + 1]
+    assert "✗ AZ UNREACHABLE" in state_row and "sync" not in role_row  # no replication to a dark node
+    assert all(len(line) <= 80 for line in swapped)
+    healthy = _lines(primary_az="us-east-1b", standby_azs=("us-east-1a",), **common)
+    assert "✗" not in "\n".join(healthy) and "sync" in _role_row(healthy)

@@ -27,6 +27,9 @@ from typing import Any, Literal
 from pydantic import SecretStr
 
 from wizard.aws import error_codes
+from wizard.aws.drills import UNPLANNED, Drill, DrillRefused
+from wizard.aws.drills import refusal as drill_refusal
+from wizard.aws.drills import start as start_drill
 from wizard.aws.probes import (
     HEARTBEAT_TABLE,
     AppProbe,
@@ -235,12 +238,22 @@ def credentials_from_secret(gateway: GatewayLike, secret_arn: str) -> tuple[DbCr
 
 
 def what_will_happen(target: Target, scale: float, demo: bool,
-                     probe: DbCredentials | None = None) -> list[str]:
+                     probe: DbCredentials | None = None, drill: Drill = "forced") -> list[str]:
     """The plain-language briefing shown before the confirmation."""
     cluster = target.kind == "cluster"
     typical = TYPICAL_OUTAGE_CLUSTER if cluster else TYPICAL_OUTAGE_INSTANCE
     standby = ", ".join(target.standby_azs) or "the standby's AZ"
+    primary = target.primary_az or "its AZ"
+    unplanned = {
+        "host-failure": (f"The demo stops the primary's host in {primary}: its PostgreSQL server is killed "
+                         "(SIGKILL, no clean shutdown) and nothing listens there. Nobody asks RDS to fail "
+                         f"over: it must notice the dead host, then promote the standby in {standby}."),
+        "az-outage": (f"The demo makes {primary} unreachable (servers and listeners). RDS must notice, then "
+                      f"promote the standby in {standby}; the old primary rejoins as the standby only when "
+                      "the AZ comes back, after the drill."),
+    }
     lines = [
+        unplanned[drill] if drill in unplanned else
         (f"RDS fails the writer over to a reader (in {' or '.join(target.standby_azs) or 'another AZ'}) "
          "with FailoverDBCluster; the old writer becomes a reader." if cluster else
          f"RDS reboots the primary with failover (RebootDBInstance ForceFailover): the standby in {standby} "
@@ -263,8 +276,9 @@ def what_will_happen(target: Target, scale: float, demo: bool,
 
 def preflight(gateway: GatewayLike, identifier: str, *, kind: Kind | None = None,
               credentials: DbCredentials | None = None,
-              recent_minutes: float = RECENT_FAILOVER_MINUTES) -> Preflight:
-    """The checklist before a failover; raises `FailoverRefused` only when the target cannot be read."""
+              recent_minutes: float = RECENT_FAILOVER_MINUTES, drill: Drill = "forced") -> Preflight:
+    """The checklist before a failover (or an unplanned `drill`); raises `FailoverRefused` only when the
+    target cannot be read."""
     target = find_target(gateway, identifier, kind)
     scale = time_scale(gateway)
     demo = is_demo(gateway)
@@ -274,6 +288,11 @@ def preflight(gateway: GatewayLike, identifier: str, *, kind: Kind | None = None
         multi = bool(target.multi_az) or len(target.standby_azs) >= 1
     else:
         multi = bool(target.multi_az)
+    refused = drill_refusal(gateway, drill, kind=target.kind, multi_az=multi)
+    if drill != "forced":
+        checks.append(Check("drill", "Drill", "fail" if refused else "ok",
+                            refused or f"The {drill} drill runs in the demo; RDS must notice the failure and "
+                                       "fail over by itself."))
     checks.append(Check("multi-az", "Multi-AZ", "ok" if multi else "fail",
                         f"{noun} {identifier} is Multi-AZ." if multi else
                         f"{identifier} is single-AZ: there is no standby to fail over to (AWS refuses a "
@@ -332,7 +351,8 @@ def preflight(gateway: GatewayLike, identifier: str, *, kind: Kind | None = None
                             f"(credentials: {creds.source if creds else '?'}) through the failover."))
     return Preflight(target=target, checks=checks, reachable=reachable, connect_seconds=connect_seconds,
                      time_scale=scale, demo=demo,
-                     what_will_happen=what_will_happen(target, scale, demo, creds if not note else None),
+                     what_will_happen=what_will_happen(target, scale, demo, creds if not note else None,
+                                                       drill),
                      credentials=creds, app_probe_note=note)
 
 
@@ -452,6 +472,9 @@ class FailoverReport:
     replication_line: str
     timeline: list[TimelineEntry]
     writes_around: list[str]
+    drill: Drill = "forced"
+    # Unplanned drills: seconds from the failure to RDS's "failover started" event (RDS noticed).
+    detection_seconds: float | None = None
 
     @property
     def az_swapped(self) -> bool:
@@ -524,10 +547,23 @@ def decide_verdict(*, az_swapped: bool, available_after: bool, abandoned: bool, 
     return "pass", reasons
 
 
+DRILL_ADVICE: dict[str, str] = {
+    "host-failure": (
+        "A dead host sends no goodbye: on AWS, connections to it hang instead of failing (in the demo the "
+        "servers share this machine, whose kernel resets them at once). Connection pools must detect dead "
+        "connections (validate on borrow, TCP keepalives, a socket or statement timeout, e.g. libpq "
+        "keepalives_idle and tcp_user_timeout) or they wait long after RDS has failed over."),
+    "az-outage": (
+        "A whole Availability Zone can go dark: a Single-AZ instance there is down until the AZ returns, "
+        "however healthy its host. Only a standby in another AZ (Multi-AZ) keeps the database available, "
+        "and the application itself should run in more than one AZ too."),
+}
+
+
 def advice_for(report_app: AppProbeReport | None, outage_aws_seconds: float | None, tcp_measured: bool,
-               demo: bool, kind: Kind = "instance") -> list[str]:
-    """What an application should do, tuned to what the test saw."""
-    advice = [
+               demo: bool, kind: Kind = "instance", drill: Drill = "forced") -> list[str]:
+    """What an application should do, tuned to what the test saw and to the drill."""
+    advice = [*([DRILL_ADVICE[drill]] if drill in DRILL_ADVICE else []),
         "Reconnect on a dropped connection, with a short backoff, and retry the transaction that failed; "
         "make it idempotent, because a commit that failed on the client may have reached the database.",
         "Cache DNS for less than 30 s (RDS uses a 5 s TTL; in Java set networkaddress.cache.ttl to 60 or "
@@ -606,8 +642,9 @@ class FailoverTest:
     def __init__(self, gateway: GatewayLike, pre: Preflight, *,
                  on_entry: Callable[[TimelineEntry], object] | None = None,
                  should_stop: Callable[[], bool] = lambda: False,
-                 policy: WaitPolicy = DEFAULT_POLICY) -> None:
+                 policy: WaitPolicy = DEFAULT_POLICY, drill: Drill = "forced") -> None:
         self.gateway = gateway
+        self.drill = drill
         self.policy = policy
         self.pre = pre
         self.on_entry = on_entry
@@ -638,6 +675,10 @@ class FailoverTest:
                                   "nothing was sent.", "Type the identifier exactly to confirm.")
         if not self.pre.can_run:
             raise FailoverRefused(self.pre.refusal or "The preflight failed.")
+        refused = drill_refusal(self.gateway, self.drill, kind=target.kind,
+                                multi_az=bool(target.multi_az) or target.kind == "cluster")
+        if refused:
+            raise FailoverRefused(refused)
         client = self.gateway.client("rds")
         fresh = describe(client, target.identifier, target.kind)
         if fresh.status != "available":
@@ -691,6 +732,9 @@ class FailoverTest:
         """Send the failover request; when it gets no answer (a drop), find out whether it got through
         before sending it again, out loud, for up to the ride-out. Raises `FailoverRefused`."""
         target = self.pre.target
+        if self.drill in UNPLANNED:
+            self._start_unplanned()
+            return
         if target.kind == "cluster":
             self._emit("action", f"FailoverDBCluster {target.identifier}")
         else:
@@ -753,6 +797,19 @@ class FailoverTest:
                     return
                 resent = True
                 break
+
+    def _start_unplanned(self) -> None:
+        """Make the demo's primary fail (no request to RDS: it must notice by itself)."""
+        target = self.pre.target
+        what = {"host-failure": "the primary's host stops: PostgreSQL killed (SIGKILL), its listener gone",
+                "az-outage": "the primary's Availability Zone goes dark: its servers and listeners are "
+                             "unreachable"}[self.drill]
+        self._emit("action", f"Demo drill {self.drill} on {target.identifier} ({target.primary_az}): {what}. "
+                             "No failover is requested: RDS must notice.")
+        try:
+            start_drill(self.gateway, target.identifier, self.drill)
+        except DrillRefused as refused:
+            raise FailoverRefused(f"The demo refused the {self.drill} drill: {refused}") from None
 
     def _say_note(self, line: str) -> None:
         self._emit("note", line)
@@ -933,6 +990,12 @@ class FailoverTest:
             completed=completed_event is not None, outage_aws_seconds=outage_aws, app=app_report,
             stopped_early=state["stopped"])
         attempts = app.snapshot() if app else []
+        started_event: RdsEvent | None = state["started_event"]
+        detection = None
+        if self.drill in UNPLANNED and started_event is not None:
+            detection = max(0.0, started_event.date.timestamp() - requested_at)
+        elif self.drill in UNPLANNED:
+            notes.append("No failover-started event was seen, so the detection time is unknown.")
         return FailoverReport(
             identifier=target.identifier, kind=target.kind, engine=target.engine, demo=self.pre.demo,
             time_scale=self.scale, requested_at=requested_at, finished_at=time.time(),
@@ -947,11 +1010,13 @@ class FailoverTest:
             tcp_measured=tcp is not None, outage=outage, dns_before=dns_before, dns_after=dns_after,
             dns_switch_offset=(switched.at - requested_at) if switched else None, app=app_report,
             measurement_notes=notes, verdict=verdict, verdict_reasons=reasons,
-            advice=advice_for(app_report, outage_aws, tcp is not None, self.pre.demo, target.kind),
+            advice=advice_for(app_report, outage_aws, tcp is not None, self.pre.demo, target.kind,
+                              self.drill),
             replication_line=_replication_line(target.kind, app_report),
             timeline=sorted((replace(e, t=e.at.timestamp() - requested_at) for e in self.timeline),
                             key=lambda e: e.t),
-            writes_around=writes_around(attempts, requested_at))
+            writes_around=writes_around(attempts, requested_at), drill=self.drill,
+            detection_seconds=detection)
 
     def _app_report(self, app: AppProbe, name: str) -> AppProbeReport:
         attempts = app.snapshot()

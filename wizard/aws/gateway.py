@@ -133,6 +133,7 @@ class Gateway:
         notices: Callable[[], list[str]] | None = None,
         programs: Callable[[str], str | None] | None = None,
         target: Target | None = None,
+        drills: Any = None,
     ) -> None:
         self._session = session
         self._target = target
@@ -144,6 +145,8 @@ class Gateway:
         self._on_close = on_close
         self._notices = notices
         self._programs = programs
+        # The embedded demo's control for the unplanned failover drills (wizard.demo.drills); None elsewhere.
+        self.drills = drills
         # How many times faster than real RDS time passes (the demo's speed); progress and the failover
         # test scale their estimates and polling by it.
         self.time_scale = time_scale if time_scale > 0 else 1.0
@@ -479,5 +482,5 @@ def _demo_gateway(demo: Any) -> Gateway:
     return Gateway(session, region=demo.region, profile=None, endpoint_url=demo.endpoint_url,
                    label=LABEL_DEMO, resolver=demo.resolve, on_close=demo.stop,
                    time_scale=float(demo.speed), notices=lambda: [*demo.notices, *demo.problems],
-                   programs=demo.program, target="demo")
+                   programs=demo.program, target="demo", drills=demo.drills)
 

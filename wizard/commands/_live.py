@@ -17,6 +17,7 @@ from wizard.escaping import shown_lines
 from wizard.exit_codes import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 if TYPE_CHECKING:
+    from wizard.aws.drills import Drill
     from wizard.aws.failover import FailoverReport, TimelineEntry
     from wizard.aws.probes import DbCredentials
     from wizard.aws.provisioning import Follower, Progress, Update
@@ -210,15 +211,16 @@ def print_report(report: FailoverReport, paths: tuple[Any, Any] | None) -> None:
 
 
 def run_failover(gateway: Any, identifier: str, *, yes: bool, credentials: DbCredentials | None,
-                 ask_confirmation: bool = True) -> int:
+                 ask_confirmation: bool = True, drill: Drill = "forced") -> int:
     """The guided failover test in line mode; the exit code is 0 when the verdict is pass or warning."""
     from wizard.aws.failover import FailoverRefused, FailoverTest, preflight
     from wizard.reports import save_report
 
     say()
-    say(f"Failover test for {identifier}: preflight")
+    named = f" ({drill} drill)" if drill != "forced" else ""
+    say(f"Failover test for {identifier}{named}: preflight")
     try:
-        pre = preflight(gateway, identifier, credentials=credentials)
+        pre = preflight(gateway, identifier, credentials=credentials, drill=drill)
     except FailoverRefused as refused:
         print(f"rds-wizard: {refused.reason}" + (f"\nNext: {refused.next_step}" if refused.next_step else ""),
               file=sys.stderr)
@@ -233,10 +235,11 @@ def run_failover(gateway: Any, identifier: str, *, yes: bool, credentials: DbCre
     for line in pre.what_will_happen:
         say(f"  - {line}")
     if ask_confirmation:
-        refused_code = confirm_identifier(identifier, "fail it over", yes)
+        refused_code = confirm_identifier(identifier, "fail it over" if drill == "forced" else
+                                          f"run the {drill} drill on it", yes)
         if refused_code is not None:
             return refused_code
-    test = FailoverTest(gateway, pre, on_entry=print_timeline_entry)
+    test = FailoverTest(gateway, pre, on_entry=print_timeline_entry, drill=drill)
     try:
         report = test.run(confirmation=identifier)
     except FailoverRefused as refused:

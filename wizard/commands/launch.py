@@ -86,6 +86,13 @@ def run(args: argparse.Namespace) -> int:
     if gateway is None:
         return EXIT_PROBLEMS
     try:
+        drill = getattr(args, "drill", "forced")
+        if args.failover_test and drill != "forced":
+            from wizard.aws.drills import demo_only_sentence, offered
+
+            if drill not in offered(gateway):  # refused before anything is created
+                print(f"rds-wizard: {demo_only_sentence(drill)}", file=sys.stderr)
+                return EXIT_USAGE
         return _launch_and_follow(args, spec, gateway)
     except KeyboardInterrupt:
         _live.say()
@@ -141,4 +148,5 @@ def _launch_and_follow(args: argparse.Namespace, spec: Any, gateway: Any) -> int
 
         credentials = DbCredentials(result.master_username, result.password, result.database_name,
                                     source="this launch")
-    return _live.run_failover(gateway, identifier, yes=args.yes, credentials=credentials)
+    return _live.run_failover(gateway, identifier, yes=args.yes, credentials=credentials,
+                              drill=getattr(args, "drill", "forced"))

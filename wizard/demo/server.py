@@ -20,6 +20,7 @@ from urllib.parse import parse_qs
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from wizard.demo import DEFAULT_SPEED, catalogdata, motopatches
+from wizard.demo.drills import DRILL_ACTION, Drills
 from wizard.demo.faults import ENV_VAR, OPERATION_KEY, Faults, middleware, parse_faults
 from wizard.demo.frontdoor import front_door, signed_service
 from wizard.demo.network import NetworkFactory, NodeAddress
@@ -90,6 +91,8 @@ class DemoAWS:
         if network_factory is None:
             network_factory = self._default_network()
         self.simulator = Simulator(speed, self.lock, network_factory, self.faults)
+        # The failover drills' failures (a host dies, an AZ goes dark), which real AWS cannot be asked for.
+        self.drills = Drills(self.simulator)
         motopatches.register(self.account_id, self.simulator)
         moto_app = DomainDispatcherApplication(create_backend_app)
         account_id = self.account_id
@@ -97,6 +100,8 @@ class DemoAWS:
         def serialized(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
             if environ.get("PATH_INFO", "").startswith(INFO_PATH):
                 return self._info(environ, start_response)
+            if environ.get(OPERATION_KEY) == DRILL_ACTION:  # demo-only, signed like any AWS call
+                return self._drill(environ, start_response)
             environ["HTTP_X_MOTO_ACCOUNT_ID"] = account_id
             with self.lock:
                 self.calls[f"{signed_service(environ) or 'unknown'}.{environ.get(OPERATION_KEY, '')}"] += 1
@@ -229,6 +234,17 @@ class DemoAWS:
         data = json.dumps(body).encode()
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
         return [data]
+
+    def _drill(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        """The demo-only `RdsWizardDemoStartDrill` call (see wizard.demo.drills)."""
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        params = {key: values[0] for key, values in parse_qs(raw.decode("utf-8", "replace")).items()}
+        self.calls[f"rds.{DRILL_ACTION}"] += 1
+        status, body = self.drills.answer(params)
+        start_response(f"{status} {'OK' if status == 200 else 'Error'}",
+                       [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))])
+        return [body]
 
     def stop(self) -> None:
         """Stop serving, stop the simulator, close every listener. Idempotent."""

@@ -141,6 +141,24 @@ class RealPostgresNetwork:
             )
         pair.restart_primary()
 
+    def take_over(self, primary: NodeAddress) -> None:
+        """The endpoint moves to the standby (promoted now unless it already is) while the old primary stays
+        down, its AZ dark (a demo drill): no rejoin until `rejoin_old_primary_later`."""
+        pair = self.pair
+        if pair is None:
+            return
+        promoted, self._promoted_to = self._promoted_to, None
+        if promoted != _addr(primary):
+            pair.fail_over()
+        self.standby_state = StandbyState.NONE
+
+    def rejoin_old_primary_later(self) -> None:
+        """The old primary's AZ is back: it rejoins as the standby in the background, told as after any
+        failover (in-sync, or recovering and then lost)."""
+        address = self.pair.failed_primary_addr() if self.pair is not None else None
+        if address is not None:
+            self._start_rejoin(address)
+
     def _rejoin_old_primary(self, address: Address) -> None:
         """The old primary becomes the standby; if it cannot, a fresh standby replaces it; if that fails
         too, the standby is lost. Whatever happens is told, never left in a dead thread."""

@@ -502,6 +502,11 @@ class PostgresPair:
         with self._lock:
             return self._standby.addr if self._standby else None
 
+    def failed_primary_addr(self) -> Address | None:
+        """Return the address of the failed primary waiting to rejoin (after a failover), if any."""
+        with self._lock:
+            return self._down.addr if self._down else None
+
     def connect_kwargs(self, dbname: str | None = None) -> dict[str, str | int]:
         """Return psycopg/libpq keyword arguments for the master user on the current primary."""
         host, port = self.current_primary_addr()
