@@ -161,10 +161,6 @@ class PostgresCluster(PostgresPair):
         with self._lock:
             return [n.addr for n in self._readers() if n.running() and n is not self._down]
 
-    def member_name(self, addr: Address) -> str:
-        """The server name at an address."""
-        return self._node_at(addr).name
-
     # ----------------------------------------------------------------- failover
 
     def choose_reader(self, target: Address | None = None) -> Address:

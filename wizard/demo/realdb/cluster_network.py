@@ -35,6 +35,7 @@ class RealClusterServers:
         self.cluster: PostgresCluster | None = None
 
     def running(self) -> PostgresCluster:
+        """The cluster's servers; RealDBError before `start` or after a failed one."""
         if self.cluster is None:
             raise RealDBError("The cluster's servers are not running.")
         return self.cluster
