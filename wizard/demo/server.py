@@ -93,6 +93,8 @@ class DemoAWS:
         self.simulator = Simulator(speed, self.lock, network_factory, self.faults)
         # The failover drills' failures (a host dies, an AZ goes dark), which real AWS cannot be asked for.
         self.drills = Drills(self.simulator)
+        if self.real_databases:
+            self._real_clusters()
         motopatches.register(self.account_id, self.simulator)
         moto_app = DomainDispatcherApplication(create_backend_app)
         account_id = self.account_id
@@ -150,6 +152,13 @@ class DemoAWS:
 
         self.real_databases = True
         return demo_factory()
+
+    def _real_clusters(self) -> None:
+        """Multi-AZ DB clusters (PostgreSQL) on three real servers, like the instances."""
+        from wizard.demo.clusters import RealClusters
+        from wizard.demo.realdb.cluster_network import cluster_factory
+
+        self.simulator.real_clusters = RealClusters(self.simulator, cluster_factory())
 
     # -- public -----------------------------------------------------------------------------------
     def client(self, service: str, **config: Any) -> Any:

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from wizard.aws import error_codes
+from wizard.demo.clusters import RealClusters
 from wizard.demo.faults import NO_STANDBY_FAULT, Faults
 from wizard.demo.network import (
     AddressPlan,
@@ -164,6 +165,7 @@ class _Cluster:
     writer_host: str
     reader_host: str
     members: list[str]
+    reader_turn: int = 0  # the reader endpoint answers round-robin, as its DNS record does
 
 
 class _Scheduler:
@@ -229,6 +231,8 @@ class Simulator:
         from wizard.demo.replicas import Replicas  # it builds on this module
 
         self.replicas = Replicas(self)
+        # Multi-AZ DB clusters on real servers (wizard.demo.clusters), when the demo has them.
+        self.real_clusters: RealClusters | None = None
 
     def _step_failed(self, error: Exception) -> None:
         self.problems.append(f"the demo's RDS simulator hit an internal error: {error!r}")
@@ -728,8 +732,14 @@ class Simulator:
         backups = (cluster.backup_retention_period or 0) > 0
 
         def created() -> None:
+            real = self.real_clusters
+            if real is None or not real.open(state, members, reachable):
+                for member in members:
+                    self._open_tcp(self._instances[member.db_instance_identifier])
+                reachable()
+
+        def reachable() -> None:
             for member in members:
-                self._open_tcp(self._instances[member.db_instance_identifier])
                 self.event(member.db_instance_identifier, "db-instance", MSG_CREATED, "creation",
                            member.db_instance_arn)
                 member.status = "available"
@@ -762,6 +772,9 @@ class Simulator:
             raise DemoApiError(error_codes.INVALID_DB_CLUSTER_STATE_FAULT,
                                f"Database cluster:{identifier} should have at least two database instances "
                                "in valid states or a valid target instance for failover.")
+        if self.real_clusters is not None and self.real_clusters.handles(identifier):
+            self.real_clusters.fail_over(state, writer, target if target_id else None)
+            return
         arn = cluster.db_cluster_arn
         target_name = target.db_instance_identifier
         cluster.status = "failing-over"
@@ -793,8 +806,10 @@ class Simulator:
         self._after(self._duration(identifier, CLUSTER_FAILOVER_OUTAGE), back, state)
 
     def cluster_deleted(self, identifier: str) -> None:
-        """The cluster is gone."""
+        """The cluster is gone (and its servers)."""
         self._clusters.pop(identifier, None)
+        if self.real_clusters is not None:
+            self.real_clusters.stop(identifier)
 
     def is_managed_cluster(self, identifier: str) -> bool:
         """Whether this demo drives the cluster's lifecycle."""
@@ -814,7 +829,10 @@ class Simulator:
                 if name == cluster.writer_host:
                     return [m.primary for m in members if m.db.is_cluster_writer]
                 if name == cluster.reader_host:
-                    return [m.primary for m in members if not m.db.is_cluster_writer]
+                    readers = [m.primary for m in members if not m.db.is_cluster_writer and m.reachable]
+                    cluster.reader_turn += 1
+                    turn = cluster.reader_turn % len(readers) if readers else 0
+                    return readers[turn:] + readers[:turn]
         return []
 
     def network_problems(self) -> list[str]:
@@ -842,6 +860,8 @@ class Simulator:
                 if state.network is not None:
                     state.network.stop()
             self._instances.clear()
+            if self.real_clusters is not None:
+                self.real_clusters.stop_all()
 
 
 def _standby_state(network: InstanceNetwork) -> str:

@@ -32,6 +32,11 @@ API::
   (started_at, in_sync_at). The next `fail_over()` goes back to the first address. For an outage
   with a length of its own: `kill_primary()` now, later `fail_over()` (promote) or
   `restart_primary()` (a reboot without failover, crash recovery in place).
+- `wizard.demo.realdb.cluster`: `PostgresCluster.build(None, (writer, reader, reader), names, user,
+  password, db)` is a Multi-AZ DB cluster: three servers, commits acknowledged once one reader has them
+  (``ANY 1`` quorum), readers open for reads; `choose_reader()` + `fail_over(addr)` promote the most
+  advanced reader and re-point the other, `rejoin_old_writer()`; `wizard.demo.realdb.cluster_network`
+  puts one behind a demo cluster's endpoints (`wizard.demo.clusters`).
 - `wizard.demo.realdb.network`: `RealPostgresNetwork` / `realdb_factory(password_for)` implement the
   demo's ``InstanceNetwork`` seam (start / begin_outage / end_outage / stop) with a pair.
 - `memory_usage()`, `storage_bytes()`, `psql_command()` (the bundled psql),
