@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from wizard.escaping import shown, shown_lines
+from wizard.exit_codes import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from wizard.session import WizardSession, draft_step
 from wizard.spec.values import format_value
 from wizard.steps import SINGLE_CHOICE_KINDS, STEPS, Step, StepField, step_for_field
@@ -29,11 +30,6 @@ if TYPE_CHECKING:
     from wizard.choices import Choice
     from wizard.spec.model import DatabaseSpec
     from wizard.spec.problems import Problem
-
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
-EXIT_CANCELLED = 130
 
 ERROR_MARK = "✗"
 WARNING_MARK = "!"

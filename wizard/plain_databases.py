@@ -11,7 +11,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from wizard.plain import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS, Option, Prompter, make_prompter
+from wizard.exit_codes import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS
+from wizard.plain import Option, Prompter, make_prompter
 
 QUIT = "Quit"
 

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from wizard.cli import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from wizard.commands import _live
 from wizard.commands.day2_support import clean, print_progress, refuse, show_plan
+from wizard.exit_codes import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
 def run(args: argparse.Namespace) -> int:
