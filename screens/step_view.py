@@ -15,11 +15,12 @@ from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widget import AwaitMount, Widget
-from textual.widgets import Collapsible
+from textual.widgets import Collapsible, Static
 
 from screens import messages
 from screens.widgets.field_factory import FieldWidget, make_field
 from screens.widgets.quiet import ScrollbarsDrawnWithLayout, laid_out_virtual_size
+from wizard.teaching import step_teaching
 
 # The pictures (topology, week chart) are imported where used: the first screen shows neither.
 if TYPE_CHECKING:
@@ -105,6 +106,12 @@ class StepView(ScrollbarsDrawnWithLayout, VerticalScroll):
                 yield WindowChart(classes="window-chart")
         if self._fold is not None:
             yield self._fold
+        teaching = step_teaching(self.step.key)
+        if teaching is not None:
+            title, lines = teaching
+            # Folded, after the fields: it answers a question some have, not one every step asks.
+            yield Collapsible(Static("\n".join(lines), markup=False, classes="teaching-table"),
+                              title=title, collapsed=True, classes="more teaching")
 
     def _split_fields(self) -> tuple[list[StepField], list[StepField]]:
         if self.step.key == "backup":

@@ -22,6 +22,7 @@ from wizard.exit_codes import EXIT_CANCELLED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from wizard.session import WizardSession, draft_step
 from wizard.spec.values import format_value
 from wizard.steps import SINGLE_CHOICE_KINDS, STEPS, Step, StepField, step_for_field
+from wizard.teaching import step_teaching
 
 if TYPE_CHECKING:
     from wizard.aws.drills import Drill
@@ -445,6 +446,12 @@ class PlainWizard:
         self.say("")
         self.say(f"Step {number} of {len(STEPS)}: {step.title}")
         self.say(step.purpose)
+        teaching = step_teaching(step.key)
+        if teaching is not None:
+            title, lines = teaching
+            self.say(title)
+            for line in lines:
+                self.say(line)
         asked: set[str] = set()
         advanced = False
         while True:

@@ -29,3 +29,14 @@ def standby_vs_replica_lines() -> list[str]:
         if index == 0:
             lines.append("  ".join("-" * width for width in widths))
     return lines
+
+
+STANDBY_VS_REPLICA_TITLE = "Standby or read replica?"
+
+
+def step_teaching(step_key: str) -> tuple[str, list[str]] | None:
+    """The table a wizard step teaches with beside its fields (title, lines), if it has one: the
+    Availability step sets the standby against the read replica newcomers confuse it with."""
+    if step_key == "availability":
+        return STANDBY_VS_REPLICA_TITLE, standby_vs_replica_lines()
+    return None

@@ -142,6 +142,9 @@ def test_every_step_with_a_wrong_answer_each_then_save_as_preset(capsys: pytest.
     # The steps in order, then Review with the equivalent command.
     positions = [out.index(f"Step {n} of 6") for n in range(1, 7)]
     assert positions == sorted(positions)
+    # Availability teaches the standby beside the read replica newcomers confuse it with.
+    assert positions[2] < out.index("Standby or read replica?") < positions[3]
+    assert "Multi-AZ standby" in out and "what it had not replayed" in out
     assert "aws rds create-db-cluster" in out
     assert "--db-cluster-instance-class db.m6gd.large" in out
     assert '--master-user-password "$RDS_WIZARD_MASTER_PASSWORD"' in out

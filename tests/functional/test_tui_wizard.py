@@ -674,3 +674,18 @@ async def test_next_pressed_the_moment_the_first_screen_shows_is_answered() -> N
         await until(pilot, shown, "the Instance step", timeout_s=20)
         await settle(pilot)
         assert app.spec_loaded and app.screen.query_one("#step-instance").region
+
+
+async def test_availability_folds_the_standby_and_read_replica_table_after_its_fields() -> None:
+    from textual.widgets import Collapsible, Static
+
+    app = _app()
+    async with app.run_test(size=SIZE) as pilot:
+        await walk_to(pilot, "availability")
+        fold = app.screen.query_one("#step-availability Collapsible.teaching", Collapsible)
+        assert fold.collapsed and fold.title == "Standby or read replica?"
+        fold.collapsed = False
+        await settle(pilot)
+        table = str(fold.query_one(".teaching-table", Static).render())
+        assert "Multi-AZ standby" in table and "Read replica" in table and "RPO 0" in table
+        assert all(len(line) <= 78 for line in table.splitlines())
