@@ -17,6 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Log, Static
 
+from screens.dialogs import TypedConfirmScreen
 from wizard.day2.screen_state import DatabasesState
 
 if TYPE_CHECKING:
@@ -32,52 +33,10 @@ def _safe(text: object) -> str:
     return printable(text)
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    """What will happen, then the identifier typed to confirm; True when confirmed."""
-
-    DEFAULT_CSS = """
-    ConfirmDialog { align: center middle; }
-    ConfirmDialog > Vertical { width: 76; height: auto; max-height: 22; border: thick $warning;
-                               background: $surface; padding: 0 1; }
-    ConfirmDialog .what { height: auto; max-height: 12; overflow-y: auto; }
-    ConfirmDialog Horizontal { height: auto; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, title: str, lines: list[str], identifier: str) -> None:
-        super().__init__()
-        self._dialog_title = title
-        self._what_lines = lines
-        self._identifier = identifier
-
-    def compose(self) -> ComposeResult:
-        """Title, what will happen, the confirmation field and buttons."""
-        with Vertical():
-            yield Label(_safe(self._dialog_title))
-            yield Static("\n".join(f"- {_safe(line)}" for line in self._what_lines), classes="what",
-                         markup=False)
-            yield Input(placeholder=f"type {self._identifier} to confirm", id="confirm-id")
-            with Horizontal():
-                yield Button("Confirm", variant="error", id="confirm")
-                yield Button("Cancel", id="cancel")
-
-    def on_mount(self) -> None:
-        """The confirmation field has the focus."""
-        self.query_one("#confirm-id", Input).focus()
-
-    @on(Input.Submitted, "#confirm-id")
-    @on(Button.Pressed, "#confirm")
-    def _confirm(self) -> None:
-        typed = self.query_one("#confirm-id", Input).value.strip().lower()
-        if typed != self._identifier.lower():
-            self.notify(f"Type {self._identifier} exactly to confirm.", severity="warning")
-            return
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        """Nothing is sent."""
-        self.dismiss(False)
+def typed_confirmation(title: str, what_will_happen: list[str], identifier: str) -> TypedConfirmScreen:
+    """A day-2 action's confirmation: what will happen, as a list, then the identifier typed."""
+    body = "\n".join(f"- {_safe(line)}" for line in what_will_happen)
+    return TypedConfirmScreen(title=_safe(title), body=body, identifier=identifier, action_label="Confirm")
 
 
 class DeleteDialog(ModalScreen["tuple[str | None, bool] | None"]):
@@ -397,8 +356,8 @@ class DatabasesScreen(Screen[None]):
             else:
                 self.say(f"Cancelled: nothing was sent for {plan.identifier}.")
 
-        self.app.push_screen(ConfirmDialog(f"{titles.get(plan.action, plan.action)} {plan.identifier}",
-                                           plan.what_will_happen, plan.identifier), answered)
+        self.app.push_screen(typed_confirmation(f"{titles.get(plan.action, plan.action)} {plan.identifier}",
+                                                plan.what_will_happen, plan.identifier), answered)
 
     def _offer_unprotect(self, identifier: str) -> None:
         """Deletion protection: turning it off is its own confirmed change; the delete is asked again."""

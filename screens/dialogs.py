@@ -1,4 +1,10 @@
-"""Small modal questions: quit (keep a draft?), resume a draft, and the name to save a preset under."""
+"""Small modal questions: quit (keep a draft?), resume a draft, the name to save a preset under, and the
+typed confirmation.
+
+A yes/no button is too easy to press by reflex before an action that bills money, drops connections or
+deletes data, so every such action (launch, failover test, delete, promote...) asks for the identifier
+typed, the way the console asks for "delete me"; the rule itself is `wizard.confirmation`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -15,6 +21,7 @@ from screens import messages
 from screens.widgets.button_row import ButtonRow
 from screens.widgets.compact_button import CompactButton
 from screens.widgets.ordered_input import OrderedInput
+from wizard.confirmation import identifier_confirmed
 
 
 class QuitDialog(ModalScreen[str | None]):
@@ -131,3 +138,55 @@ class SavePresetDialog(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Escape: do not save."""
         self.dismiss(None)
+
+
+class TypedConfirmScreen(ModalScreen[bool]):
+    """Asks the user to type an identifier before a consequential action; dismisses True only on a match."""
+
+    CSS_PATH = "launch.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    # Start in the field, so typing the identifier and Enter is all it takes.
+    AUTO_FOCUS = "#confirm-input"
+
+    def __init__(self, *, title: str, body: str, identifier: str, action_label: str,
+                 danger: bool = True) -> None:
+        super().__init__(classes="typed-confirm")
+        self._title_text = title
+        self._body = body
+        self._identifier = identifier
+        self._action_label = action_label
+        self._danger = danger
+
+    def compose(self) -> ComposeResult:
+        """A dialog: what happens, the field to type into, and the two buttons."""
+        with Vertical(id="confirm-dialog", classes="dialog"):
+            yield Static(self._title_text, id="confirm-title", classes="dialog-title", markup=False)
+            with VerticalScroll(id="confirm-body-scroll"):
+                yield Static(self._body, id="confirm-body", markup=False)
+            yield Static(messages.CONFIRM_PROMPT.format(identifier=self._identifier), id="confirm-prompt",
+                         markup=False)
+            yield OrderedInput(placeholder=messages.CONFIRM_PLACEHOLDER, id="confirm-input", compact=True)
+            yield Static("", id="confirm-error", markup=False)
+            with ButtonRow(id="confirm-buttons", classes="dialog-buttons"):
+                yield CompactButton(self._action_label, id="confirm-go",
+                                    variant="error" if self._danger else "primary")
+                yield CompactButton(messages.CONFIRM_CANCEL, id="confirm-cancel")
+
+    @on(Input.Submitted, "#confirm-input")
+    @on(Button.Pressed, "#confirm-go")
+    def _try_confirm(self) -> None:
+        typed = self.query_one("#confirm-input", Input).value.strip()
+        if identifier_confirmed(typed, self._identifier):
+            self.dismiss(True)
+            return
+        error = self.query_one("#confirm-error", Static)
+        if typed:
+            error.update(messages.CONFIRM_MISMATCH.format(typed=typed, identifier=self._identifier))
+        else:
+            error.update(messages.CONFIRM_EMPTY.format(identifier=self._identifier))
+        self.query_one("#confirm-input", Input).focus()
+
+    @on(Button.Pressed, "#confirm-cancel")
+    def action_cancel(self) -> None:
+        """Go back without doing anything."""
+        self.dismiss(False)

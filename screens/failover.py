@@ -26,7 +26,7 @@ from textual.widgets import Button, Footer, Header, RadioButton, RadioSet, RichL
 from textual.worker import get_current_worker
 
 from screens import messages as m
-from screens.launch_confirm import TypedConfirmScreen
+from screens.dialogs import TypedConfirmScreen
 from screens.widgets.compact_button import CompactButton
 from screens.widgets.live_topology import LiveTopology
 from wizard.aws.drills import DRILL_LABELS, DRILLS, UNPLANNED, Drill

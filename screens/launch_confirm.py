@@ -1,81 +1,16 @@
-"""The typed confirmation before anything is created or failed over: type the identifier to go ahead.
-
-A yes/no button is too easy to press by reflex before an action that bills money or drops connections,
-so both the launch and the failover test ask for the identifier, the way the console asks for "delete me".
-"""
+"""The launch confirmation: what will be created, where and what it costs, then the identifier typed
+(the generic typed confirmation is `screens.dialogs.TypedConfirmScreen`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
-
-from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from typing import TYPE_CHECKING
 
 from screens import messages as m
-from screens.widgets.button_row import ButtonRow
-from screens.widgets.compact_button import CompactButton
-from screens.widgets.ordered_input import OrderedInput
-from wizard.confirmation import identifier_confirmed
+from screens.dialogs import TypedConfirmScreen
 from wizard.spec.model import DatabaseSpec
 
 if TYPE_CHECKING:
     from screens.app import WizardApp
-
-class TypedConfirmScreen(ModalScreen[bool]):
-    """Asks the user to type an identifier before a consequential action; dismisses True only on a match."""
-
-    CSS_PATH = "launch.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-    # Start in the field, so typing the identifier and Enter is all it takes.
-    AUTO_FOCUS = "#confirm-input"
-
-    def __init__(self, *, title: str, body: str, identifier: str, action_label: str,
-                 danger: bool = True) -> None:
-        super().__init__(classes="typed-confirm")
-        self._title_text = title
-        self._body = body
-        self._identifier = identifier
-        self._action_label = action_label
-        self._danger = danger
-
-    def compose(self) -> ComposeResult:
-        """A dialog: what happens, the field to type into, and the two buttons."""
-        with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Static(self._title_text, id="confirm-title", classes="dialog-title", markup=False)
-            with VerticalScroll(id="confirm-body-scroll"):
-                yield Static(self._body, id="confirm-body", markup=False)
-            yield Static(m.CONFIRM_PROMPT.format(identifier=self._identifier), id="confirm-prompt",
-                         markup=False)
-            yield OrderedInput(placeholder=m.CONFIRM_PLACEHOLDER, id="confirm-input", compact=True)
-            yield Static("", id="confirm-error", markup=False)
-            with ButtonRow(id="confirm-buttons", classes="dialog-buttons"):
-                yield CompactButton(self._action_label, id="confirm-go",
-                                    variant="error" if self._danger else "primary")
-                yield CompactButton(m.CONFIRM_CANCEL, id="confirm-cancel")
-
-    @on(Input.Submitted, "#confirm-input")
-    @on(Button.Pressed, "#confirm-go")
-    def _try_confirm(self) -> None:
-        typed = self.query_one("#confirm-input", Input).value.strip()
-        if identifier_confirmed(typed, self._identifier):
-            self.dismiss(True)
-            return
-        error = self.query_one("#confirm-error", Static)
-        if typed:
-            error.update(m.CONFIRM_MISMATCH.format(typed=typed, identifier=self._identifier))
-        else:
-            error.update(m.CONFIRM_EMPTY.format(identifier=self._identifier))
-        self.query_one("#confirm-input", Input).focus()
-
-    @on(Button.Pressed, "#confirm-cancel")
-    def action_cancel(self) -> None:
-        """Go back without doing anything."""
-        self.dismiss(False)
-
 
 def launch_summary(spec: DatabaseSpec, target: str, is_demo: bool) -> str:
     """What the launch will create, where, and what it costs, as plain text lines."""

@@ -49,7 +49,7 @@ class ReplicaScreen(Screen[None]):
         self.demo = demo
         self.lag_text = "Replica lag: reading CloudWatch..."
         self.log_lines: list[str] = []
-        self._timer: Timer | None = None
+        self._lag_timer: Timer | None = None
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -76,9 +76,9 @@ class ReplicaScreen(Screen[None]):
 
     def action_lag(self) -> None:
         """Read ReplicaLag now."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        if self._lag_timer is not None:
+            self._lag_timer.stop()
+            self._lag_timer = None
         self._read_lag()
 
     @work(thread=True, exclusive=True, group="replica-lag", exit_on_error=False)
@@ -96,7 +96,7 @@ class ReplicaScreen(Screen[None]):
             return
         self.lag_text = text
         self.query_one("#replica-lag", Static).update(_safe(text))
-        self._timer = self.set_timer(next_in, self.action_lag)
+        self._lag_timer = self.set_timer(next_in, self.action_lag)
 
     def action_promote(self) -> None:
         """Plan the promotion (checked), then ask for the identifier typed."""
@@ -119,7 +119,7 @@ class ReplicaScreen(Screen[None]):
         self.app.call_from_thread(self._planned, plan)
 
     def _planned(self, plan: Any) -> None:
-        from screens.databases import ConfirmDialog
+        from screens.databases import typed_confirmation
 
         if not plan.can_run:
             for problem in plan.problems:
@@ -134,8 +134,8 @@ class ReplicaScreen(Screen[None]):
             else:
                 self.say(f"Cancelled: nothing was sent for {self.identifier}.")
 
-        self.app.push_screen(ConfirmDialog(f"PROMOTE {self.identifier} (replication stops for good)",
-                                           plan.what_will_happen, self.identifier), answered)
+        self.app.push_screen(typed_confirmation(f"PROMOTE {self.identifier} (replication stops for good)",
+                                                plan.what_will_happen, self.identifier), answered)
 
     @work(thread=True, group="replica-promote", exit_on_error=False)
     def _promote(self, plan: Any) -> None:

@@ -51,14 +51,15 @@ async def _select(pilot: Any, screen: Any, identifier: str) -> None:
 
 
 async def _confirm(pilot: Any, identifier: str) -> None:
-    from screens.databases import ConfirmDialog
+    from screens.dialogs import TypedConfirmScreen
 
     # Keys pressed before the field has the focus would reach the list's own bindings.
-    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog)
-                and getattr(pilot.app.focused, "id", None) == "confirm-id", "the confirmation")
+    await until(pilot, lambda: isinstance(pilot.app.screen, TypedConfirmScreen)
+                and getattr(pilot.app.focused, "id", None) == "confirm-input", "the confirmation")
     await pilot.pause(0.2)
     await pilot.press(*identifier, "enter")
-    await until(pilot, lambda: not isinstance(pilot.app.screen, ConfirmDialog), "the confirmation to close")
+    await until(pilot, lambda: not isinstance(pilot.app.screen, TypedConfirmScreen),
+                "the confirmation to close")
 
 
 async def test_databases_screen_day2_journey(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,8 +19,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input, RichLog, Static
 from tui_support import typing_ready, until
 
+from screens.dialogs import TypedConfirmScreen
 from screens.failover import FailoverScreen
-from screens.launch_confirm import LaunchConfirmScreen, TypedConfirmScreen
+from screens.launch_confirm import LaunchConfirmScreen
 from screens.provisioning import ProvisioningScreen
 from wizard.aws.failover import Check, FailoverReport, Preflight, Target, TimelineEntry
 from wizard.aws.probes import Outage

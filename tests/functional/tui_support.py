@@ -140,7 +140,7 @@ async def until(pilot: Pilot[Any], condition: Callable[[], bool], what: str,
 
 def typing_ready(app: Any) -> bool:
     """A typed confirmation is up with its field focused (keys pressed before that would be lost)."""
-    from screens.launch_confirm import TypedConfirmScreen
+    from screens.dialogs import TypedConfirmScreen
 
     return isinstance(app.screen, TypedConfirmScreen) and getattr(app.focused, "id", None) == "confirm-input"
 
