@@ -79,7 +79,11 @@ Minimal().run()
 _TRIVIAL_INPUT = r"""
 from textual.app import App
 from textual.widgets import Input
-Input._toggle_cursor = lambda self: None
+_made = Input.__init__
+def _made_still(self, *args, **kwargs):
+    _made(self, *args, **kwargs)
+    self.cursor_blink = False  # Input's public switch; each blink would be a frame
+Input.__init__ = _made_still
 
 
 class Trivial(App):
@@ -120,7 +124,11 @@ gc.disable()  # as the command line starts the wizard (freeze_gc below)
 sys.path.insert(0, "tests/functional")
 sys.path.insert(0, "tests/benchmarks")
 from textual.widgets import Input
-Input._toggle_cursor = lambda self: None
+_made = Input.__init__
+def _made_still(self, *args, **kwargs):
+    _made(self, *args, **kwargs)
+    self.cursor_blink = False  # Input's public switch; each blink would be a frame
+Input.__init__ = _made_still
 from screens.app import make_app
 from screens.wizard_screen import WizardScreen
 import bench_tui

@@ -24,8 +24,15 @@ SIZE = (80, 24)
 @pytest.fixture(autouse=True)
 def _steady(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RDS_WIZARD_HOME", str(tmp_path))
-    # A blinking cursor would make every other screenshot differ.
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    # A blinking cursor would make every other screenshot differ: every Input is made with its public
+    # `cursor_blink` off.
+    made = Input.__init__
+
+    def made_still(self: Input, *args: Any, **kwargs: Any) -> None:
+        made(self, *args, **kwargs)
+        self.cursor_blink = False
+
+    monkeypatch.setattr(Input, "__init__", made_still)
 
 
 def _app() -> WizardApp:

@@ -78,10 +78,12 @@ def private_uses(source: str, private: frozenset[str]) -> list[tuple[int, str]]:
                              for alias in node.names if _is_private(alias.name))
         elif isinstance(node, ast.Attribute) and node.attr in private:
             found.append((node.lineno, f".{node.attr}"))
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in NAME_CALLS
-              and len(node.args) > 1 and isinstance(node.args[1], ast.Constant)
-              and node.args[1].value in private):
-            found.append((node.lineno, f"{node.func.id}(..., {node.args[1].value!r})"))
+        elif isinstance(node, ast.Call) and _called_name(node) in NAME_CALLS:
+            # getattr(obj, "_x"), monkeypatch.setattr(obj, "_x", ...) or ("module.Class._x", ...)
+            for arg in node.args[:2]:
+                if (isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                        and arg.value.rsplit(".", 1)[-1] in private):
+                    found.append((node.lineno, f"{_called_name(node)}(..., {arg.value!r})"))
         elif isinstance(node, ast.ClassDef):
             for item in node.body:
                 for line, name in _defined_names(item):
@@ -90,6 +92,14 @@ def private_uses(source: str, private: frozenset[str]) -> list[tuple[int, str]]:
                     if name in private or hooked in private:
                         found.append((line, f"defines {name} in class {node.name}"))
     return sorted(found)
+
+
+def _called_name(call: ast.Call) -> str | None:
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    if isinstance(call.func, ast.Attribute):
+        return call.func.attr
+    return None
 
 
 def _defined_names(item: ast.stmt) -> Iterator[tuple[int, str]]:
@@ -140,8 +150,10 @@ class Mine(Select):
         return getattr(self, "_refresh_layout")
 
 
-def use(radio):
+def use(radio, monkeypatch):
     radio._selected = 1
+    monkeypatch.setattr(radio, "_button", None)
+    monkeypatch.setattr("textual.widgets.Input._toggle_cursor", None)
 '''
 
 CLEAN = '''
@@ -157,8 +169,9 @@ class Mine(Select):
         return self.options
 
 
-def _module_helper():
-    return Option("x")
+def _module_helper(monkeypatch):
+    monkeypatch.setattr(Mine, "_our_own_flag", True)
+    return getattr(Option("x"), "prompt")
 '''
 
 
@@ -174,6 +187,8 @@ def test_the_scanner_finds_each_kind_of_planted_use() -> None:
         (14, "defines watch__selected in class Mine"),
         (15, "getattr(..., '_refresh_layout')"),
         (19, "._selected"),
+        (20, "setattr(..., '_button')"),
+        (21, "setattr(..., 'textual.widgets.Input._toggle_cursor')"),
     ]
 
 
